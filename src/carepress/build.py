@@ -1,0 +1,147 @@
+"""The orchestrator: the build matrix and the stages in order for each leaflet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
+from carepress.load import Project
+from carepress.model import Handout
+from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
+from carepress.resolve import Resolved, resolve
+
+
+@dataclass(frozen=True)
+class Job:
+    handout: str
+    lang: str
+    clinic: str
+    layout: str
+
+    @property
+    def path(self) -> str:
+        return leaflet_path(self.clinic, self.lang, self.handout, self.layout)
+
+
+@dataclass(frozen=True)
+class Filters:
+    handouts: tuple[str, ...] = ()
+    layouts: tuple[str, ...] = ()
+    clinics: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    job: Job
+    record: ManifestRecord | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+
+@dataclass
+class BuildReport:
+    outcomes: list[Outcome]
+    project_diagnostics: list[Diagnostic]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        found = list(self.project_diagnostics)
+        for outcome in self.outcomes:
+            found.extend(d for d in outcome.diagnostics if d not in found)
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def _select(kind: str, wanted: Sequence[str], available: Iterable[str]) -> list[str]:
+    available = sorted(available)
+    for name in wanted:
+        if name not in available:
+            raise UsageError(f"unknown {kind} `{name}`{did_you_mean(name, available)} "
+                             f"(available: {', '.join(available) or 'none'})")
+    return [name for name in available if not wanted or name in wanted]
+
+
+def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
+    """Every handout x language x clinic x layout the filters select, in a stable order."""
+    handouts = _select("handout", filters.handouts, project.handouts)
+    layouts = _select("layout", filters.layouts, project.layouts)
+    clinics = _select("clinic", filters.clinics, project.brands)
+    langs = _select("language", filters.langs, {h.lang for h in project.handouts.values()})
+    return [Job(h, project.handouts[h].lang, c, lay)
+            for c in clinics for h in handouts if project.handouts[h].lang in langs for lay in layouts]
+
+
+def source_date_epoch(handout: Handout) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the handout's approval date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    approved = dt.datetime.combine(handout.control.approved, dt.time(), dt.timezone.utc)
+    return int(approved.timestamp())
+
+
+def resolve_job(project: Project, job: Job) -> Resolved:
+    strings = project.strings.get(job.lang)
+    if strings is None:
+        raise CarepressError([Diagnostic(Origin(project.root / "layouts/strings" / f"{job.lang}.yaml"),
+                              f"no fixed strings for language `{job.lang}`; add this file")])
+    return resolve(project.handouts[job.handout], project.sources, project.brands[job.clinic],
+                   strings, project.pinned)
+
+
+def build_job(project: Project, job: Job, out: Path) -> Outcome:
+    from carepress.finish import finish
+    from carepress.typeset import typeset
+
+    try:
+        resolved = resolve_job(project, job)
+        layout = project.layouts[job.layout]
+        result = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]))
+        finished = finish(result.pdf, resolved.leaflet, layout)
+    except CarepressError as exc:
+        return Outcome(job, None, list(exc.diagnostics))
+    except Exception as exc:  # a bug in carepress must not stop the other leaflets
+        origin = Origin(project.handouts[job.handout].path)
+        return Outcome(job, None, [Diagnostic(origin, f"internal error building {job.path}: "
+                                              f"{exc.__class__.__name__}: {exc}; please report it")])
+    record = publish_pdf(out, job.handout, job.lang, job.clinic, job.layout, finished.data, finished.pages)
+    return Outcome(job, record, list(resolved.warnings))
+
+
+def build(project: Project, out: Path, filters: Filters = Filters()) -> BuildReport:
+    """Build every selected leaflet into ``out``; one failure never stops the others."""
+    jobs = plan(project, filters)
+    outcomes = [build_job(project, job, out) for job in jobs]
+    write_manifest(out, [o.record for o in outcomes if o.record is not None])
+    return BuildReport(outcomes, list(project.diagnostics))
+
+
+def check(project: Project, filters: Filters = Filters()) -> BuildReport:
+    """Load and resolve everything, and check logos and glyphs, without writing a PDF."""
+    from carepress.typeset.checks import preflight
+
+    outcomes = []
+    for job in plan(project, filters):
+        try:
+            resolved = resolve_job(project, job)
+            preflight(resolved.leaflet)
+            outcomes.append(Outcome(job, ManifestRecord(job.handout, job.lang, job.clinic, job.layout,
+                                                        job.path, "", 0, 0), list(resolved.warnings)))
+        except CarepressError as exc:
+            outcomes.append(Outcome(job, None, list(exc.diagnostics)))
+    return BuildReport(outcomes, list(project.diagnostics))

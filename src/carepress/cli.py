@@ -1,0 +1,173 @@
+"""The command line: parses options and calls the library.  Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import click
+
+from carepress import __version__
+from carepress.build import BuildReport, Filters
+from carepress.errors import CarepressError, Diagnostic, UsageError
+
+F = TypeVar("F", bound=Callable[..., object])
+
+project_option = click.option(
+    "--project", "-C", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="The carepress project folder (holds handouts/ and layouts/).")
+
+
+def matrix_options(func: F) -> F:
+    for name, help_text in reversed([
+        ("handout", "Only this handout id (repeatable)."),
+        ("layout", "Only this layout id, e.g. a4 (repeatable)."),
+        ("clinic", "Only this clinic (brand) id (repeatable)."),
+        ("lang", "Only this language tag, e.g. en (repeatable)."),
+    ]):
+        func = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(func)
+    return func
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=True)
+
+
+def _load(project_dir: Path):  # type: ignore[no-untyped-def]
+    from carepress.load import load_project
+
+    try:
+        return load_project(project_dir)
+    except CarepressError as exc:
+        _print_diagnostics(list(exc.diagnostics))
+        sys.exit(1)
+
+
+def _run_report(action: Callable[[], BuildReport], verb: str) -> BuildReport:
+    try:
+        report = action()
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    _print_diagnostics(report.diagnostics)
+    failed = len(report.failed)
+    done = len(report.outcomes) - failed
+    errors = sum(1 for d in report.diagnostics if d.severity == "error")
+    click.echo(f"{done} leaflet(s) {verb}, {failed} failed, {errors} error(s).", err=True)
+    if not report.ok:
+        sys.exit(1)
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="carepress")
+def main() -> None:
+    """Build printable patient-education leaflets from YAML handouts.
+
+    Handouts (handouts/*.yaml) quote passages from source documents
+    (handouts/sources/); layouts and clinic brands (layouts/) say how they look.
+    """
+
+
+@main.command()
+@project_option
+@matrix_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: PROJECT/dist]")
+def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
+          clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None) -> None:
+    """Build every handout x language x clinic x layout into PDFs.
+
+    Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
+    that fails leaves its previous PDF in place; the others still build; exit code 1.
+    """
+    from carepress.build import build as run_build
+
+    project = _load(project_dir)
+    filters = Filters(handouts, layouts, clinics, langs)
+    _run_report(lambda: run_build(project, out or project.root / "dist", filters), "built")
+
+
+@main.command()
+@project_option
+@matrix_options
+def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
+          clinics: tuple[str, ...], langs: tuple[str, ...]) -> None:
+    """Validate handouts, sources, layouts and brands without writing any PDF."""
+    from carepress.build import check as run_check
+
+    project = _load(project_dir)
+    filters = Filters(handouts, layouts, clinics, langs)
+    _run_report(lambda: run_check(project, filters), "checked")
+
+
+@main.command(name="list")
+@project_option
+@matrix_options
+def list_(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
+          clinics: tuple[str, ...], langs: tuple[str, ...]) -> None:
+    """Show the build matrix: one line per leaflet that `build` would write."""
+    from carepress.build import plan
+
+    project = _load(project_dir)
+    try:
+        jobs = plan(project, Filters(handouts, layouts, clinics, langs))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{'clinic':<16} {'lang':<8} {'handout':<24} {'layout':<10} output")
+    for job in jobs:
+        click.echo(f"{job.clinic:<16} {job.lang:<8} {job.handout:<24} {job.layout:<10} {job.path}")
+    _print_diagnostics(project.diagnostics)
+
+
+@main.group()
+def sources() -> None:
+    """Inspect the source documents that handouts quote."""
+
+
+@sources.command("show")
+@project_option
+@click.argument("source_id")
+def sources_show(project_dir: Path, source_id: str) -> None:
+    """Print a source's numbered paragraphs, to choose `paragraph:` and `starts:` selectors."""
+    from carepress.errors import did_you_mean
+
+    project = _load(project_dir)
+    source = project.sources.get(source_id)
+    if source is None:
+        raise click.UsageError(f"unknown source `{source_id}`{did_you_mean(source_id, project.sources)}"
+                               f" (available: {', '.join(sorted(project.sources))})")
+    click.echo(f"{source.title}\npublisher: {source.publisher}; received {source.received}; "
+               f"file {source.path.name}\n")
+    for paragraph in source.paragraphs:
+        mark = "  [furniture]" if paragraph.number in source.furniture else ""
+        click.echo(f"{paragraph.number:>3}  (line {paragraph.line}){mark}")
+        click.echo(click.wrap_text(paragraph.text, width=92, initial_indent="     ",
+                                   subsequent_indent="     "))
+        click.echo()
+    if source.notes:
+        click.echo(f"notes: {source.notes}")
+
+
+@main.command()
+@project_option
+@click.argument("handout_ids", nargs=-1, metavar="[HANDOUT]...")
+def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
+    """Write the current pin of every passage into its handout (after you have read it).
+
+    HANDOUT may be a handout id or its file name.  Run it when a pin error says the source
+    changed and you have checked that the new passage still says what the leaflet needs.
+    """
+    from carepress.pin import pin_handouts
+
+    project = _load(project_dir)
+    ids = tuple(Path(h).stem for h in handout_ids)
+    try:
+        changes = pin_handouts(project, ids)
+    except CarepressError as exc:
+        _print_diagnostics(list(exc.diagnostics))
+        sys.exit(1)
+    for change in changes:
+        click.echo(f"{change.path.name}:{change.line}: pin {change.old or '(none)'} -> {change.new}")
+    click.echo(f"{len(changes)} pin(s) written.", err=True)

@@ -1,0 +1,66 @@
+"""The inline markup YAML authors may use, converted to ReportLab paragraph markup.
+
+The whole subset is ``**bold**``, ``*italic*`` and ``[text](https://...)`` (also ``tel:``
+and ``mailto:``), parsed by markdown-it with every other rule switched off.  All other
+text is escaped, so an author can never reach ReportLab's own markup.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from markdown_it import MarkdownIt
+
+LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
+_MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link", "escape"])
+_TAGS = {"strong_open": "<b>", "strong_close": "</b>", "em_open": "<i>", "em_close": "</i>",
+         "link_close": "</a>"}
+_SPECIAL = re.compile(r"([\\*_\[\]()`])")
+
+
+class InlineMarkupError(ValueError):
+    pass
+
+
+def escape_markup(text: str) -> str:
+    """Plain text as ReportLab markup: `<`, `>` and `&` escaped, nothing interpreted."""
+    return escape(text)
+
+
+def protect(text: str) -> str:
+    """Backslash-escape inline-markup characters in data put into a template (a phone, a name)."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def link_markup(href: str, label: str) -> str:
+    return f'<a href={quoteattr(href)}>{escape(label)}</a>'
+
+
+def to_markup(text: str) -> str:
+    """Author text with the inline subset -> escaped ReportLab markup."""
+    tokens = _MARKDOWN.parseInline(text)[0].children or []
+    out: list[str] = []
+    for token in tokens:
+        if token.type == "text":
+            out.append(escape(token.content))
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            if not href.startswith(LINK_SCHEMES):
+                raise InlineMarkupError(
+                    f"link `{href}` must start with https://, http://, tel: or mailto:")
+            out.append(f'<a href={quoteattr(href)}>')
+        elif token.type in _TAGS:
+            out.append(_TAGS[token.type])
+        else:  # pragma: no cover - every other rule is disabled
+            out.append(escape(token.content))
+    return "".join(out)
+
+
+def to_plain(markup: str) -> str:
+    """The text a reader sees, for bookmarks and checks: tags dropped, entities decoded."""
+    from xml.sax.saxutils import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", markup))

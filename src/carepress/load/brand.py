@@ -1,0 +1,70 @@
+"""Clinic brands: ``layouts/brands/*.yaml`` -> ``Brand``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carepress.errors import CarepressError, Diagnostics
+from carepress.load.schema import (
+    INVALID, Colour, Field, ListOf, Record, Text, validate_document,
+)
+from carepress.load.yamlmarks import read_yaml
+from carepress.model import Brand, BrandColours, Logo
+
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+def _brand_schema(path: Path) -> Record[Brand]:
+    colours = Record(
+        {name: Field(Colour()) for name in BrandColours.__dataclass_fields__},
+        lambda v, o: BrandColours(**v),
+    )
+    logo = Record(
+        {"file": Field(Text(), doc="path to an SVG, PNG or JPEG, relative to the brand file"),
+         "alt": Field(Text(), doc="alternative text read out by screen readers")},
+        lambda v, o: Logo(path.parent / v["file"], v["alt"], o),
+    )
+    return Record(
+        {
+            "name": Field(Text()),
+            "logo": Field(logo),
+            "colours": Field(colours),
+            "address": Field(ListOf(Text(), min_items=1)),
+            "phone": Field(Text()),
+            "urgent_phone": Field(Text(), doc="the after-hours or urgent number"),
+            "urgent_label": Field(Text(), required=False, default="After hours"),
+            "website": Field(Text(pattern=r"https?://\S+", pattern_hint="a full address starting https://")),
+            "email": Field(Text(), required=False),
+        },
+        lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
+                           v["urgent_phone"], v["urgent_label"], v["website"], v["email"], path),
+    )
+
+
+def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
+    try:
+        data = read_yaml(path)
+    except CarepressError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    brand = validate_document(data, _brand_schema(path), diagnostics)
+    if brand is INVALID:
+        return None
+    logo_origin = data["logo"].origin_of("file")
+    if brand.logo.path.suffix.lower() not in LOGO_SUFFIXES:
+        diagnostics.error(logo_origin, f"logo `{brand.logo.path.name}` must be SVG, PNG or JPEG")
+        return None
+    if not brand.logo.path.is_file():
+        diagnostics.error(logo_origin, f"logo file `{brand.logo.path.name}` not found next to "
+                                       f"{path.name}; add the file or fix `logo.file`")
+        return None
+    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin)})
+
+
+def load_brands(folder: Path, diagnostics: Diagnostics) -> dict[str, Brand]:
+    brands: dict[str, Brand] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        brand = load_brand(path, diagnostics)
+        if brand is not None:
+            brands[brand.id] = brand
+    return brands

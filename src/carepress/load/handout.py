@@ -1,0 +1,137 @@
+"""Handout definitions: ``handouts/*.yaml`` -> ``Handout``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from carepress.errors import CarepressError, Diagnostics, Origin
+from carepress.load.schema import (
+    INVALID, Choice, Context, Date, Field, Integer, Kind, ListOf, Located, Record, Tagged, Text,
+    validate_document,
+)
+from carepress.load.yamlmarks import MarkedDict, read_yaml
+from carepress.model import (
+    Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
+    FillInField, Handout, PassageRef, Section, TextBlock,
+)
+
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+
+INLINE = Located(Text(), lambda value, origin: TextBlock(value, origin))
+
+
+class _Passage(Kind[PassageRef]):
+    """`passage:` needs a source and a selector (paragraph and/or starts), and a pin."""
+
+    record = Record(
+        {
+            "source": Field(Text(pattern=ID_PATTERN, pattern_hint="a source id such as `iud-bleeding-after-sex`")),
+            "paragraph": Field(Integer(minimum=1), required=False, doc="paragraph number"),
+            "starts": Field(Text(), required=False, doc="the passage's opening words"),
+            "pin": Field(Text(pattern=r"[0-9a-f]{8}", pattern_hint="8 hex digits; `carepress pin` writes it"),
+                         required=False),
+        },
+        lambda values, origin: values,
+    )
+
+    def validate(self, value: Any, ctx: Context) -> PassageRef:
+        values = self.record.validate(value, ctx)
+        if values is INVALID:
+            return INVALID
+        if values["paragraph"] is None and values["starts"] is None:
+            return ctx.fail("a passage needs a selector: `paragraph: N`, `starts: \"opening words\"` or both")
+        pin_origin = value.origin_of("pin") if isinstance(value, MarkedDict) and "pin" in value else None
+        return PassageRef(values["source"], values["paragraph"], values["starts"], values["pin"],
+                          ctx.origin, pin_origin)
+
+
+def _fill_in_field() -> Kind[FillInField]:
+    return Record(
+        {"label": Field(INLINE), "choices": Field(ListOf(INLINE, min_items=2), required=False, default=())},
+        lambda v, origin: FillInField(v["label"], v["choices"]),
+    )
+
+
+def _block_kind() -> Kind[Block]:
+    simple: dict[str, Kind[Any]] = {
+        "passage": _Passage(),
+        "text": INLINE,
+        "bullets": Located(ListOf(INLINE, min_items=1), lambda v, o: BulletsBlock(v, o)),
+        "checklist": Located(ListOf(INLINE, min_items=1), lambda v, o: ChecklistBlock(v, o)),
+        "fill_in": Located(ListOf(_fill_in_field(), min_items=1), lambda v, o: FillInBlock(v, o)),
+        "contact": Located(Record({}, lambda v, o: None), lambda v, o: ContactBlock(o)),
+    }
+    callout = Record(
+        {
+            "kind": Field(Choice("urgent", "info")),
+            "title": Field(INLINE),
+            "blocks": Field(ListOf(Tagged(simple, "block"), min_items=1)),
+        },
+        lambda v, o: CalloutBlock(v["kind"], v["title"], v["blocks"], o),
+    )
+    return Tagged({**simple, "callout": callout}, "block")
+
+
+def _handout_schema(path: Path) -> Record[Handout]:
+    control = Record(
+        {
+            "code": Field(Text(), doc="the stable leaflet code, e.g. `HH-GYN-014`"),
+            "version": Field(Text()),
+            "approved": Field(Date()),
+            "review_by": Field(Date()),
+            "owner": Field(Text()),
+            "approver": Field(Text(), required=False, default="not stated"),
+        },
+        lambda v, o: DocumentControl(**v),
+    )
+    section = Record(
+        {"heading": Field(INLINE), "blocks": Field(ListOf(_block_kind(), min_items=1))},
+        lambda v, o: Section(v["heading"], v["blocks"], o),
+    )
+    return Record(
+        {
+            "id": Field(Text(pattern=ID_PATTERN, pattern_hint="lower-case words joined by `-`")),
+            "lang": Field(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `en`"),
+                          required=False, default="en"),
+            "title": Field(INLINE),
+            "subtitle": Field(INLINE, required=False),
+            "control": Field(control, doc="document control: code, version, approved, review_by, owner"),
+            "sections": Field(ListOf(section, min_items=1)),
+        },
+        lambda v, o: Handout(v["id"], v["lang"], v["title"], v["subtitle"], v["control"],
+                             v["sections"], path),
+    )
+
+
+def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
+    try:
+        data = read_yaml(path)
+    except CarepressError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    handout = validate_document(data, _handout_schema(path), diagnostics)
+    if handout is INVALID:
+        return None
+    if handout.id != path.stem:
+        diagnostics.error(data.origin_of("id"),
+                          f"id `{handout.id}` must match the file name; rename the file to "
+                          f"`{handout.id}.yaml` or set `id: {path.stem}`")
+        return None
+    if handout.control.review_by <= handout.control.approved:
+        diagnostics.error(data["control"].origin_of("review_by"),
+                          "`control.review_by` must come after `control.approved`")
+        return None
+    return handout
+
+
+def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:
+    handouts: dict[str, Handout] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        handout = load_handout(path, diagnostics)
+        if handout is not None:
+            handouts[handout.id] = handout
+    if not handouts and not diagnostics.errors:
+        diagnostics.error(Origin(folder), "no handouts found (expected `handouts/*.yaml`)")
+    return handouts

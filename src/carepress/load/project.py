@@ -1,0 +1,71 @@
+"""A carepress project folder: handouts, sources, layouts, brands and fixed strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin
+from carepress.load.brand import load_brands
+from carepress.load.handout import load_handouts
+from carepress.load.layout import load_layouts
+from carepress.load.sources import load_sources
+from carepress.load.strings import load_strings
+from carepress.model import Brand, Handout, Layout, Source
+
+PINNED_FILE = "handouts/sources/passages.lock"
+
+
+@dataclass
+class Project:
+    root: Path
+    handouts: dict[str, Handout]
+    sources: dict[str, Source]
+    layouts: dict[str, Layout]
+    brands: dict[str, Brand]
+    strings: dict[str, dict[str, str]]
+    pinned: dict[str, str]  # pin -> the passage text it was taken from
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def pinned_path(self) -> Path:
+        return self.root / PINNED_FILE
+
+
+def load_pinned(path: Path) -> dict[str, str]:
+    """The passage texts recorded when each pin was made, to show what changed."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CarepressError([Diagnostic(Origin(path), f"malformed pin record: {exc}; "
+                                         "delete it and run `carepress pin`")]) from None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate every file; problems are collected in ``Project.diagnostics``.
+
+    Raises CarepressError only when the folder is not a carepress project at all.
+    """
+    root = root.resolve()
+    for needed in ("handouts", "handouts/sources", "layouts", "layouts/brands", "layouts/strings"):
+        if not (root / needed).is_dir():
+            raise CarepressError([Diagnostic(Origin(root / needed),
+                                  f"not a carepress project: `{needed}/` is missing "
+                                  "(run from the project folder or pass --project)")])
+    diagnostics = Diagnostics()
+    project = Project(
+        root=root,
+        sources=load_sources(root / "handouts/sources", diagnostics),
+        handouts=load_handouts(root / "handouts", diagnostics),
+        layouts=load_layouts(root / "layouts", diagnostics),
+        brands=load_brands(root / "layouts/brands", diagnostics),
+        strings=load_strings(root / "layouts/strings", diagnostics),
+        pinned=load_pinned(root / PINNED_FILE),
+    )
+    project.diagnostics = diagnostics.items
+    return project

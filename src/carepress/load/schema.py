@@ -1,0 +1,245 @@
+"""Typed option objects for the YAML schema, in the manner of MkDocs' config options.
+
+Each kind validates one value and returns the typed result, or records a Diagnostic and
+returns ``INVALID``.  Validation never stops at the first problem: a whole file is checked
+and every problem reported with its ``file:line:column`` and key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Mapping as TMapping, TypeVar
+
+from carepress.errors import Diagnostics, Origin, did_you_mean
+from carepress.load.yamlmarks import MarkedDict, MarkedList
+
+T = TypeVar("T")
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+_TYPE_NAMES = {
+    str: "text", int: "a whole number", float: "a number", bool: "true or false",
+    dt.date: "a date (YYYY-MM-DD)", MarkedDict: "a mapping of `key: value` lines",
+    MarkedList: "a list of `- item` lines", type(None): "nothing",
+}
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    for kind, name in _TYPE_NAMES.items():
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+@dataclass
+class Context:
+    """What a kind needs to report a problem: the collector, the key path, the origin."""
+
+    diagnostics: Diagnostics
+    path: str
+    origin: Origin
+
+    def fail(self, message: str) -> Any:
+        where = f"`{self.path}`: " if self.path else ""
+        self.diagnostics.error(self.origin, where + message)
+        return INVALID
+
+    def child(self, key: str | int, origin: Origin) -> "Context":
+        step = f"[{key}]" if isinstance(key, int) else (f".{key}" if self.path else key)
+        return Context(self.diagnostics, self.path + step, origin)
+
+
+class Kind(Generic[T]):
+    """Validates one YAML value into T."""
+
+    def validate(self, value: Any, ctx: Context) -> T:
+        raise NotImplementedError
+
+
+class Text(Kind[str]):
+    def __init__(self, *, allow_empty: bool = False, pattern: str | None = None,
+                 pattern_hint: str = "") -> None:
+        self.allow_empty = allow_empty
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_hint = pattern_hint
+
+    def validate(self, value: Any, ctx: Context) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `version: 1.0` means the text "1.0" to an author
+        if not isinstance(value, str):
+            return ctx.fail(f"expected text, got {describe(value)}")
+        if not value.strip() and not self.allow_empty:
+            return ctx.fail("must not be empty")
+        if self.pattern and not self.pattern.fullmatch(value):
+            return ctx.fail(f"`{value}` is not valid: {self.pattern_hint}")
+        return value
+
+
+class Integer(Kind[int]):
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def validate(self, value: Any, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ctx.fail(f"expected a whole number, got {describe(value)}")
+        if self.minimum is not None and value < self.minimum:
+            return ctx.fail(f"must be at least {self.minimum}, got {value}")
+        if self.maximum is not None and value > self.maximum:
+            return ctx.fail(f"must be at most {self.maximum}, got {value}")
+        return value
+
+
+class Number(Kind[float]):
+    def __init__(self, minimum: float | None = None) -> None:
+        self.minimum = minimum
+
+    def validate(self, value: Any, ctx: Context) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return ctx.fail(f"expected a number, got {describe(value)}")
+        if self.minimum is not None and value < self.minimum:
+            return ctx.fail(f"must be at least {self.minimum}, got {value}")
+        return float(value)
+
+
+class Date(Kind[dt.date]):
+    def validate(self, value: Any, ctx: Context) -> dt.date:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            return ctx.fail(f"expected a date written YYYY-MM-DD, got {describe(value)}")
+        return value
+
+
+class Choice(Kind[str]):
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+    def validate(self, value: Any, ctx: Context) -> str:
+        if value not in self.choices:
+            options = ", ".join(f"`{c}`" for c in self.choices)
+            hint = did_you_mean(str(value), self.choices) if isinstance(value, str) else ""
+            return ctx.fail(f"`{value}` is not one of {options}{hint}")
+        return str(value)
+
+
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+_DIMENSION = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*")
+
+
+class Dimension(Kind[float]):
+    """A length written `12mm`, `0.5in`, `1cm` or `10pt`; returned in points."""
+
+    def validate(self, value: Any, ctx: Context) -> float:
+        match = _DIMENSION.fullmatch(value) if isinstance(value, str) else None
+        if not match:
+            return ctx.fail(f"expected a length such as `15mm`, `0.5in` or `12pt`, got `{value}`")
+        return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+class Colour(Kind[str]):
+    """A colour written `#RRGGBB`; returned upper-case."""
+
+    def validate(self, value: Any, ctx: Context) -> str:
+        if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            return ctx.fail(f"expected a colour written `#RRGGBB` (quote it in YAML), got `{value}`")
+        return value.upper()
+
+
+class ListOf(Kind[tuple[T, ...]]):
+    def __init__(self, item: Kind[T], *, min_items: int = 0) -> None:
+        self.item, self.min_items = item, min_items
+
+    def validate(self, value: Any, ctx: Context) -> tuple[T, ...]:
+        if not isinstance(value, MarkedList):
+            return ctx.fail(f"expected a list of `- item` lines, got {describe(value)}")
+        if len(value) < self.min_items:
+            return ctx.fail(f"needs at least {self.min_items} item(s)")
+        items = [self.item.validate(v, ctx.child(i, value.origin_of(i))) for i, v in enumerate(value)]
+        if any(item is INVALID for item in items):
+            return INVALID
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind[Any]
+    required: bool = True
+    default: Any = None
+    doc: str = ""
+
+
+class Record(Kind[T]):
+    """A mapping with known keys; ``build(values, origin)`` makes the model object."""
+
+    def __init__(self, fields: TMapping[str, Field], build: Callable[[dict[str, Any], Origin], T]):
+        self.fields, self.build = fields, build
+
+    def validate(self, value: Any, ctx: Context) -> T:
+        if not isinstance(value, MarkedDict):
+            return ctx.fail(f"expected a mapping of `key: value` lines, got {describe(value)}")
+        values: dict[str, Any] = {}
+        ok = True
+        for key in value:
+            if key not in self.fields:
+                ok = False
+                hint = did_you_mean(str(key), self.fields)
+                allowed = ", ".join(f"`{k}`" for k in self.fields)
+                where = f"in `{ctx.path}`" if ctx.path else "here"
+                ctx.diagnostics.error(value.key_origin(key),
+                                      f"unknown key `{key}` {where}{hint or f' (allowed: {allowed})'}")
+        for name, spec in self.fields.items():
+            if name not in value or value[name] is None:
+                if spec.required:
+                    ok = False
+                    doc = f" ({spec.doc})" if spec.doc else ""
+                    ctx.child(name, value.origin).fail(f"missing required key `{name}`{doc}")
+                values[name] = spec.default
+                continue
+            result = spec.kind.validate(value[name], ctx.child(name, value.origin_of(name)))
+            ok = ok and result is not INVALID
+            values[name] = result
+        return self.build(values, value.origin) if ok else INVALID
+
+
+class Tagged(Kind[T]):
+    """A mapping with exactly one key that names the variant: `- callout: {...}`."""
+
+    def __init__(self, variants: TMapping[str, Kind[Any]], what: str) -> None:
+        self.variants, self.what = variants, what
+
+    def validate(self, value: Any, ctx: Context) -> T:
+        names = ", ".join(f"`{k}`" for k in self.variants)
+        if not isinstance(value, MarkedDict) or len(value) != 1:
+            return ctx.fail(f"a {self.what} is a mapping with one key naming its type ({names})")
+        (tag,) = value.keys()
+        if tag not in self.variants:
+            hint = did_you_mean(str(tag), self.variants)
+            ctx.diagnostics.error(value.key_origin(tag),
+                                  f"`{ctx.path}`: unknown {self.what} type `{tag}`{hint or f' (one of {names})'}")
+            return INVALID
+        return self.variants[tag].validate(value[tag], ctx.child(tag, value.origin_of(tag)))
+
+
+class Located(Kind[T]):
+    """Passes the value's origin to ``build`` for kinds that are not mappings."""
+
+    def __init__(self, inner: Kind[Any], build: Callable[[Any, Origin], T]) -> None:
+        self.inner, self.build = inner, build
+
+    def validate(self, value: Any, ctx: Context) -> T:
+        result = self.inner.validate(value, ctx)
+        return INVALID if result is INVALID else self.build(result, ctx.origin)
+
+
+def validate_document(data: MarkedDict, kind: Kind[T], diagnostics: Diagnostics) -> T:
+    return kind.validate(data, Context(diagnostics, "", data.origin))

@@ -1,0 +1,105 @@
+"""Source documents: plain text split into numbered paragraphs, plus a metadata file.
+
+A source is two files in ``handouts/sources/``: ``ID.txt`` (the text exactly as received)
+and ``ID.yaml`` (title, publisher, date received, which paragraphs are page furniture).
+Paragraphs are blocks separated by blank lines; every block gets a number, furniture
+included, so nothing in the document is dropped without an author seeing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin
+from carepress.load.schema import Date, Field, Integer, ListOf, Record, Text, validate_document
+from carepress.load.yamlmarks import read_yaml
+from carepress.model import Paragraph, Source
+
+PIN_LENGTH = 8
+
+
+def normalise(text: str) -> str:
+    """The form passages are compared and pinned in: NFC, whitespace runs as one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def pin_of(text: str) -> str:
+    """A short, stable hash of a passage's normalised text."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:PIN_LENGTH]
+
+
+def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """Blocks separated by blank lines, numbered from 1, each with its first line number."""
+    paragraphs: list[Paragraph] = []
+    block: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line.strip())
+        elif block:
+            paragraphs.append(Paragraph(len(paragraphs) + 1, normalise(" ".join(block)), start))
+            block = []
+    if block:
+        paragraphs.append(Paragraph(len(paragraphs) + 1, normalise(" ".join(block)), start))
+    return tuple(paragraphs)
+
+
+def _source_schema(meta_path: Path) -> Record[dict[str, Any]]:
+    return Record(
+        {
+            "title": Field(Text(), doc="the document's title, or a description if it has none"),
+            "publisher": Field(Text(), doc="as named in the text, otherwise `not stated`"),
+            "received": Field(Date(), doc="the date the clinic received the document"),
+            "file": Field(Text(), required=False, default=f"{meta_path.stem}.txt"),
+            "furniture": Field(ListOf(Integer(minimum=1)), required=False, default=(),
+                               doc="paragraph numbers that are page furniture, never quoted"),
+            "notes": Field(Text(), required=False, default=""),
+        },
+        lambda values, origin: {**values, "origin": origin},
+    )
+
+
+def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
+    try:
+        data = read_yaml(meta_path)
+    except CarepressError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    values = validate_document(data, _source_schema(meta_path), diagnostics)
+    if not isinstance(values, dict):
+        return None
+    text_path = meta_path.parent / values["file"]
+    try:
+        text = text_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        diagnostics.error(data.origin_of("file") if "file" in data else values["origin"],
+                          f"cannot read source text `{text_path.name}`: {exc}")
+        return None
+    paragraphs = split_paragraphs(text)
+    for index, number in enumerate(values["furniture"]):
+        if number > len(paragraphs):
+            diagnostics.error(data["furniture"].origin_of(index),
+                              f"furniture paragraph {number} does not exist "
+                              f"({text_path.name} has {len(paragraphs)} paragraphs)")
+    return Source(
+        id=meta_path.stem, title=values["title"], publisher=values["publisher"],
+        received=values["received"], path=text_path, paragraphs=paragraphs,
+        furniture=frozenset(values["furniture"]), notes=values["notes"], origin=values["origin"],
+    )
+
+
+def load_sources(folder: Path, diagnostics: Diagnostics) -> dict[str, Source]:
+    if not folder.is_dir():
+        raise CarepressError([Diagnostic(Origin(folder), "sources folder not found")])
+    sources: dict[str, Source] = {}
+    for meta_path in sorted(folder.glob("*.yaml")):
+        source = load_source(meta_path, diagnostics)
+        if source is not None:
+            sources[source.id] = source
+    return sources

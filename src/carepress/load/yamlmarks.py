@@ -1,0 +1,116 @@
+"""YAML reading that remembers where every key and value stood in the file.
+
+PyYAML's composed nodes carry marks; the plain constructors throw them away.  This loader
+builds ``MarkedDict``/``MarkedList`` containers that keep the origin of each key and value
+so that schema errors can name ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carepress.errors import CarepressError, Diagnostic, Origin
+
+
+class MarkedDict(dict):  # type: ignore[type-arg]
+    """A mapping with the origin of itself, of each key and of each value."""
+
+    origin: Origin
+    key_origins: dict[Any, Origin]
+    value_origins: dict[Any, Origin]
+
+    def origin_of(self, key: Any) -> Origin:
+        return self.value_origins.get(key, self.origin)
+
+    def key_origin(self, key: Any) -> Origin:
+        return self.key_origins.get(key, self.origin)
+
+
+class MarkedList(list):  # type: ignore[type-arg]
+    """A sequence with the origin of itself and of each item."""
+
+    origin: Origin
+    item_origins: list[Origin]
+
+    def origin_of(self, index: int) -> Origin:
+        return self.item_origins[index] if index < len(self.item_origins) else self.origin
+
+
+def _origin(path: Path, node: yaml.Node) -> Origin:
+    return Origin(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    pass
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    path: Path = Path("<string>")
+
+
+def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    result = MarkedDict()
+    result.origin = _origin(loader.path, node)
+    result.key_origins, result.value_origins = {}, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word", key_node.start_mark
+            )
+        if key in result:
+            raise _DuplicateKey(None, None, f"duplicate key `{key}`: YAML would silently keep "
+                                "only the last one; remove or rename one of them", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_origins[key] = _origin(loader.path, key_node)
+        result.value_origins[key] = _origin(loader.path, value_node)
+    return result
+
+
+def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(item, deep=True) for item in node.value)
+    result.origin = _origin(loader.path, node)
+    result.item_origins = [_origin(loader.path, item) for item in node.value]
+    return result
+
+
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path, text: str | None = None) -> MarkedDict:
+    """Parse one YAML file whose top level must be a mapping.
+
+    Raises CarepressError with the position PyYAML reports for malformed input.
+    """
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CarepressError([Diagnostic(Origin(path), f"cannot read file: {exc}")]) from None
+    loader = _MarkedLoader(text)
+    loader.path = path
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        origin = Origin(path, mark.line + 1, mark.column + 1) if mark else Origin(path)
+        if isinstance(exc, _DuplicateKey):
+            raise CarepressError([Diagnostic(origin, str(exc.problem))]) from None
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise CarepressError(
+            [Diagnostic(origin, f"malformed YAML: {problem} (check indentation and quoting)")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CarepressError([Diagnostic(Origin(path), f"malformed YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, MarkedDict):
+        raise CarepressError(
+            [Diagnostic(Origin(path), "expected a mapping of `key: value` lines at the top level")]
+        )
+    return data

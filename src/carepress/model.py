@@ -1,0 +1,267 @@
+"""The plain data that flows between stages.
+
+Loaded models (``Source``, ``Handout``, ``Brand``, ``Layout``) keep the origin of every value
+an author wrote so that later stages can report problems in the author's file.  ``Leaflet``
+is the output of resolve: every passage quoted, every template rendered, nothing left to
+look up.  Typesetting needs nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from carepress.errors import Origin
+
+# ---- sources -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    received: dt.date
+    path: Path
+    paragraphs: tuple[Paragraph, ...]
+    furniture: frozenset[int] = frozenset()
+    notes: str = ""
+    origin: Origin | None = None
+
+    def paragraph(self, number: int) -> Paragraph | None:
+        return self.paragraphs[number - 1] if 1 <= number <= len(self.paragraphs) else None
+
+
+# ---- handouts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentControl:
+    code: str
+    version: str
+    approved: dt.date
+    review_by: dt.date
+    owner: str
+    approver: str
+
+
+@dataclass(frozen=True)
+class PassageRef:
+    """A verbatim quote: selected by paragraph number and/or opening words, pinned by hash."""
+
+    source: str
+    paragraph: int | None
+    starts: str | None
+    pin: str | None
+    origin: Origin
+    pin_origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    template: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class BulletsBlock:
+    items: tuple[TextBlock, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ChecklistBlock:
+    items: tuple[TextBlock, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class FillInField:
+    label: TextBlock
+    choices: tuple[TextBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class FillInBlock:
+    fields: tuple[FillInField, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ContactBlock:
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class CalloutBlock:
+    kind: str  # "urgent" | "info"
+    title: TextBlock
+    blocks: tuple["Block", ...]
+    origin: Origin
+
+
+Block = Union[PassageRef, TextBlock, BulletsBlock, ChecklistBlock, FillInBlock, ContactBlock,
+              CalloutBlock]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: TextBlock
+    blocks: tuple[Block, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Handout:
+    id: str
+    lang: str
+    title: TextBlock
+    subtitle: TextBlock | None
+    control: DocumentControl
+    sections: tuple[Section, ...]
+    path: Path
+
+
+# ---- brands and layouts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrandColours:
+    primary: str      # header band
+    on_primary: str   # text on the header band
+    accent: str       # headings, rules
+    text: str
+    urgent: str       # urgent callout bar and title
+    urgent_background: str
+    info: str
+    info_background: str
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: Path
+    alt: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Brand:
+    id: str
+    name: str
+    logo: Logo
+    colours: BrandColours
+    address: tuple[str, ...]
+    phone: str
+    urgent_phone: str
+    urgent_label: str
+    website: str
+    email: str | None
+    path: Path
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    body: float
+    small: float
+    heading: float
+    title: float
+    subtitle: float
+    leading: float  # line height as a multiple of the size
+
+
+@dataclass(frozen=True)
+class Layout:
+    id: str
+    name: str
+    page_width: float   # points
+    page_height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    header_height: float
+    footer_height: float
+    type: TypeScale
+    max_pages: int
+    path: Path
+
+
+# ---- resolved leaflet --------------------------------------------------------------------
+# Inline text below is ReportLab paragraph markup, already escaped: typesetting trusts it.
+
+
+@dataclass(frozen=True)
+class RPassage:
+    markup: str
+    text: str          # the verbatim quote, for verification and extraction tests
+    source_number: int  # 1-based index into Leaflet.sources
+
+
+@dataclass(frozen=True)
+class RText:
+    markup: str
+
+
+@dataclass(frozen=True)
+class RList:
+    items: tuple[str, ...]
+    checklist: bool = False
+
+
+@dataclass(frozen=True)
+class RFillIn:
+    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (label, choices)
+
+
+@dataclass(frozen=True)
+class RContact:
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RCallout:
+    kind: str
+    title: str
+    blocks: tuple["RBlock", ...]
+
+
+RBlock = Union[RPassage, RText, RList, RFillIn, RContact, RCallout]
+
+
+@dataclass(frozen=True)
+class RSection:
+    heading: str       # markup
+    plain_heading: str  # for the bookmark
+    blocks: tuple[RBlock, ...]
+
+
+@dataclass(frozen=True)
+class RSource:
+    number: int
+    markup: str
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    handout_id: str
+    lang: str
+    title: str
+    subtitle: str | None
+    sections: tuple[RSection, ...]
+    sources: tuple[RSource, ...]
+    sources_note: str
+    control: DocumentControl
+    brand: Brand
+    path: Path  # the handout file, for problems found while typesetting
+    strings: dict[str, str] = field(default_factory=dict)  # fixed strings the layout prints
+    quoted_passages: tuple[str, ...] = ()

@@ -1,0 +1,76 @@
+"""Publish stage: the only code that writes into the output folder.
+
+Every file is written to a temporary name beside its target and renamed over it, so a
+reader never sees half a PDF and a failed build leaves the previous good file in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ManifestRecord:
+    handout: str
+    lang: str
+    clinic: str
+    layout: str
+    path: str  # relative to the output folder, with forward slashes
+    sha256: str
+    pages: int
+    bytes: int
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.clinic, self.lang, self.handout, self.layout)
+
+
+def leaflet_path(clinic: str, lang: str, handout: str, layout: str) -> str:
+    return f"{clinic}/{lang}/{handout}-{layout}.pdf"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def publish_pdf(out: Path, handout: str, lang: str, clinic: str, layout: str, data: bytes,
+                pages: int) -> ManifestRecord:
+    relative = leaflet_path(clinic, lang, handout, layout)
+    write_atomic(out / relative, data)
+    return ManifestRecord(handout, lang, clinic, layout, relative,
+                          hashlib.sha256(data).hexdigest(), pages, len(data))
+
+
+def read_manifest(out: Path) -> list[ManifestRecord]:
+    """The previous build's records; an unreadable manifest counts as none."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return [ManifestRecord(**record) for record in data["leaflets"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def write_manifest(out: Path, built: Iterable[ManifestRecord]) -> list[ManifestRecord]:
+    """Merge this build's records over the previous ones whose PDF is still on disk."""
+    records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file()}
+    records.update({r.key: r for r in built})
+    ordered = [records[key] for key in sorted(records)]
+    text = json.dumps({"leaflets": [asdict(r) for r in ordered]}, indent=2, ensure_ascii=False)
+    write_atomic(out / MANIFEST, (text + "\n").encode("utf-8"))
+    return ordered

@@ -1,0 +1,243 @@
+"""Resolve stage: passages + templates + brand -> a fully resolved ``Leaflet``.
+
+Everything an author could get wrong in content is found here, before any PDF exists:
+selectors that match no paragraph or several, pins that no longer match their source,
+undefined template variables, bad inline markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from carepress.errors import CarepressError, Diagnostics, Origin
+from carepress.inline import InlineMarkupError, escape_markup, link_markup, protect, to_markup, to_plain
+from carepress.load.sources import normalise, pin_of
+from carepress.model import (
+    Block, Brand, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, Handout,
+    Leaflet, Paragraph, PassageRef, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RSection,
+    RSource, RText, Source, TextBlock,
+)
+
+CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
+
+
+class _Group(dict):  # type: ignore[type-arg]
+    """A group of template variables (`clinic`, `handout`) that knows its own name."""
+
+    def __init__(self, label: str, values: dict[str, str]) -> None:
+        super().__init__(values)
+        self.label = label
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Names an undefined variable the way an author wrote it: `clinic.fax`."""
+
+    @property
+    def _undefined_message(self) -> str:
+        label = getattr(self._undefined_obj, "label", None)
+        if label:
+            return f"`{label}.{self._undefined_name}` is not defined"
+        return f"`{self._undefined_name}` is not defined"
+
+
+_JINJA = SandboxedEnvironment(undefined=_Undefined, autoescape=False,
+                              finalize=lambda value: protect(str(value)))
+
+
+def tel_href(phone: str) -> str:
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def _clinic_context(brand: Brand) -> dict[str, Any]:
+    return {"name": brand.name, "phone": brand.phone, "urgent_phone": brand.urgent_phone,
+            "urgent_label": brand.urgent_label, "website": brand.website,
+            "email": brand.email or "", "address": ", ".join(brand.address)}
+
+
+def select_passage(ref: PassageRef, sources: dict[str, Source]) -> tuple[Source, Paragraph] | str:
+    """The paragraph a selector names, or a message saying why there is not exactly one."""
+    source = sources.get(ref.source)
+    if source is None:
+        known = ", ".join(f"`{s}`" for s in sorted(sources)) or "none"
+        return f"unknown source `{ref.source}` (known sources: {known})"
+    if ref.paragraph is not None:
+        paragraph = source.paragraph(ref.paragraph)
+        if paragraph is None:
+            return (f"paragraph {ref.paragraph} does not exist: source `{source.id}` has "
+                    f"{len(source.paragraphs)} paragraphs (see `carepress sources show {source.id}`)")
+        candidates = [paragraph]
+    else:
+        candidates = list(source.paragraphs)
+    if ref.starts is not None:
+        opening = normalise(ref.starts)
+        candidates = [p for p in candidates if p.text.startswith(opening)]
+        if not candidates:
+            where = f"paragraph {ref.paragraph}" if ref.paragraph else "any paragraph"
+            return (f"no passage of `{source.id}` starts with \"{ref.starts}\" ({where}); "
+                    f"see `carepress sources show {source.id}`")
+        if len(candidates) > 1:
+            numbers = ", ".join(str(p.number) for p in candidates)
+            return (f"\"{ref.starts}\" opens {len(candidates)} paragraphs of `{source.id}` "
+                    f"({numbers}); add `paragraph: N` or more opening words")
+    paragraph = candidates[0]
+    if paragraph.number in source.furniture:
+        return (f"paragraph {paragraph.number} of `{source.id}` is page furniture "
+                "(a caption, credit or navigation), not content to quote")
+    return source, paragraph
+
+
+class _Resolver:
+    def __init__(self, handout: Handout, sources: dict[str, Source], brand: Brand,
+                 strings: dict[str, str], pinned: dict[str, str], diagnostics: Diagnostics):
+        self.handout, self.sources, self.brand = handout, sources, brand
+        self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
+        self.quoted: list[Source] = []
+        self.passages: list[str] = []
+        self.context = {"clinic": _Group("clinic", _clinic_context(brand)),
+                        "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
+                                                      "version": handout.control.version})}
+
+    # -- inline text --------------------------------------------------------------------
+
+    def text(self, block: TextBlock, *, check_length: bool = False) -> str:
+        try:
+            rendered = _JINJA.from_string(block.template).render(self.context)
+        except jinja2.TemplateSyntaxError as exc:
+            origin = Origin(block.origin.path, block.origin.line + max(exc.lineno - 1, 0),
+                            block.origin.column)
+            self.diagnostics.error(origin, f"template error: {exc.message}")
+            return ""
+        except jinja2.UndefinedError as exc:
+            self.diagnostics.error(block.origin, f"undefined template variable: {exc.message}; "
+                                   f"use one of {self._available()}")
+            return ""
+        except jinja2.exceptions.SecurityError as exc:
+            self.diagnostics.error(block.origin, f"template not allowed: {exc}")
+            return ""
+        try:
+            markup = to_markup(rendered)
+        except InlineMarkupError as exc:
+            self.diagnostics.error(block.origin, str(exc))
+            return ""
+        words = len(to_plain(markup).split())
+        if check_length and words > CLINIC_TEXT_WORD_LIMIT:
+            self.diagnostics.warning(block.origin, f"clinic-written text has {words} words; keep it "
+                                     f"under {CLINIC_TEXT_WORD_LIMIT} and quote the sources instead")
+        return markup
+
+    def _available(self) -> str:
+        names = [f"{{{{ {group}.{key} }}}}" for group, values in self.context.items()
+                 for key in values]
+        return ", ".join(names)
+
+    # -- blocks -------------------------------------------------------------------------
+
+    def passage(self, ref: PassageRef) -> RPassage | None:
+        selected = select_passage(ref, self.sources)
+        if isinstance(selected, str):
+            self.diagnostics.error(ref.origin, selected)
+            return None
+        source, paragraph = selected
+        current = pin_of(paragraph.text)
+        fix = f"carepress pin {ref.origin.path.name}"
+        if ref.pin is None:
+            self.diagnostics.error(ref.origin, f"passage is not pinned; run `{fix}` to add "
+                                   f"`pin: {current}` after reading the passage")
+            return None
+        if ref.pin != current:
+            was = self.pinned.get(ref.pin, "(not recorded)")
+            self.diagnostics.error(
+                ref.pin_origin or ref.origin,
+                f"pin {ref.pin} no longer matches `{source.id}` paragraph {paragraph.number}: the "
+                f"source changed; read both and run `{fix}` to re-pin",
+                f"was: {was}", f"now: {paragraph.text}")
+            return None
+        if source not in self.quoted:
+            self.quoted.append(source)
+        self.passages.append(paragraph.text)
+        number = self.quoted.index(source) + 1
+        return RPassage(escape_markup(paragraph.text), paragraph.text, number)
+
+    def block(self, block: Block) -> RBlock | None:
+        if isinstance(block, PassageRef):
+            return self.passage(block)
+        if isinstance(block, TextBlock):
+            return RText(self.text(block, check_length=True))
+        if isinstance(block, (BulletsBlock, ChecklistBlock)):
+            items = tuple(self.text(item, check_length=True) for item in block.items)
+            return RList(items, checklist=isinstance(block, ChecklistBlock))
+        if isinstance(block, FillInBlock):
+            return RFillIn(tuple((self.text(f.label), tuple(self.text(c) for c in f.choices))
+                                 for f in block.fields))
+        if isinstance(block, ContactBlock):
+            return self.contact()
+        if isinstance(block, CalloutBlock):
+            blocks = tuple(b for b in (self.block(inner) for inner in block.blocks) if b is not None)
+            return RCallout(block.kind, self.text(block.title), blocks)
+        raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+    def contact(self) -> RContact:
+        brand, s = self.brand, self.strings
+        lines = [f"<b>{escape_markup(brand.name)}</b>", escape_markup(", ".join(brand.address)),
+                 f"{escape_markup(s['phone'])}: {link_markup(tel_href(brand.phone), brand.phone)}",
+                 f"{escape_markup(brand.urgent_label)}: "
+                 f"{link_markup(tel_href(brand.urgent_phone), brand.urgent_phone)}",
+                 f"{escape_markup(s['website'])}: {link_markup(brand.website, brand.website)}"]
+        if brand.email:
+            lines.append(f"{escape_markup(s['email'])}: "
+                         f"{link_markup('mailto:' + brand.email, brand.email)}")
+        return RContact(escape_markup(s["contact_heading"]), tuple(lines))
+
+    def sources_list(self) -> tuple[RSource, ...]:
+        s = self.strings
+        entries = []
+        for number, source in enumerate(self.quoted, start=1):
+            publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
+                         else source.publisher)
+            title = source.title if source.title[-1:] in ".?!" else source.title + "."
+            entries.append(RSource(number, escape_markup(
+                f"{title} {publisher}. {s['received']} "
+                f"{format_date(source.received, self.handout.lang)}.")))
+        return tuple(entries)
+
+    def leaflet(self) -> Leaflet:
+        sections = []
+        for section in self.handout.sections:
+            heading = self.text(section.heading)
+            blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
+            sections.append(RSection(heading, to_plain(heading), blocks))
+        h = self.handout
+        return Leaflet(
+            handout_id=h.id, lang=h.lang, title=self.text(h.title),
+            subtitle=self.text(h.subtitle) if h.subtitle else None,
+            sections=tuple(sections), sources=self.sources_list(),
+            sources_note=escape_markup(self.strings["sources_note"].format(clinic=self.brand.name)),
+            control=h.control, brand=self.brand, path=h.path, strings=dict(self.strings),
+            quoted_passages=tuple(self.passages),
+        )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    leaflet: Leaflet
+    warnings: tuple[Any, ...]
+
+
+def resolve(handout: Handout, sources: dict[str, Source], brand: Brand,
+            strings: dict[str, str], pinned: dict[str, str]) -> Resolved:
+    """Resolve one handout for one brand; raises CarepressError listing every problem."""
+    diagnostics = Diagnostics()
+    leaflet = _Resolver(handout, sources, brand, strings, pinned, diagnostics).leaflet()
+    if diagnostics.errors:
+        raise CarepressError(diagnostics.items)
+    return Resolved(leaflet, tuple(diagnostics.warnings))

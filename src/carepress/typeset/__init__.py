@@ -1,0 +1,9 @@
+"""Typeset stage: a resolved Leaflet + Layout -> PDF bytes (ReportLab).
+
+ReportLab is imported here and nowhere earlier, so that `carepress --help`, `list` and
+`check` stay fast.
+"""
+
+from carepress.typeset.document import TypesetResult, typeset
+
+__all__ = ["TypesetResult", "typeset"]

@@ -1,0 +1,51 @@
+"""Checks made before rendering: every character has a glyph, the logo can be drawn."""
+
+from __future__ import annotations
+
+from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.inline import to_plain
+from carepress.model import Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText
+from carepress.typeset.flowables import check_logo
+from carepress.typeset.fonts import FontSet, leaflet_fonts
+
+
+def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
+    texts: list[str] = []
+    for block in blocks:
+        if isinstance(block, (RPassage, RText)):
+            texts.append(block.markup)
+        elif isinstance(block, RList):
+            texts.extend(block.items)
+        elif isinstance(block, RFillIn):
+            texts.extend(label + "".join(choices) for label, choices in block.fields)
+        elif isinstance(block, RContact):
+            texts.extend((block.heading, *block.lines))
+        elif isinstance(block, RCallout):
+            texts.append(block.title)
+            texts.extend(_block_texts(block.blocks))
+    return texts
+
+
+def check_glyphs(leaflet: Leaflet, fonts: FontSet) -> None:
+    texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, leaflet.brand.name,
+             *leaflet.strings.values()]
+    for section in leaflet.sections:
+        texts.append(section.heading)
+        texts.extend(_block_texts(section.blocks))
+    missing = fonts.missing(to_plain("\n".join(texts)))
+    if missing:
+        listed = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
+        raise CarepressError([Diagnostic(Origin(leaflet.path),
+                                         f"the font cannot draw {listed} (language `{leaflet.lang}`); "
+                                         "replace the character or configure a font that has it")])
+
+
+def preflight(leaflet: Leaflet) -> FontSet:
+    """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
+    fonts = leaflet_fonts()
+    check_glyphs(leaflet, fonts)
+    problem = check_logo(leaflet.brand.logo.path)
+    if problem:
+        raise CarepressError([Diagnostic(leaflet.brand.logo.origin,
+                                         f"logo `{leaflet.brand.logo.path.name}`: {problem}")])
+    return fonts

@@ -1,0 +1,137 @@
+"""Leaflet-specific flowables.  Each carries a ``role`` naming its place in the document
+structure (H1, H2, P, L, Aside, Form, Figure) so a later step can tag the PDF."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+
+def with_role(flowable: Any, role: str) -> Any:
+    flowable.role = role
+    return flowable
+
+
+class Heading(Paragraph):
+    """A section heading that also becomes a bookmark (one per section)."""
+
+    def __init__(self, markup: str, style: Any, bookmark: str, key: str) -> None:
+        super().__init__(markup, style)
+        self.bookmark, self.bookmark_key, self.role = bookmark, key, "H2"
+
+
+class CheckBox(Flowable):
+    """An empty square to tick; drawn as a vector, since the fonts have no ☐ glyph."""
+
+    def __init__(self, size: float, colour: str) -> None:
+        super().__init__()
+        self.size, self.colour = size, colour
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(HexColor(self.colour))
+        self.canv.setLineWidth(1)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class FillInLine(Flowable):
+    """`Label: ______` to write on, or `Label: ☐ A  ☐ B` when there are choices."""
+
+    def __init__(self, label: str, choices: tuple[str, ...], font: str, size: float,
+                 colour: str) -> None:
+        super().__init__()
+        self.label, self.choices, self.font, self.size, self.colour = label, choices, font, size, colour
+        self.role = "Form"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.size * 2.4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv, size = self.canv, self.size
+        baseline = size * 0.6
+        canv.setFillColor(HexColor(self.colour))
+        canv.setStrokeColor(HexColor(self.colour))
+        canv.setFont(self.font, size)
+        canv.drawString(0, baseline, self.label)
+        x = stringWidth(self.label, self.font, size) + size * 0.6
+        if not self.choices:
+            canv.setLineWidth(0.8)
+            canv.line(x, baseline - 2, self.width, baseline - 2)
+            return
+        box = size * 0.85
+        canv.setLineWidth(1)
+        for choice in self.choices:
+            canv.rect(x, baseline - 1, box, box, stroke=1, fill=0)
+            x += box + size * 0.35
+            canv.drawString(x, baseline, choice)
+            x += stringWidth(choice, self.font, size) + size * 1.4
+
+
+def callout_box(content: list[Any], *, bar: str, background: str, width: float,
+                padding: float, font: str, role: str = "Aside") -> Table:
+    """Content in a tinted box with a coloured bar down its leading edge."""
+    table = Table([[content]], colWidths=[width])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font),  # else ReportLab selects base-14 Helvetica
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
+        ("LINEBEFORE", (0, 0), (0, -1), 5, HexColor(bar)),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding * 1.3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]))
+    return with_role(table, role)
+
+
+@cache
+def _svg_drawing(path: Path) -> Drawing | None:
+    from svglib.svglib import svg2rlg
+
+    return svg2rlg(str(path))
+
+
+def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font: str) -> float:
+    """Draw a logo with its bottom-left corner at (x, y); returns the width drawn."""
+    if path.suffix.lower() == ".svg":
+        from reportlab.graphics import renderPDF
+
+        drawing = _svg_drawing(path)
+        if drawing is None or not drawing.height:
+            raise ValueError(f"cannot read SVG logo {path.name}")
+        scale = height / drawing.height
+        drawing.initialFontName = font  # the renderer would otherwise select Helvetica
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(scale, scale)
+        renderPDF.draw(drawing, canv, 0, 0)
+        canv.restoreState()
+        return drawing.width * scale
+    from reportlab.lib.utils import ImageReader
+
+    image = ImageReader(str(path))
+    w, h = image.getSize()
+    width = w * height / h
+    canv.drawImage(image, x, y, width, height, mask="auto")
+    return width
+
+
+def check_logo(path: Path) -> str | None:
+    """Why a logo cannot be drawn, or None."""
+    try:
+        if path.suffix.lower() == ".svg":
+            drawing = _svg_drawing(path)
+            return None if drawing is not None and drawing.height else "not a readable SVG image"
+        from reportlab.lib.utils import ImageReader
+
+        ImageReader(str(path)).getSize()
+        return None
+    except Exception as exc:  # the image libraries raise many kinds; all mean "unreadable"
+        return f"not a readable image ({exc.__class__.__name__})"

@@ -1,0 +1,53 @@
+"""Paragraph styles derived from a layout's type scale and a brand's colours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from carepress.model import Brand, Layout
+from carepress.typeset.fonts import FontSet
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    callout_title: ParagraphStyle
+    urgent_title: ParagraphStyle
+    small: ParagraphStyle
+    sources_heading: ParagraphStyle
+
+
+def make_styles(layout: Layout, brand: Brand, fonts: FontSet) -> Styles:
+    scale, colours = layout.type, brand.colours
+
+    def style(name: str, size: float, font: str = fonts.regular, colour: str = colours.text,
+              **extra: object) -> ParagraphStyle:
+        # Ragged right, never justified: clear-print guidance for readers with low vision.
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * scale.leading,
+                              textColor=HexColor(colour), alignment=TA_LEFT, **extra)
+
+    body = style("body", scale.body, spaceAfter=scale.body * 0.55)
+    return Styles(
+        title=style("title", scale.title, fonts.bold, colours.primary, spaceAfter=scale.title * 0.2),
+        subtitle=style("subtitle", scale.subtitle, colour=colours.text, spaceAfter=scale.body * 0.6),
+        heading=style("heading", scale.heading, fonts.bold, colours.accent,
+                      spaceBefore=scale.heading * 0.55, spaceAfter=scale.body * 0.3, keepWithNext=1),
+        body=body,
+        bullet=style("bullet", scale.body, spaceAfter=scale.body * 0.25),
+        callout_title=style("callout_title", scale.body * 1.08, fonts.bold, colours.info,
+                            spaceAfter=scale.body * 0.35),
+        urgent_title=style("urgent_title", scale.body * 1.08, fonts.bold, colours.urgent,
+                           spaceAfter=scale.body * 0.35),
+        small=style("small", scale.small, spaceAfter=scale.small * 0.3),
+        sources_heading=style("sources_heading", scale.body, fonts.bold, colours.accent,
+                              spaceBefore=scale.body * 0.8, spaceAfter=scale.small * 0.3,
+                              keepWithNext=1),
+    )

@@ -1,0 +1,47 @@
+"""Shared fixtures: a throwaway copy of the project's real content, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from carepress.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of handouts/ and layouts/ that a test may edit freely."""
+    root = tmp_path / "project"
+    for folder in ("handouts", "layouts"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(project: Path) -> Run:
+    """Run `carepress ARGS` against the copied project."""
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(main, [args[0], "--project", str(project), *args[1:]]
+                                  if args and args[0] in COMMANDS_WITH_PROJECT else list(args),
+                                  env=env, catch_exceptions=False)
+
+    return invoke
+
+
+COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin"}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

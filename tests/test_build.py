@@ -1,0 +1,130 @@
+"""End to end: `carepress build` on the shipped content, read back as a reader would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from carepress.load import load_project
+from carepress.pin import passages_of
+from carepress.resolve import select_passage
+
+from conftest import Run
+
+BASE14 = {"/Helvetica", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
+    """(BaseFont, embedded) for every font any page uses."""
+    found = []
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            found.append((str(font["/BaseFont"]), embedded))
+    return found
+
+
+@pytest.fixture
+def built(project: Path, run: Run) -> Path:
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return project / "dist"
+
+
+def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    records = manifest["leaflets"]
+    assert {(r["handout"], r["layout"], r["lang"], r["clinic"]) for r in records} == {
+        (h, lay, "en", "harbour-health")
+        for h in ("iud-aftercare", "miscarriage-aftercare") for lay in ("a4", "letter")}
+    for record in records:
+        data = (built / record["path"]).read_bytes()
+        assert record["path"] == f"harbour-health/en/{record['handout']}-{record['layout']}.pdf"
+        assert record["sha256"] == hashlib.sha256(data).hexdigest()
+        assert record["bytes"] == len(data)
+        assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= 2
+
+
+def test_every_quoted_passage_is_in_the_pdf_verbatim(built: Path, project: Path) -> None:
+    model = load_project(project)
+    for handout in model.handouts.values():
+        passages = [select_passage(ref, model.sources)[1].text for ref in passages_of(handout)]
+        assert passages
+        for layout in ("a4", "letter"):
+            reader = PdfReader(built / f"harbour-health/en/{handout.id}-{layout}.pdf")
+            text = squash("".join(page.extract_text() for page in reader.pages))
+            for passage in passages:
+                assert squash(passage) in text, passage
+            assert "HarbourHealthClinic" in text
+            assert squash("(617) 555-0142") in text
+            assert squash("Page 1 of 2") in text and squash("Page 2 of 2") in text
+
+
+def test_fonts_are_embedded_subsets_and_never_base14(built: Path) -> None:
+    for pdf in built.rglob("*.pdf"):
+        fonts = fonts_of(PdfReader(pdf))
+        assert fonts
+        for name, embedded in fonts:
+            assert embedded, (pdf, name)
+            assert name not in BASE14
+            assert re.fullmatch(r"/[A-Z]{6}\+.+", name), name  # subset tag
+
+
+def test_pdf_metadata_bookmarks_and_links(built: Path, project: Path) -> None:
+    handout = load_project(project).handouts["iud-aftercare"]
+    reader = PdfReader(built / "harbour-health/en/iud-aftercare-a4.pdf")
+    assert reader.metadata.title == "After your IUD insertion"
+    assert reader.metadata.author == "Harbour Health Clinic"
+    assert reader.metadata.subject.startswith("What to expect")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert [item["/Title"] for item in reader.outline] == [s.heading.template for s in handout.sections]
+    uris = {annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots", [])}
+    assert "tel:6175550142" in uris
+    assert "https://harbourhealth.example/leaflets" in uris
+
+
+def test_two_builds_are_byte_identical(project: Path, run: Run, tmp_path: Path) -> None:
+    assert run("build", "--out", str(tmp_path / "one")).exit_code == 0
+    assert run("build", "--out", str(tmp_path / "two")).exit_code == 0
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*")
+           if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
+           if p.is_file()}
+    assert one == two and len(one) == 5
+
+
+def test_source_date_epoch_sets_the_pdf_dates(project: Path, run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("build", "--handout", "iud-aftercare", "--layout", "a4", "--out", str(out),
+               env={"SOURCE_DATE_EPOCH": "1700000000"}).exit_code == 0
+    reader = PdfReader(out / "harbour-health/en/iud-aftercare-a4.pdf")
+    assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
+    out2 = tmp_path / "out2"
+    assert run("build", "--handout", "iud-aftercare", "--layout", "a4", "--out", str(out2),
+               env={"SOURCE_DATE_EPOCH": ""}).exit_code == 0
+    reader = PdfReader(out2 / "harbour-health/en/iud-aftercare-a4.pdf")
+    assert reader.metadata["/CreationDate"].startswith("D:20261120000000")  # the approval date
+
+
+def test_filters_select_part_of_the_matrix(project: Path, run: Run) -> None:
+    result = run("build", "--handout", "miscarriage-aftercare", "--layout", "letter")
+    assert result.exit_code == 0
+    pdfs = sorted(p.name for p in (project / "dist").rglob("*.pdf"))
+    assert pdfs == ["miscarriage-aftercare-letter.pdf"]
+
+
+def test_unknown_filter_is_a_usage_error(run: Run) -> None:
+    result = run("build", "--layout", "a3")
+    assert result.exit_code == 2
+    assert "unknown layout `a3`" in result.output

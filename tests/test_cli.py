@@ -1,0 +1,55 @@
+"""The commands other than build: version, help, list, check, sources show."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from carepress import __version__
+from carepress.cli import main
+
+from conftest import Run
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_help_everywhere() -> None:
+    for command in ([], ["build"], ["check"], ["list"], ["pin"], ["sources"], ["sources", "show"]):
+        result = CliRunner().invoke(main, [*command, "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_list_shows_the_matrix(run: Run) -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    rows = result.output.splitlines()[1:]
+    assert len(rows) == 4
+    assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
+
+
+def test_check_passes_on_shipped_content_and_writes_nothing(run: Run, project) -> None:  # type: ignore[no-untyped-def]
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert not (project / "dist").exists()
+
+
+def test_sources_show_numbers_paragraphs_and_marks_furniture(run: Run, project) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["sources", "show", "--project", str(project), "sex-after-miscarriage"])
+    assert result.exit_code == 0
+    assert "  4  (line 7)\n     If you've had a miscarriage" in result.output
+    assert "  3  (line 5)  [furniture]" in result.output
+
+
+def test_sources_show_unknown_source(run: Run, project) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["sources", "show", "--project", str(project), "iud-bleeding"])
+    assert result.exit_code == 2
+    assert "unknown source `iud-bleeding`; did you mean `iud-bleeding-after-sex`?" in result.output
+
+
+def test_not_a_project_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not a carepress project: `handouts/` is missing" in result.stderr

@@ -1,0 +1,27 @@
+import pytest
+
+from carepress.inline import InlineMarkupError, protect, to_markup, to_plain
+
+
+@pytest.mark.parametrize("text, markup", [
+    ("plain words", "plain words"),
+    ("**bold** and *italic*", "<b>bold</b> and <i>italic</i>"),
+    ("[call](tel:+16175550142)", '<a href="tel:+16175550142">call</a>'),
+    ("[site](https://example.org/a?b=1&c=2)", '<a href="https://example.org/a?b=1&amp;c=2">site</a>'),
+    # Raw ReportLab markup and entities from an author are text, never markup.
+    ("<font size=40>big</font> & <b>x</b>", "&lt;font size=40&gt;big&lt;/font&gt; &amp; &lt;b&gt;x&lt;/b&gt;"),
+    ("<a href='javascript:x'>y</a>", "&lt;a href='javascript:x'&gt;y&lt;/a&gt;"),
+    ("3 < 4 > 2", "3 &lt; 4 &gt; 2"),
+    (r"\*not italic\*", "*not italic*"),
+])
+def test_inline_subset_becomes_escaped_reportlab_markup(text: str, markup: str) -> None:
+    assert to_markup(text) == markup
+
+
+def test_link_to_other_schemes_is_refused() -> None:
+    with pytest.raises(InlineMarkupError, match="must start with https://"):
+        to_markup("[x](ftp://example.org/file)")
+
+
+def test_protected_data_is_shown_literally() -> None:
+    assert to_plain(to_markup(protect("Dr *Smith* [on call]"))) == "Dr *Smith* [on call]"

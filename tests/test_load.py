@@ -1,0 +1,124 @@
+"""Loading: every problem is reported as file:line:column with a key path and a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carepress.errors import CarepressError, Diagnostics
+from carepress.load import load_project
+from carepress.load.handout import load_handout
+from carepress.load.sources import split_paragraphs
+from carepress.load.yamlmarks import read_yaml
+
+HANDOUT = """\
+id: leaflet
+title: A title
+control:
+  code: X-1
+  version: "1"
+  approved: 2026-01-01
+  review_by: 2029-01-01
+  owner: Team
+sections:
+  - heading: One
+    blocks:
+      - text: Hello
+"""
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "leaflet.yaml"
+    path.write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    load_handout(path, diagnostics)
+    return [d.format().replace(str(path), "FILE") for d in diagnostics.items]
+
+
+def test_valid_handout_loads(tmp_path: Path) -> None:
+    assert problems(tmp_path, HANDOUT) == []
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # unknown key, with a did-you-mean
+    ("title: A title", "titel: A title",
+     "FILE:2:1: unknown key `titel` here; did you mean `title`?"),
+    # unknown block type, with a did-you-mean
+    ("- text: Hello", "- calout: Hello",
+     "FILE:12:9: `sections[0].blocks[0]`: unknown block type `calout`; did you mean `callout`?"),
+    # wrong type
+    ("approved: 2026-01-01", "approved: soon",
+     "FILE:6:13: `control.approved`: expected a date written YYYY-MM-DD, got text"),
+    ("- heading: One", "- heading: [One]",
+     "FILE:10:14: `sections[0].heading`: expected text, got a list of `- item` lines"),
+    # missing required field
+    ("  owner: Team\n", "",
+     "FILE:4:3: `control.owner`: missing required key `owner`"),
+    # a passage with no selector
+    ("- text: Hello", "- passage: {source: s}",
+     "FILE:12:18: `sections[0].blocks[0].passage`: a passage needs a selector"),
+    # duplicate key
+    ("title: A title", "title: A title\ntitle: Again",
+     "FILE:3:1: duplicate key `title`: YAML would silently keep only the last one"),
+])
+def test_each_problem_is_one_located_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    found = problems(tmp_path, HANDOUT.replace(old, new))
+    assert any(line.startswith(expected) for line in found), found
+    assert all("\n" not in line for line in found)
+
+
+def test_all_problems_in_a_file_are_reported_together(tmp_path: Path) -> None:
+    text = HANDOUT.replace("title: A title", "titel: A title").replace("owner: Team", "owner: [x]")
+    found = problems(tmp_path, text)
+    assert any("unknown key `titel`" in p for p in found)
+    assert any("missing required key `title`" in p for p in found)
+    assert any("`control.owner`: expected text" in p for p in found)
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: x\ntitle: [unclosed\nsections: []\n", encoding="utf-8")
+    with pytest.raises(CarepressError) as raised:
+        read_yaml(path)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.origin.line == 3
+    assert "malformed YAML" in diagnostic.message
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    found = problems(tmp_path, HANDOUT.replace("id: leaflet", "id: other"))
+    assert found == ["FILE:1:5: id `other` must match the file name; rename the file to "
+                     "`other.yaml` or set `id: leaflet`"]
+
+
+def test_paragraphs_are_numbered_and_nothing_is_dropped() -> None:
+    text = "First para\nwrapped line.\n\n\nSecond.\n  \nThird  spaced\n"
+    paragraphs = split_paragraphs(text)
+    assert [(p.number, p.line, p.text) for p in paragraphs] == [
+        (1, 1, "First para wrapped line."), (2, 5, "Second."), (3, 7, "Third spaced")]
+
+
+@pytest.mark.parametrize("name", ["iud-bleeding-after-sex", "sex-after-miscarriage"])
+def test_shipped_sources_keep_every_word(name: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "handouts/sources" / f"{name}.txt").read_text(encoding="utf-8")
+    joined = " ".join(p.text for p in split_paragraphs(text))
+    assert joined.split() == text.split()
+
+
+def test_shipped_sources_match_the_clinic_copies() -> None:
+    root = Path(__file__).resolve().parent.parent
+    seeds = root.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("the clinic's seed folder is not beside this checkout")
+    for seed in seeds.glob("*.txt"):
+        assert (root / "handouts/sources" / seed.name).read_bytes() == seed.read_bytes()
+
+
+def test_shipped_project_loads_without_problems() -> None:
+    project = load_project(Path(__file__).resolve().parent.parent)
+    assert project.diagnostics == []
+    assert set(project.handouts) == {"iud-aftercare", "miscarriage-aftercare"}
+    assert set(project.layouts) >= {"a4", "letter"}
+    assert all(layout.type.body >= 12 for layout in project.layouts.values())
