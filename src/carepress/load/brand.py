@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepress.errors import CarepressError, Diagnostics
-from carepress.load.schema import (
-    INVALID, Colour, Field, ListOf, Record, Text, validate_document,
-)
-from carepress.load.yamlmarks import read_yaml
+from carepress.errors import Diagnostics
+from carepress.load.schema import Colour, Field, ListOf, Record, Text, load_folder, read_document
 from carepress.model import Brand, BrandColours, Logo
 
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
@@ -42,14 +39,10 @@ def _brand_schema(path: Path) -> Record[Brand]:
 
 
 def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
-    try:
-        data = read_yaml(path)
-    except CarepressError as exc:
-        diagnostics.extend(exc.diagnostics)
+    loaded = read_document(path, _brand_schema(path), diagnostics)
+    if loaded is None:
         return None
-    brand = validate_document(data, _brand_schema(path), diagnostics)
-    if brand is INVALID:
-        return None
+    data, brand = loaded
     logo_origin = data["logo"].origin_of("file")
     if brand.logo.path.suffix.lower() not in LOGO_SUFFIXES:
         diagnostics.error(logo_origin, f"logo `{brand.logo.path.name}` must be SVG, PNG or JPEG")
@@ -62,9 +55,4 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
 
 
 def load_brands(folder: Path, diagnostics: Diagnostics) -> dict[str, Brand]:
-    brands: dict[str, Brand] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        brand = load_brand(path, diagnostics)
-        if brand is not None:
-            brands[brand.id] = brand
-    return brands
+    return load_folder(folder, load_brand, diagnostics)

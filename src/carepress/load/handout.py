@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from carepress.errors import CarepressError, Diagnostics, Origin
+from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
     INVALID, Choice, Context, Date, Field, Integer, Kind, ListOf, Located, Record, Tagged, Text,
-    validate_document,
+    load_folder, read_document,
 )
-from carepress.load.yamlmarks import MarkedDict, read_yaml
+from carepress.load.yamlmarks import MarkedDict
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
     FillInField, Handout, PassageRef, Section, TextBlock,
@@ -106,14 +106,10 @@ def _handout_schema(path: Path) -> Record[Handout]:
 
 
 def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
-    try:
-        data = read_yaml(path)
-    except CarepressError as exc:
-        diagnostics.extend(exc.diagnostics)
+    loaded = read_document(path, _handout_schema(path), diagnostics)
+    if loaded is None:
         return None
-    handout = validate_document(data, _handout_schema(path), diagnostics)
-    if handout is INVALID:
-        return None
+    data, handout = loaded
     if handout.id != path.stem:
         diagnostics.error(data.origin_of("id"),
                           f"id `{handout.id}` must match the file name; rename the file to "
@@ -127,11 +123,7 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
 
 
 def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:
-    handouts: dict[str, Handout] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        handout = load_handout(path, diagnostics)
-        if handout is not None:
-            handouts[handout.id] = handout
+    handouts = load_folder(folder, load_handout, diagnostics)
     if not handouts and not diagnostics.errors:
         diagnostics.error(Origin(folder), "no handouts found (expected `handouts/*.yaml`)")
     return handouts

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepress.errors import CarepressError, Diagnostics
+from carepress.errors import Diagnostics
 from carepress.load.schema import (
-    INVALID, Dimension, Field, Integer, Number, Record, Text, validate_document,
+    Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
 )
-from carepress.load.yamlmarks import read_yaml
 from carepress.model import Layout, TypeScale
 
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
@@ -48,19 +47,9 @@ def _layout_schema(path: Path) -> Record[Layout]:
 
 
 def load_layout(path: Path, diagnostics: Diagnostics) -> Layout | None:
-    try:
-        data = read_yaml(path)
-    except CarepressError as exc:
-        diagnostics.extend(exc.diagnostics)
-        return None
-    layout = validate_document(data, _layout_schema(path), diagnostics)
-    return None if layout is INVALID else layout
+    loaded = read_document(path, _layout_schema(path), diagnostics)
+    return None if loaded is None else loaded[1]
 
 
 def load_layouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Layout]:
-    layouts: dict[str, Layout] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        layout = load_layout(path, diagnostics)
-        if layout is not None:
-            layouts[layout.id] = layout
-    return layouts
+    return load_folder(folder, load_layout, diagnostics)

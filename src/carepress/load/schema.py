@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Generic, Mapping as TMapping, TypeVar
 
 from carepress.errors import Diagnostics, Origin, did_you_mean
@@ -243,3 +244,28 @@ class Located(Kind[T]):
 
 def validate_document(data: MarkedDict, kind: Kind[T], diagnostics: Diagnostics) -> T:
     return kind.validate(data, Context(diagnostics, "", data.origin))
+
+
+def read_document(path: Path, kind: Kind[T], diagnostics: Diagnostics) -> tuple[MarkedDict, T] | None:
+    """Read one YAML file and validate it; None (with diagnostics recorded) if either fails."""
+    from carepress.errors import CarepressError
+    from carepress.load.yamlmarks import read_yaml
+
+    try:
+        data = read_yaml(path)
+    except CarepressError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    value = validate_document(data, kind, diagnostics)
+    return None if value is INVALID else (data, value)
+
+
+def load_folder(folder: Path, load_one: Callable[[Path, Diagnostics], T | None],
+                diagnostics: Diagnostics) -> dict[str, T]:
+    """Every ``*.yaml`` in ``folder`` loaded by ``load_one``, keyed by file stem, in name order."""
+    loaded: dict[str, T] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        value = load_one(path, diagnostics)
+        if value is not None:
+            loaded[path.stem] = value
+    return loaded

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin
-from carepress.load.schema import Date, Field, Integer, ListOf, Record, Text, validate_document
-from carepress.load.yamlmarks import read_yaml
+from carepress.load.schema import Date, Field, Integer, ListOf, Record, Text, load_folder, read_document
 from carepress.model import Paragraph, Source
 
 PIN_LENGTH = 8
@@ -66,14 +65,10 @@ def _source_schema(meta_path: Path) -> Record[dict[str, Any]]:
 
 
 def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
-    try:
-        data = read_yaml(meta_path)
-    except CarepressError as exc:
-        diagnostics.extend(exc.diagnostics)
+    loaded = read_document(meta_path, _source_schema(meta_path), diagnostics)
+    if loaded is None:
         return None
-    values = validate_document(data, _source_schema(meta_path), diagnostics)
-    if not isinstance(values, dict):
-        return None
+    data, values = loaded
     text_path = meta_path.parent / values["file"]
     try:
         text = text_path.read_text(encoding="utf-8")
@@ -97,9 +92,4 @@ def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
 def load_sources(folder: Path, diagnostics: Diagnostics) -> dict[str, Source]:
     if not folder.is_dir():
         raise CarepressError([Diagnostic(Origin(folder), "sources folder not found")])
-    sources: dict[str, Source] = {}
-    for meta_path in sorted(folder.glob("*.yaml")):
-        source = load_source(meta_path, diagnostics)
-        if source is not None:
-            sources[source.id] = source
-    return sources
+    return load_folder(folder, load_source, diagnostics)

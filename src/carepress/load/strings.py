@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepress.errors import CarepressError, Diagnostics
-from carepress.load.schema import INVALID, Field, Record, Text, validate_document
-from carepress.load.yamlmarks import read_yaml
+from carepress.errors import Diagnostics
+from carepress.load.schema import Field, Record, Text, load_folder, read_document
 
 STRING_KEYS = {
     "page_of": "footer page count, with {page} and {pages}",
@@ -27,14 +26,9 @@ STRING_KEYS = {
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
     schema = Record({key: Field(Text(), doc=doc) for key, doc in STRING_KEYS.items()},
                     lambda v, o: v)
-    tables: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = read_yaml(path)
-        except CarepressError as exc:
-            diagnostics.extend(exc.diagnostics)
-            continue
-        table = validate_document(data, schema, diagnostics)
-        if table is not INVALID:
-            tables[path.stem] = table
-    return tables
+
+    def load_one(path: Path, diagnostics: Diagnostics) -> dict[str, str] | None:
+        loaded = read_document(path, schema, diagnostics)
+        return None if loaded is None else loaded[1]
+
+    return load_folder(folder, load_one, diagnostics)
