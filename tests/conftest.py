@@ -38,7 +38,7 @@ def run(project: Path) -> Run:
     return invoke
 
 
-COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin"}
+COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin"}  # i18n takes --project itself
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -45,18 +45,20 @@ def built(project: Path, run: Run) -> Path:
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
+    offered = load_project(built.parent).brands["harbour-health"].languages
+    assert "en" in offered and len(offered) > 1
     assert {(r["handout"], r["layout"], r["lang"], r["clinic"]) for r in records} == {
-        (h, lay, "en", "harbour-health")
+        (h, lay, lang, "harbour-health") for lang in offered
         for h in ("iud-aftercare", "miscarriage-aftercare") for lay in ("a4", "letter")}
     for record in records:
         data = (built / record["path"]).read_bytes()
-        assert record["path"] == f"harbour-health/en/{record['handout']}-{record['layout']}.pdf"
+        assert record["path"] == f"harbour-health/{record['lang']}/{record['handout']}-{record['layout']}.pdf"
         assert record["sha256"] == hashlib.sha256(data).hexdigest()
         assert record["bytes"] == len(data)
         assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= 2
 
 
-def test_every_quoted_passage_is_in_the_pdf_verbatim(built: Path, project: Path) -> None:
+def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path, project: Path) -> None:
     model = load_project(project)
     for handout in model.handouts.values():
         passages = [select_passage(ref, model.sources)[1].text for ref in passages_of(handout)]
@@ -95,13 +97,13 @@ def test_pdf_metadata_bookmarks_and_links(built: Path, project: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(project: Path, run: Run, tmp_path: Path) -> None:
-    assert run("build", "--out", str(tmp_path / "one")).exit_code == 0
-    assert run("build", "--out", str(tmp_path / "two")).exit_code == 0
+    assert run("build", "--lang", "en", "--lang", "vi", "--out", str(tmp_path / "one")).exit_code == 0
+    assert run("build", "--lang", "en", "--lang", "vi", "--out", str(tmp_path / "two")).exit_code == 0
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*")
            if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
            if p.is_file()}
-    assert one == two and len(one) == 5
+    assert one == two and len(one) == 9
 
 
 def test_source_date_epoch_sets_the_pdf_dates(project: Path, run: Run, tmp_path: Path) -> None:
@@ -118,10 +120,10 @@ def test_source_date_epoch_sets_the_pdf_dates(project: Path, run: Run, tmp_path:
 
 
 def test_filters_select_part_of_the_matrix(project: Path, run: Run) -> None:
-    result = run("build", "--handout", "miscarriage-aftercare", "--layout", "letter")
+    result = run("build", "--handout", "miscarriage-aftercare", "--layout", "letter", "--lang", "es")
     assert result.exit_code == 0
-    pdfs = sorted(p.name for p in (project / "dist").rglob("*.pdf"))
-    assert pdfs == ["miscarriage-aftercare-letter.pdf"]
+    pdfs = sorted(str(p.relative_to(project / "dist")) for p in (project / "dist").rglob("*.pdf"))
+    assert pdfs == ["harbour-health/es/miscarriage-aftercare-letter.pdf"]
 
 
 def test_unknown_filter_is_a_usage_error(run: Run) -> None:

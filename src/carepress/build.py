@@ -12,7 +12,7 @@ from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did
 from carepress.load import Project
 from carepress.model import Handout
 from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
-from carepress.resolve import Resolved, resolve
+from carepress.resolve import Resolved, ResolveOptions, resolve
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,21 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
     handouts = _select("handout", filters.handouts, project.handouts)
     layouts = _select("layout", filters.layouts, project.layouts)
     clinics = _select("clinic", filters.clinics, project.brands)
-    langs = _select("language", filters.langs, {h.lang for h in project.handouts.values()})
-    return [Job(h, project.handouts[h].lang, c, lay)
-            for c in clinics for h in handouts if project.handouts[h].lang in langs for lay in layouts]
+    langs = _select("language", filters.langs, {lang for h in handouts for lang in languages_of(project, h)})
+    jobs = []
+    for clinic in clinics:
+        offered = project.brands[clinic].languages
+        for handout in handouts:
+            for lang in languages_of(project, handout):
+                if lang in langs and (not offered or lang in offered):
+                    jobs.extend(Job(handout, lang, clinic, layout) for layout in layouts)
+    return jobs
+
+
+def languages_of(project: Project, handout: str) -> list[str]:
+    """The handout's own language first, then every language it has a translation in."""
+    own = project.handouts[handout].lang
+    return [own] + sorted(lang for (h, lang) in project.translations if h == handout and lang != own)
 
 
 def source_date_epoch(handout: Handout) -> int:
@@ -95,21 +107,24 @@ def source_date_epoch(handout: Handout) -> int:
     return int(approved.timestamp())
 
 
-def resolve_job(project: Project, job: Job) -> Resolved:
+def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOptions()) -> Resolved:
     strings = project.strings.get(job.lang)
     if strings is None:
         raise CarepressError([Diagnostic(Origin(project.root / "layouts/strings" / f"{job.lang}.yaml"),
                               f"no fixed strings for language `{job.lang}`; add this file")])
-    return resolve(project.handouts[job.handout], project.sources, project.brands[job.clinic],
-                   strings, project.pinned)
+    handout = project.handouts[job.handout]
+    translation = None if job.lang == handout.lang else project.translations[(job.handout, job.lang)]
+    return resolve(handout, project.sources, project.brands[job.clinic], strings, project.pinned,
+                   translation, options)
 
 
-def build_job(project: Project, job: Job, out: Path) -> Outcome:
+def build_job(project: Project, job: Job, out: Path,
+              options: ResolveOptions = ResolveOptions()) -> Outcome:
     from carepress.finish import finish
     from carepress.typeset import typeset
 
     try:
-        resolved = resolve_job(project, job)
+        resolved = resolve_job(project, job, options)
         layout = project.layouts[job.layout]
         result = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]))
         finished = finish(result.pdf, resolved.leaflet, layout)
@@ -123,22 +138,24 @@ def build_job(project: Project, job: Job, out: Path) -> Outcome:
     return Outcome(job, record, list(resolved.warnings))
 
 
-def build(project: Project, out: Path, filters: Filters = Filters()) -> BuildReport:
+def build(project: Project, out: Path, filters: Filters = Filters(),
+          options: ResolveOptions = ResolveOptions()) -> BuildReport:
     """Build every selected leaflet into ``out``; one failure never stops the others."""
     jobs = plan(project, filters)
-    outcomes = [build_job(project, job, out) for job in jobs]
+    outcomes = [build_job(project, job, out, options) for job in jobs]
     write_manifest(out, [o.record for o in outcomes if o.record is not None])
     return BuildReport(outcomes, list(project.diagnostics))
 
 
-def check(project: Project, filters: Filters = Filters()) -> BuildReport:
+def check(project: Project, filters: Filters = Filters(),
+          options: ResolveOptions = ResolveOptions()) -> BuildReport:
     """Load and resolve everything, and check logos and glyphs, without writing a PDF."""
     from carepress.typeset.checks import preflight
 
     outcomes = []
     for job in plan(project, filters):
         try:
-            resolved = resolve_job(project, job)
+            resolved = resolve_job(project, job, options)
             preflight(resolved.leaflet)
             outcomes.append(Outcome(job, ManifestRecord(job.handout, job.lang, job.clinic, job.layout,
                                                         job.path, "", 0, 0), list(resolved.warnings)))

@@ -11,6 +11,7 @@ import click
 from carepress import __version__
 from carepress.build import BuildReport, Filters
 from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.resolve import ResolveOptions
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -70,13 +71,23 @@ def main() -> None:
     """
 
 
+strict_option = click.option(
+    "--strict", is_flag=True, help="Treat stale translation units as errors, not warnings.")
+require_reviewed_option = click.option(
+    "--require-reviewed", is_flag=True,
+    help="Refuse translations whose review status is `draft` (for clinics that gate printing).")
+
+
 @main.command()
 @project_option
 @matrix_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder.  [default: PROJECT/dist]")
+@strict_option
+@require_reviewed_option
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None) -> None:
+          clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
+          require_reviewed: bool) -> None:
     """Build every handout x language x clinic x layout into PDFs.
 
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
@@ -86,20 +97,28 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    _run_report(lambda: run_build(project, out or project.root / "dist", filters), "built")
+    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed)
+    _run_report(lambda: run_build(project, out or project.root / "dist", filters, options), "built")
 
 
 @main.command()
 @project_option
 @matrix_options
+@strict_option
+@require_reviewed_option
 def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...]) -> None:
-    """Validate handouts, sources, layouts and brands without writing any PDF."""
+          clinics: tuple[str, ...], langs: tuple[str, ...], strict: bool,
+          require_reviewed: bool) -> None:
+    """Validate handouts, sources, translations, layouts and brands without writing any PDF.
+
+    Lists every stale translation unit (file:line) as a warning; --strict makes them errors.
+    """
     from carepress.build import check as run_check
 
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    _run_report(lambda: run_check(project, filters), "checked")
+    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed)
+    _run_report(lambda: run_check(project, filters, options), "checked")
 
 
 @main.command(name="list")
@@ -171,3 +190,60 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
     for change in changes:
         click.echo(f"{change.path.name}:{change.line}: pin {change.old or '(none)'} -> {change.new}")
     click.echo(f"{len(changes)} pin(s) written.", err=True)
+
+
+@main.group()
+def i18n() -> None:
+    """Translations: export to and import from gettext PO files, and their status."""
+
+
+@i18n.command("export")
+@project_option
+@click.option("--lang", required=True, metavar="TAG", help="The language to export, e.g. es.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PO file to write.  [default: LANG.po]")
+def i18n_export(project_dir: Path, lang: str, out: Path | None) -> None:
+    """Write a PO file with every unit of every handout, for any translation tool.
+
+    msgctxt is the unit id, msgid the English, msgstr the current translation; stale
+    units are marked fuzzy.
+    """
+    from carepress.i18n.po import export_po
+    from carepress.publish import write_atomic
+
+    project = _load(project_dir)
+    target = out or Path(f"{lang}.po")
+    write_atomic(target, export_po(project, lang))
+    click.echo(f"wrote {target}", err=True)
+
+
+@i18n.command("import")
+@project_option
+@click.argument("po_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def i18n_import(project_dir: Path, po_file: Path) -> None:
+    """Merge a translated PO file into handouts/translations/LANG/. Fuzzy entries stay stale."""
+    from carepress.i18n.po import import_po
+
+    project = _load(project_dir)
+    try:
+        result = import_po(project, po_file)
+    except CarepressError as exc:
+        _print_diagnostics(list(exc.diagnostics))
+        sys.exit(1)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{result.units} unit(s) imported, {result.stale} fuzzy (stale).", err=True)
+
+
+@i18n.command("status")
+@project_option
+def i18n_status(project_dir: Path) -> None:
+    """A table: language x handout -> units, missing, stale, review status."""
+    from carepress.i18n.status import translation_status
+
+    project = _load(project_dir)
+    rows = translation_status(project)
+    click.echo(f"{'lang':<9}{'handout':<24}{'units':>6}{'missing':>9}{'stale':>7}  status")
+    for row in rows:
+        click.echo(f"{row.lang:<9}{row.handout:<24}{row.units:>6}{row.missing:>9}{row.stale:>7}  {row.status}")
+    _print_diagnostics(project.diagnostics)

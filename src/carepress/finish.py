@@ -42,7 +42,7 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
     if pages > layout.max_pages:
         over = pages - layout.max_pages
         raise CarepressError([Diagnostic(origin,
-            f"`{leaflet.handout_id}` is {pages} pages on layout `{layout.id}`, {over} page(s) over "
+            f"`{leaflet.handout_id}` ({leaflet.lang}) is {pages} pages on layout `{layout.id}`, {over} page(s) over "
             f"its limit of {layout.max_pages}; shorten the handout or choose a larger layout")])
     unembedded = _unembedded_fonts(reader)
     if unembedded:

@@ -64,12 +64,14 @@ class PassageRef:
     pin: str | None
     origin: Origin
     pin_origin: Origin | None = None
+    unit: str = ""  # translation unit id, e.g. `s2.b1` (see load/units.py)
 
 
 @dataclass(frozen=True)
 class TextBlock:
     template: str
     origin: Origin
+    unit: str = ""  # translation unit id, e.g. `title` or `s1.b2.i3`
 
 
 @dataclass(frozen=True)
@@ -162,10 +164,10 @@ class Brand:
     address: tuple[str, ...]
     phone: str
     urgent_phone: str
-    urgent_label: str
     website: str
     email: str | None
     path: Path
+    languages: tuple[str, ...] = ()  # languages the clinic offers; empty means all
 
 
 @dataclass(frozen=True)
@@ -265,3 +267,34 @@ class Leaflet:
     path: Path  # the handout file, for problems found while typesetting
     strings: dict[str, str] = field(default_factory=dict)  # fixed strings the layout prints
     quoted_passages: tuple[str, ...] = ()
+    draft: bool = False  # a translation not yet reviewed, or with stale units
+
+
+# ---- translations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str  # "draft" | "reviewed"
+    translator: str
+    method: str
+    reviewer: str | None
+    reviewed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class TranslatedUnit:
+    id: str
+    source_hash: str  # the hash of the English text this translates
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Translation:
+    handout: str
+    lang: str
+    review: Review
+    units: dict[str, TranslatedUnit]
+    path: Path
+    origin: Origin

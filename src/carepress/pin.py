@@ -42,6 +42,8 @@ def passages_of(handout: Handout) -> Iterator[PassageRef]:
 
 
 def _edit(lines: list[str], ref: PassageRef, pin: str) -> None:
+    if pin.isdigit():  # YAML would read an all-digit pin as a number
+        pin = f'"{pin}"'
     if ref.pin_origin is not None:  # replace the old value in place
         row = ref.pin_origin.line - 1
         col = ref.pin_origin.column - 1

@@ -21,7 +21,7 @@ from carepress.load.sources import normalise, pin_of
 from carepress.model import (
     Block, Brand, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, Handout,
     Leaflet, Paragraph, PassageRef, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RSection,
-    RSource, RText, Source, TextBlock,
+    RSource, RText, Source, TextBlock, TranslatedUnit, Translation,
 )
 
 CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
@@ -55,12 +55,15 @@ def tel_href(phone: str) -> str:
 
 
 def format_date(day: dt.date, lang: str) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """A date as the language writes it (Babel's CLDR data): `20 de noviembre de 2029`."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(day, format="long", locale=lang.replace("-", "_"))
 
 
-def _clinic_context(brand: Brand) -> dict[str, Any]:
+def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:
     return {"name": brand.name, "phone": brand.phone, "urgent_phone": brand.urgent_phone,
-            "urgent_label": brand.urgent_label, "website": brand.website,
+            "urgent_label": strings["urgent_label"], "website": brand.website,
             "email": brand.email or "", "address": ", ".join(brand.address)}
 
 
@@ -96,38 +99,73 @@ def select_passage(ref: PassageRef, sources: dict[str, Source]) -> tuple[Source,
     return source, paragraph
 
 
+@dataclass(frozen=True)
+class ResolveOptions:
+    strict: bool = False            # a stale translation unit is an error, not a warning
+    require_reviewed: bool = False  # a draft translation is an error
+
+
 class _Resolver:
     def __init__(self, handout: Handout, sources: dict[str, Source], brand: Brand,
-                 strings: dict[str, str], pinned: dict[str, str], diagnostics: Diagnostics):
+                 strings: dict[str, str], pinned: dict[str, str], diagnostics: Diagnostics,
+                 translation: Translation | None, options: ResolveOptions):
         self.handout, self.sources, self.brand = handout, sources, brand
         self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
+        self.translation, self.options = translation, options
+        self.lang = translation.lang if translation else handout.lang
+        self.stale = 0
         self.quoted: list[Source] = []
         self.passages: list[str] = []
-        self.context = {"clinic": _Group("clinic", _clinic_context(brand)),
+        self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
                                                       "version": handout.control.version})}
 
     # -- inline text --------------------------------------------------------------------
 
+    def translated(self, unit: str, english: str) -> TranslatedUnit | None:
+        """The translation of one unit (None when resolving the English or when missing)."""
+        if self.translation is None:
+            return None
+        found = self.translation.units.get(unit)
+        path = self.translation.path.name
+        if found is None:
+            self.diagnostics.error(self.translation.origin,
+                                   f"unit `{unit}` has no `{self.lang}` translation; add it under "
+                                   f"`units:` or import a PO file (`carepress i18n export --lang {self.lang}`)",
+                                   f"en: {english}")
+            return None
+        if found.source_hash != pin_of(english):
+            self.stale += 1
+            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
+            report(found.origin, f"stale translation: the English of unit `{unit}` changed since "
+                   f"it was translated; update `text` in {path}, then set `source: {pin_of(english)}`",
+                   f"en: {english}")
+        return found
+
     def text(self, block: TextBlock, *, check_length: bool = False) -> str:
+        template, origin = block.template, block.origin
+        translated = self.translated(block.unit, block.template)
+        if self.translation is not None:
+            if translated is None:
+                return ""
+            template, origin, check_length = translated.text, translated.origin, False
         try:
-            rendered = _JINJA.from_string(block.template).render(self.context)
+            rendered = _JINJA.from_string(template).render(self.context)
         except jinja2.TemplateSyntaxError as exc:
-            origin = Origin(block.origin.path, block.origin.line + max(exc.lineno - 1, 0),
-                            block.origin.column)
+            origin = Origin(origin.path, origin.line + max(exc.lineno - 1, 0), origin.column)
             self.diagnostics.error(origin, f"template error: {exc.message}")
             return ""
         except jinja2.UndefinedError as exc:
-            self.diagnostics.error(block.origin, f"undefined template variable: {exc.message}; "
+            self.diagnostics.error(origin, f"undefined template variable: {exc.message}; "
                                    f"use one of {self._available()}")
             return ""
         except jinja2.exceptions.SecurityError as exc:
-            self.diagnostics.error(block.origin, f"template not allowed: {exc}")
+            self.diagnostics.error(origin, f"template not allowed: {exc}")
             return ""
         try:
             markup = to_markup(rendered)
         except InlineMarkupError as exc:
-            self.diagnostics.error(block.origin, str(exc))
+            self.diagnostics.error(origin, str(exc))
             return ""
         words = len(to_plain(markup).split())
         if check_length and words > CLINIC_TEXT_WORD_LIMIT:
@@ -162,11 +200,17 @@ class _Resolver:
                 f"source changed; read both and run `{fix}` to re-pin",
                 f"was: {was}", f"now: {paragraph.text}")
             return None
+        text = paragraph.text
+        if self.translation is not None:
+            translated = self.translated(ref.unit, paragraph.text)
+            if translated is None:
+                return None
+            text = translated.text
         if source not in self.quoted:
             self.quoted.append(source)
-        self.passages.append(paragraph.text)
+        self.passages.append(text)
         number = self.quoted.index(source) + 1
-        return RPassage(escape_markup(paragraph.text), paragraph.text, number)
+        return RPassage(escape_markup(text), text, number)
 
     def block(self, block: Block) -> RBlock | None:
         if isinstance(block, PassageRef):
@@ -188,14 +232,17 @@ class _Resolver:
 
     def contact(self) -> RContact:
         brand, s = self.brand, self.strings
-        lines = [f"<b>{escape_markup(brand.name)}</b>", escape_markup(", ".join(brand.address)),
-                 f"{escape_markup(s['phone'])}: {link_markup(tel_href(brand.phone), brand.phone)}",
-                 f"{escape_markup(brand.urgent_label)}: "
-                 f"{link_markup(tel_href(brand.urgent_phone), brand.urgent_phone)}",
-                 f"{escape_markup(s['website'])}: {link_markup(brand.website, brand.website)}"]
+
+        def label(key: str) -> str:
+            return escape_markup(s[key] + s["colon"]) + " "
+
+        gap = "\u00a0\u00a0·\u00a0 "
+        lines = [f"<b>{escape_markup(brand.name)}</b>{gap}{escape_markup(', '.join(brand.address))}",
+                 label("phone") + link_markup(tel_href(brand.phone), brand.phone) + gap
+                 + label("urgent_label") + link_markup(tel_href(brand.urgent_phone), brand.urgent_phone),
+                 label("website") + link_markup(brand.website, brand.website)]
         if brand.email:
-            lines.append(f"{escape_markup(s['email'])}: "
-                         f"{link_markup('mailto:' + brand.email, brand.email)}")
+            lines[-1] += gap + label("email") + link_markup("mailto:" + brand.email, brand.email)
         return RContact(escape_markup(s["contact_heading"]), tuple(lines))
 
     def sources_list(self) -> tuple[RSource, ...]:
@@ -205,9 +252,10 @@ class _Resolver:
             publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
                          else source.publisher)
             title = source.title if source.title[-1:] in ".?!" else source.title + "."
+            received = format_date(source.received, self.lang)
+            end = "" if received.endswith(".") else "."
             entries.append(RSource(number, escape_markup(
-                f"{title} {publisher}. {s['received']} "
-                f"{format_date(source.received, self.handout.lang)}.")))
+                f"{title} {publisher}. {s['received']} {received}{end}")))
         return tuple(entries)
 
     def leaflet(self) -> Leaflet:
@@ -217,13 +265,20 @@ class _Resolver:
             blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
             sections.append(RSection(heading, to_plain(heading), blocks))
         h = self.handout
+        if self.translation is not None and self.options.require_reviewed \
+                and self.translation.review.status != "reviewed":
+            self.diagnostics.error(self.translation.origin,
+                                   f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
+                                   "needs `review: status: reviewed` with the reviewer and date")
         return Leaflet(
-            handout_id=h.id, lang=h.lang, title=self.text(h.title),
+            handout_id=h.id, lang=self.lang, title=self.text(h.title),
             subtitle=self.text(h.subtitle) if h.subtitle else None,
             sections=tuple(sections), sources=self.sources_list(),
             sources_note=escape_markup(self.strings["sources_note"].format(clinic=self.brand.name)),
             control=h.control, brand=self.brand, path=h.path, strings=dict(self.strings),
             quoted_passages=tuple(self.passages),
+            draft=self.translation is not None and (self.translation.review.status != "reviewed"
+                                                    or self.stale > 0),
         )
 
 
@@ -234,10 +289,17 @@ class Resolved:
 
 
 def resolve(handout: Handout, sources: dict[str, Source], brand: Brand,
-            strings: dict[str, str], pinned: dict[str, str]) -> Resolved:
-    """Resolve one handout for one brand; raises CarepressError listing every problem."""
+            strings: dict[str, str], pinned: dict[str, str],
+            translation: Translation | None = None,
+            options: ResolveOptions = ResolveOptions()) -> Resolved:
+    """Resolve one handout for one brand, in English or in a translation's language.
+
+    Raises CarepressError listing every problem; warnings (stale units, long clinic text)
+    come back with the leaflet.
+    """
     diagnostics = Diagnostics()
-    leaflet = _Resolver(handout, sources, brand, strings, pinned, diagnostics).leaflet()
+    leaflet = _Resolver(handout, sources, brand, strings, pinned, diagnostics, translation,
+                        options).leaflet()
     if diagnostics.errors:
         raise CarepressError(diagnostics.items)
     return Resolved(leaflet, tuple(diagnostics.warnings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from carepress.errors import Diagnostics
+from carepress.load.handout import LANG_PATTERN
 from carepress.load.schema import Colour, Field, ListOf, Record, Text, load_folder, read_document
 from carepress.model import Brand, BrandColours, Logo
 
@@ -29,12 +30,14 @@ def _brand_schema(path: Path) -> Record[Brand]:
             "address": Field(ListOf(Text(), min_items=1)),
             "phone": Field(Text()),
             "urgent_phone": Field(Text(), doc="the after-hours or urgent number"),
-            "urgent_label": Field(Text(), required=False, default="After hours"),
             "website": Field(Text(pattern=r"https?://\S+", pattern_hint="a full address starting https://")),
             "email": Field(Text(), required=False),
+            "languages": Field(ListOf(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `es`")),
+                               required=False, default=(), doc="languages the clinic offers"),
         },
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
-                           v["urgent_phone"], v["urgent_label"], v["website"], v["email"], path),
+                           v["urgent_phone"], v["website"], v["email"], path,
+                           v["languages"]),
     )
 
 

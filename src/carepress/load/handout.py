@@ -10,6 +10,7 @@ from carepress.load.schema import (
     INVALID, Choice, Context, Date, Field, Integer, Kind, ListOf, Located, Record, Tagged, Text,
     load_folder, read_document,
 )
+from carepress.load.units import number_units
 from carepress.load.yamlmarks import MarkedDict
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
@@ -119,7 +120,7 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data["control"].origin_of("review_by"),
                           "`control.review_by` must come after `control.approved`")
         return None
-    return handout
+    return number_units(handout)
 
 
 def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:

@@ -13,7 +13,8 @@ from carepress.load.handout import load_handouts
 from carepress.load.layout import load_layouts
 from carepress.load.sources import load_sources
 from carepress.load.strings import load_strings
-from carepress.model import Brand, Handout, Layout, Source
+from carepress.load.translations import TRANSLATIONS_FOLDER, load_translations
+from carepress.model import Brand, Handout, Layout, Source, Translation
 
 PINNED_FILE = "handouts/sources/passages.lock"
 
@@ -27,6 +28,7 @@ class Project:
     brands: dict[str, Brand]
     strings: dict[str, dict[str, str]]
     pinned: dict[str, str]  # pin -> the passage text it was taken from
+    translations: dict[tuple[str, str], Translation] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -66,6 +68,10 @@ def load_project(root: Path) -> Project:
         brands=load_brands(root / "layouts/brands", diagnostics),
         strings=load_strings(root / "layouts/strings", diagnostics),
         pinned=load_pinned(root / PINNED_FILE),
+        translations=load_translations(root / TRANSLATIONS_FOLDER, diagnostics),
     )
+    for (handout, lang), translation in project.translations.items():
+        if handout not in project.handouts and (root / "handouts" / f"{handout}.yaml").exists() is False:
+            diagnostics.error(translation.origin, f"translation of unknown handout `{handout}`")
     project.diagnostics = diagnostics.items
     return project

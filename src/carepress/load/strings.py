@@ -20,6 +20,9 @@ STRING_KEYS = {
     "sources_note": "note under the sources; {clinic} is the clinic's name",
     "publisher_not_stated": "said when a source names no publisher",
     "received": "label before the date a source was received",
+    "draft_marker": "footer line on a translation not yet reviewed",
+    "urgent_label": "label before the clinic's after-hours number",
+    "colon": "the colon after a label, with the language's spacing (French: no-break space + `:`)",
 }
 
 

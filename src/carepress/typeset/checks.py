@@ -6,7 +6,7 @@ from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import to_plain
 from carepress.model import Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText
 from carepress.typeset.flowables import check_logo
-from carepress.typeset.fonts import FontSet, leaflet_fonts
+from carepress.typeset.fonts import FontSet, fonts_for
 
 
 def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
@@ -26,13 +26,25 @@ def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
     return texts
 
 
-def check_glyphs(leaflet: Leaflet, fonts: FontSet) -> None:
-    texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, leaflet.brand.name,
-             *leaflet.strings.values()]
+def leaflet_text(leaflet: Leaflet) -> str:
+    """Every character the leaflet's pages will show, page furniture included."""
+    from carepress.resolve import format_date
+    from carepress.typeset.document import ENGLISH_DRAFT_MARKER
+
+    brand, control = leaflet.brand, leaflet.control
+    texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, *leaflet.strings.values(),
+             brand.name, *brand.address, brand.phone, brand.urgent_phone, brand.website,
+             brand.email or "", control.code, control.version,
+             format_date(control.review_by, leaflet.lang), ENGLISH_DRAFT_MARKER, "0123456789·:[]"]
+    texts.extend(source.markup for source in leaflet.sources)
     for section in leaflet.sections:
         texts.append(section.heading)
         texts.extend(_block_texts(section.blocks))
-    missing = fonts.missing(to_plain("\n".join(texts)))
+    return to_plain("\n".join(texts))
+
+
+def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
+    missing = fonts.missing(text)
     if missing:
         listed = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
         raise CarepressError([Diagnostic(Origin(leaflet.path),
@@ -42,8 +54,9 @@ def check_glyphs(leaflet: Leaflet, fonts: FontSet) -> None:
 
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
-    fonts = leaflet_fonts()
-    check_glyphs(leaflet, fonts)
+    text = leaflet_text(leaflet)
+    fonts = fonts_for(leaflet.lang, text)
+    check_glyphs(leaflet, text, fonts)
     problem = check_logo(leaflet.brand.logo.path)
     if problem:
         raise CarepressError([Diagnostic(leaflet.brand.logo.origin,

@@ -31,6 +31,13 @@ from carepress.typeset.flowables import (
 from carepress.typeset.styles import Styles, make_styles
 
 PAGE_COUNT_FORM = "carepressPageCount"
+ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
+
+
+def draft_marker(leaflet: Leaflet) -> str:
+    """The draft line in the leaflet's language and, for readers of the clinic, in English."""
+    own = leaflet.strings["draft_marker"]
+    return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,8 @@ class _Story:
         if isinstance(block, RList):
             return [self.checklist(block) if block.checklist else self.bullets(block)]
         if isinstance(block, RFillIn):
-            fields = [FillInLine(to_plain(label) + ":", tuple(to_plain(c) for c in choices),
+            colon = self.leaflet.strings["colon"]
+            fields = [FillInLine(to_plain(label) + colon, tuple(to_plain(c) for c in choices),
                                  self.fonts.regular, s.body.fontSize, self.colours.text)
                       for label, choices in block.fields]
             return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
@@ -181,29 +189,36 @@ class _Furniture:
         canv.restoreState()
 
     def footer(self, canv: Canvas, doc: Any) -> None:
+        """Document control, page count and the clinic's phone, inside the bottom margin area;
+        a draft translation adds a line saying so, in its language and in English."""
         layout, leaflet, strings = self.layout, self.leaflet, self.leaflet.strings
         control, brand = leaflet.control, leaflet.brand
         left, right = layout.margin_left, layout.page_width - layout.margin_right
         size = self.small
-        top = layout.margin_bottom - size * 0.5
+        top = layout.margin_bottom + layout.footer_height - size * 0.3
         canv.saveState()
         canv.setStrokeColor(HexColor(self.colours.accent))
         canv.setLineWidth(0.6)
         canv.line(left, top, right, top)
         canv.setFillColor(HexColor(self.colours.text))
         canv.setFont(self.fonts.regular, size)
-        line1 = top - size * 1.5
+        line1 = top - size * 1.4
+        # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf: plain spaces.
+        review = format_date(control.review_by, leaflet.lang).replace("\u00a0", " ")
         canv.drawString(left, line1, f"{control.code} · {strings['version']} {control.version} · "
-                                     f"{strings['review_by']} {format_date(control.review_by, leaflet.lang)}")
+                                     f"{strings['review_by']} {review}")
         self.page_number(canv, doc.page, right, line1, size)
-        line2 = line1 - size * 1.35
-        prefix = f"{strings['questions']} {brand.name}: "
+        line2 = line1 - size * 1.3
+        prefix = f"{strings['questions']} {brand.name}{strings['colon']} ".replace("\u00a0", " ")
         canv.drawString(left, line2, prefix)
         x = left + stringWidth(prefix, self.fonts.regular, size)
         canv.setFont(self.fonts.bold, size)
         canv.drawString(x, line2, brand.phone)
         width = stringWidth(brand.phone, self.fonts.bold, size)
         canv.linkURL(tel_href(brand.phone), (x, line2 - 2, x + width, line2 + size), relative=0)
+        if leaflet.draft:
+            canv.setFillColor(HexColor(self.colours.urgent))
+            canv.drawString(left, line2 - size * 1.3, draft_marker(leaflet))
         canv.restoreState()
 
     def page_number(self, canv: Canvas, page: int, right: float, y: float, size: float) -> None:

@@ -51,7 +51,7 @@ class FillInLine(Flowable):
         self.role = "Form"
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width, self.height = available_width, self.size * 2.4
+        self.width, self.height = available_width, self.size * 2.1
         return self.width, self.height
 
     def draw(self) -> None:

@@ -34,12 +34,12 @@ def make_styles(layout: Layout, brand: Brand, fonts: FontSet) -> Styles:
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * scale.leading,
                               textColor=HexColor(colour), alignment=TA_LEFT, **extra)
 
-    body = style("body", scale.body, spaceAfter=scale.body * 0.55)
+    body = style("body", scale.body, spaceAfter=scale.body * 0.45)
     return Styles(
         title=style("title", scale.title, fonts.bold, colours.primary, spaceAfter=scale.title * 0.2),
         subtitle=style("subtitle", scale.subtitle, colour=colours.text, spaceAfter=scale.body * 0.6),
         heading=style("heading", scale.heading, fonts.bold, colours.accent,
-                      spaceBefore=scale.heading * 0.55, spaceAfter=scale.body * 0.3, keepWithNext=1),
+                      spaceBefore=scale.heading * 0.45, spaceAfter=scale.body * 0.25, keepWithNext=1),
         body=body,
         bullet=style("bullet", scale.body, spaceAfter=scale.body * 0.25),
         callout_title=style("callout_title", scale.body * 1.08, fonts.bold, colours.info,

@@ -1,0 +1,88 @@
+"""The English units of a handout, with the hash a translation must record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from carepress.errors import Origin
+from carepress.load.sources import pin_of
+from carepress.model import (
+    Block, BulletsBlock, CalloutBlock, ChecklistBlock, FillInBlock, Handout, PassageRef, Source,
+    TextBlock, Translation,
+)
+from carepress.resolve import select_passage
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    english: str
+    hash: str
+    origin: Origin
+    note: str  # for translators: what the unit is and where it comes from
+
+
+def _blocks(blocks: tuple[Block, ...]) -> Iterator[TextBlock | PassageRef]:
+    for block in blocks:
+        if isinstance(block, (TextBlock, PassageRef)):
+            yield block
+        elif isinstance(block, (BulletsBlock, ChecklistBlock)):
+            yield from block.items
+        elif isinstance(block, FillInBlock):
+            for field in block.fields:
+                yield field.label
+                yield from field.choices
+        elif isinstance(block, CalloutBlock):
+            yield block.title
+            yield from _blocks(block.blocks)
+
+
+def _pieces(handout: Handout) -> Iterator[TextBlock | PassageRef]:
+    yield handout.title
+    if handout.subtitle:
+        yield handout.subtitle
+    for section in handout.sections:
+        yield section.heading
+        yield from _blocks(section.blocks)
+
+
+def units_of(handout: Handout, sources: dict[str, Source]) -> list[Unit]:
+    """Every translatable unit in document order; passages whose selector fails are skipped
+    (resolving the English reports them)."""
+    units = []
+    for piece in _pieces(handout):
+        if isinstance(piece, TextBlock):
+            units.append(Unit(piece.unit, piece.template, pin_of(piece.template), piece.origin,
+                              "clinic-written text (Jinja placeholders and **bold** stay as they are)"))
+            continue
+        selected = select_passage(piece, sources)
+        if isinstance(selected, str):
+            continue
+        source, paragraph = selected
+        units.append(Unit(piece.unit, paragraph.text, pin_of(paragraph.text), piece.origin,
+                          f"quoted passage: {source.title}, paragraph {paragraph.number}; "
+                          "translate faithfully, add nothing"))
+    return units
+
+
+@dataclass(frozen=True)
+class UnitState:
+    unit: Unit
+    status: str  # "ok" | "missing" | "stale"
+    origin: Origin  # where to look: the translation unit, or the English for a missing one
+
+
+def unit_states(handout: Handout, sources: dict[str, Source],
+                translation: Translation | None) -> list[UnitState]:
+    states = []
+    for unit in units_of(handout, sources):
+        translated = translation.units.get(unit.id) if translation else None
+        if translated is None:
+            origin = translation.origin if translation else unit.origin
+            states.append(UnitState(unit, "missing", origin))
+        elif translated.source_hash != unit.hash:
+            states.append(UnitState(unit, "stale", translated.origin))
+        else:
+            states.append(UnitState(unit, "ok", translated.origin))
+    return states

@@ -1,0 +1,97 @@
+"""Translations: ``handouts/translations/LANG/HANDOUT.yaml`` -> ``Translation``.
+
+Each unit records the hash of the English text it translates, so that a change to the
+English makes exactly that unit stale.  See ``carepress.i18n`` for the workflow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from carepress.errors import Diagnostics, Origin
+from carepress.load.handout import ID_PATTERN, LANG_PATTERN
+from carepress.load.schema import (
+    INVALID, Choice, Context, Date, Field, Kind, Record, Text, read_document,
+)
+from carepress.load.yamlmarks import MarkedDict
+from carepress.model import Review, TranslatedUnit, Translation
+
+TRANSLATIONS_FOLDER = "handouts/translations"
+
+
+class _Units(Kind[dict[str, TranslatedUnit]]):
+    """`units:` maps unit ids to `{source: HASH, text: ...}`."""
+
+    def validate(self, value: Any, ctx: Context) -> dict[str, TranslatedUnit]:
+        if not isinstance(value, MarkedDict):
+            return ctx.fail("expected a mapping of unit ids to `{source, text}`")
+        units: dict[str, TranslatedUnit] = {}
+        ok = True
+        for key, item in value.items():
+            record = Record(
+                {"source": Field(Text(pattern=r"[0-9a-f]{8}", pattern_hint="8 hex digits")),
+                 "text": Field(Text())},
+                lambda v, o, key=key: TranslatedUnit(str(key), v["source"], v["text"], o),
+            )
+            unit = record.validate(item, ctx.child(str(key), value.origin_of(key)))
+            if unit is INVALID:
+                ok = False
+            else:
+                units[str(key)] = TranslatedUnit(unit.id, unit.source_hash, unit.text, value.key_origin(key))
+        return units if ok else INVALID
+
+
+def _review(values: dict[str, Any], origin: Origin) -> Review:
+    return Review(values["status"], values["translator"], values["method"], values["reviewer"],
+                  values["reviewed_on"])
+
+
+def _schema(path: Path) -> Record[Translation]:
+    review = Record(
+        {
+            "status": Field(Choice("draft", "reviewed"),
+                            doc="`draft` until a qualified reviewer signs the translation off"),
+            "translator": Field(Text()),
+            "method": Field(Text(), doc="how it was made, e.g. `professional`, `draft (machine-assisted)`"),
+            "reviewer": Field(Text(), required=False),
+            "reviewed_on": Field(Date(), required=False),
+        },
+        _review,
+    )
+    return Record(
+        {
+            "handout": Field(Text(pattern=ID_PATTERN, pattern_hint="a handout id")),
+            "lang": Field(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `es`")),
+            "review": Field(review),
+            "units": Field(_Units()),
+        },
+        lambda v, o: Translation(v["handout"], v["lang"], v["review"], v["units"], path, o),
+    )
+
+
+def load_translation(path: Path, diagnostics: Diagnostics) -> Translation | None:
+    loaded = read_document(path, _schema(path), diagnostics)
+    if loaded is None:
+        return None
+    data, translation = loaded
+    if translation.lang != path.parent.name or translation.handout != path.stem:
+        diagnostics.error(data.origin, f"this file must be `{TRANSLATIONS_FOLDER}/{translation.lang}/"
+                          f"{translation.handout}.yaml` to match its `lang` and `handout`")
+        return None
+    review = translation.review
+    if review.status == "reviewed" and (not review.reviewer or not review.reviewed_on):
+        diagnostics.error(data["review"].origin,
+                          "a `reviewed` translation names its `reviewer` and `reviewed_on` date")
+        return None
+    return translation
+
+
+def load_translations(folder: Path, diagnostics: Diagnostics) -> dict[tuple[str, str], Translation]:
+    """Every translation, keyed by (handout id, language)."""
+    found: dict[tuple[str, str], Translation] = {}
+    for path in sorted(folder.glob("*/*.yaml")):
+        translation = load_translation(path, diagnostics)
+        if translation is not None:
+            found[(translation.handout, translation.lang)] = translation
+    return found

@@ -1,0 +1,122 @@
+"""Translations: staleness, review status, the draft marker, PO round trip, status."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from carepress.i18n.units import unit_states
+from carepress.load import load_project
+
+from conftest import Run, edit
+
+LANGS = ("es", "fr", "pt", "vi", "ru", "ar", "zh-Hans")
+
+
+def test_shipped_translations_are_complete_and_current(project: Path) -> None:
+    model = load_project(project)
+    assert model.diagnostics == []
+    for handout in model.handouts.values():
+        for lang in LANGS:
+            translation = model.translations[(handout.id, lang)]
+            assert translation.review.status == "draft"  # written by us: a reviewer must sign off
+            states = unit_states(handout, model.sources, translation)
+            assert states and all(state.status == "ok" for state in states), (lang, handout.id)
+
+
+def test_changing_one_english_passage_makes_exactly_its_units_stale(project: Path, run: Run) -> None:
+    edit(project / "handouts/sources/iud-bleeding-after-sex.txt",
+         "IUDs are safe for most people.", "IUDs are safe for nearly everyone.")
+    assert run("pin").exit_code == 0  # the English is re-pinned after reading it
+    model = load_project(project)
+    handout = model.handouts["iud-aftercare"]
+    for lang in LANGS:
+        states = unit_states(handout, model.sources, model.translations[("iud-aftercare", lang)])
+        assert [s.unit.id for s in states if s.status == "stale"] == ["s1.b1"], lang
+    result = run("check", "--lang", "es")
+    assert result.exit_code == 0  # stale is a warning ...
+    stale = [line for line in result.stderr.splitlines() if "stale translation" in line]
+    assert len(stale) == 1  # one unit, listed once however many layouts use it
+    assert re.match(r".*handouts/translations/es/iud-aftercare\.yaml:\d+:\d+: warning: stale translation: "
+                    r"the English of unit `s1\.b1` changed", stale[0])
+    assert run("check", "--lang", "es", "--strict").exit_code == 1  # ... and an error with --strict
+
+
+def test_clinic_text_change_makes_its_units_stale(project: Path) -> None:
+    edit(project / "handouts/miscarriage-aftercare.yaml", "title: Worried or unsure? Contact us",
+         "title: Worried? Contact us")
+    model = load_project(project)
+    handout = model.handouts["miscarriage-aftercare"]
+    states = unit_states(handout, model.sources, model.translations[("miscarriage-aftercare", "fr")])
+    assert [s.unit.id for s in states if s.status == "stale"] == ["s5.b3.title"]
+
+
+def test_draft_translation_shows_a_marker_and_can_be_refused(project: Path, run: Run) -> None:
+    result = run("build", "--lang", "es", "--lang", "en", "--layout", "a4")
+    assert result.exit_code == 0
+    es = PdfReader(project / "dist/harbour-health/es/iud-aftercare-a4.pdf")
+    en = PdfReader(project / "dist/harbour-health/en/iud-aftercare-a4.pdf")
+    for page in es.pages:
+        assert "Draft translation — not yet reviewed" in page.extract_text()
+    assert all("Draft translation" not in page.extract_text() for page in en.pages)
+    refused = run("build", "--lang", "es", "--require-reviewed", "--out", str(project / "gated"))
+    assert refused.exit_code == 1
+    assert "the `es` translation of `iud-aftercare` is a draft" in refused.stderr
+    assert not list((project / "gated").rglob("*.pdf"))
+
+
+def test_reviewed_translation_builds_without_marker(project: Path, run: Run) -> None:
+    path = project / "handouts/translations/es/iud-aftercare.yaml"
+    edit(path, "  status: draft\n", "  status: reviewed\n  reviewer: \"A. Reviewer\"\n  reviewed_on: 2026-11-25\n")
+    result = run("build", "--lang", "es", "--handout", "iud-aftercare", "--layout", "a4",
+                 "--require-reviewed")
+    assert result.exit_code == 0, result.stderr
+    reader = PdfReader(project / "dist/harbour-health/es/iud-aftercare-a4.pdf")
+    assert all("Draft translation" not in page.extract_text() for page in reader.pages)
+
+
+def test_reviewed_needs_reviewer_and_date(project: Path, run: Run) -> None:
+    edit(project / "handouts/translations/es/iud-aftercare.yaml", "  status: draft", "  status: reviewed")
+    result = run("check", "--lang", "es")
+    assert result.exit_code == 1
+    assert "a `reviewed` translation names its `reviewer` and `reviewed_on` date" in result.stderr
+
+
+def test_po_round_trip_is_lossless(project: Path, run: Run, tmp_path: Path) -> None:
+    folder = project / "handouts/translations"
+    before = {p: p.read_bytes() for p in folder.rglob("*.yaml")}
+    for lang in LANGS:
+        po = tmp_path / f"{lang}.po"
+        assert run("i18n", "export", "--project", str(project), "--lang", lang, "--out", str(po)).exit_code == 0
+        text = po.read_text(encoding="utf-8")
+        assert 'msgctxt "iud-aftercare/s1.b1"' in text
+        assert "#: handouts/iud-aftercare.yaml:" in text or "iud-aftercare.yaml:" in text
+        assert "quoted passage: Bleeding after sex with an IUD" in text
+        result = run("i18n", "import", "--project", str(project), str(po))
+        assert result.exit_code == 0, result.stderr
+    assert {p: p.read_bytes() for p in folder.rglob("*.yaml")} == before
+
+
+def test_po_fuzzy_entries_import_as_stale(project: Path, run: Run, tmp_path: Path) -> None:
+    po = tmp_path / "es.po"
+    assert run("i18n", "export", "--project", str(project), "--lang", "es", "--out", str(po)).exit_code == 0
+    text = po.read_text(encoding="utf-8")
+    text = text.replace('msgctxt "iud-aftercare/title"', '#, fuzzy\nmsgctxt "iud-aftercare/title"', 1)
+    text = re.sub(r'(msgctxt "iud-aftercare/title"\nmsgid "[^"]*"\nmsgstr ")[^"]*"', r'\1Título nuevo"', text)
+    po.write_text(text, encoding="utf-8")
+    assert run("i18n", "import", "--project", str(project), str(po)).exit_code == 0
+    model = load_project(project)
+    translation = model.translations[("iud-aftercare", "es")]
+    assert translation.units["title"].text == "Título nuevo"
+    states = unit_states(model.handouts["iud-aftercare"], model.sources, translation)
+    assert [s.unit.id for s in states if s.status == "stale"] == ["title"]
+
+
+def test_status_table(run: Run, project: Path) -> None:
+    result = run("i18n", "status", "--project", str(project))
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines()[1:]]
+    assert len(rows) == 2 * len(LANGS)
+    assert all(row[3:] == ["0", "0", "draft"] for row in rows)
