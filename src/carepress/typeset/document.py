@@ -18,7 +18,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from carepress.errors import CarepressError, Diagnostic, Origin
-from carepress.inline import to_plain
+from carepress.inline import escape_markup, to_plain
 from carepress.model import (
     Layout, Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText,
 )
@@ -26,7 +26,7 @@ from carepress.resolve import format_date, tel_href
 from carepress.typeset.checks import preflight
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.flowables import (
-    CheckBox, FillInLine, Heading, callout_box, draw_logo, with_role,
+    CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, with_role,
 )
 from carepress.typeset.styles import Styles, make_styles
 
@@ -65,23 +65,29 @@ class _Story:
 
     def build(self) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
-        story: list[Any] = [with_role(Paragraph(leaflet.title, s.title), "H1")]
+        story: list[Any] = [self.para(leaflet.title, s.title, "H1")]
         if leaflet.subtitle:
-            story.append(with_role(Paragraph(leaflet.subtitle, s.subtitle), "P"))
+            story.append(self.para(leaflet.subtitle, s.subtitle))
         for number, section in enumerate(leaflet.sections, start=1):
-            story.append(Heading(section.heading, s.heading, section.plain_heading, f"section{number}"))
+            heading = self.para(section.heading, s.heading, "H2")
+            heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
+            story.append(heading)
             for block in section.blocks:
                 story.extend(self.block(block, self.width))
         story.extend(self.sources())
         return story
 
+    def para(self, markup: str, style: Any, role: str = "P") -> Any:
+        """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
+        return with_role(paragraph_class(self.fonts)(markup, style), role)
+
     def block(self, block: RBlock, width: float) -> list[Any]:
         s = self.styles
         if isinstance(block, RPassage):
             marker = f'<super><font size="{s.body.fontSize * 0.7:.1f}">[{block.source_number}]</font></super>'
-            return [with_role(Paragraph(f"{block.markup}\u00a0{marker}", s.body), "P")]
+            return [self.para(f"{block.markup}\u00a0{marker}", s.body)]
         if isinstance(block, RText):
-            return [with_role(Paragraph(block.markup, s.body), "P")]
+            return [self.para(block.markup, s.body)]
         if isinstance(block, RList):
             return [self.checklist(block) if block.checklist else self.bullets(block)]
         if isinstance(block, RFillIn):
@@ -91,12 +97,12 @@ class _Story:
                       for label, choices in block.fields]
             return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
-            content = [Paragraph(block.heading, s.callout_title)]
-            content += [Paragraph(line, s.bullet) for line in block.lines]
+            content = [self.para(block.heading, s.callout_title, "H3")]
+            content += [self.para(line, s.bullet) for line in block.lines]
             return self.box(content, self.colours.info, self.colours.info_background, width)
         if isinstance(block, RCallout):
             title_style = s.urgent_title if block.kind == "urgent" else s.callout_title
-            content = [Paragraph(block.title, title_style)]
+            content = [self.para(block.title, title_style, "H3")]
             inner_width = width - s.body.fontSize * 2.5
             for inner in block.blocks:
                 content.extend(self.block(inner, inner_width))
@@ -114,7 +120,7 @@ class _Story:
 
     def bullets(self, block: RList) -> Any:
         s = self.styles
-        items = [ListItem(Paragraph(item, s.bullet)) for item in block.items]
+        items = [ListItem(self.para(item, s.bullet, "LI")) for item in block.items]
         return with_role(ListFlowable(items, bulletType="bullet", start="•", bulletFontName=self.fonts.regular,
                                       bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
                                       bulletColor=HexColor(self.colours.accent),
@@ -123,7 +129,7 @@ class _Story:
     def checklist(self, block: RList) -> Any:
         s = self.styles
         box = s.body.fontSize * 0.85
-        rows = [[CheckBox(box, self.colours.text), Paragraph(item, s.bullet)] for item in block.items]
+        rows = [[CheckBox(box, self.colours.text), self.para(item, s.bullet, "LI")] for item in block.items]
         table = Table(rows, colWidths=[box + s.body.fontSize * 0.7, None], hAlign="LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
@@ -135,9 +141,9 @@ class _Story:
         s, leaflet = self.styles, self.leaflet
         if not leaflet.sources:
             return []
-        out: list[Any] = [with_role(Paragraph(leaflet.strings["sources_heading"], s.sources_heading), "H2")]
-        out += [with_role(Paragraph(f"[{src.number}] {src.markup}", s.small), "P") for src in leaflet.sources]
-        out.append(with_role(Paragraph(leaflet.sources_note, s.small), "P"))
+        out: list[Any] = [self.para(escape_markup(leaflet.strings["sources_heading"]), s.sources_heading, "H2")]
+        out += [self.para(f"[{src.number}] {src.markup}", s.small) for src in leaflet.sources]
+        out.append(self.para(leaflet.sources_note, s.small))
         return [KeepTogether(out)]
 
 
@@ -260,7 +266,7 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str) -> type[
 
 class _LeafletDoc(BaseDocTemplate):
     def afterFlowable(self, flowable: Any) -> None:
-        if isinstance(flowable, Heading):
+        if getattr(flowable, "bookmark_key", None):
             self.canv.bookmarkPage(flowable.bookmark_key)
             self.canv.addOutlineEntry(flowable.bookmark, flowable.bookmark_key, level=0)
 
@@ -279,6 +285,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int) -> TypesetResult:
         subject=to_plain(leaflet.subtitle or leaflet.title), creator="carepress",
         keywords=[control.code, f"version {control.version}"], lang=leaflet.lang,
         invariant=1, pageCompression=1, displayDocTitle=1,
+        initialFontName=fonts.regular,  # else the canvas starts in base-14 Helvetica
     )
     furniture = _Furniture(leaflet, layout, styles, fonts)
     width = layout.page_width - layout.margin_left - layout.margin_right

@@ -13,18 +13,25 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from carepress.typeset.fonts import FontSet
+
 
 def with_role(flowable: Any, role: str) -> Any:
     flowable.role = role
     return flowable
 
 
-class Heading(Paragraph):
-    """A section heading that also becomes a bookmark (one per section)."""
+def paragraph_class(fonts: FontSet) -> type[Paragraph]:
+    """The paragraph flowable that lays out this script's lines correctly."""
+    if fonts.script == "cjk":
+        from carepress.typeset.cjk import KinsokuParagraph
 
-    def __init__(self, markup: str, style: Any, bookmark: str, key: str) -> None:
-        super().__init__(markup, style)
-        self.bookmark, self.bookmark_key, self.role = bookmark, key, "H2"
+        return KinsokuParagraph
+    if fonts.script == "arabic":
+        from carepress.typeset.rtl import RtlParagraph
+
+        return RtlParagraph  # type: ignore[return-value]
+    return Paragraph
 
 
 class CheckBox(Flowable):

@@ -13,13 +13,86 @@ nothing.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+_PRIVATE_USE = 0xE000
+
+
+def _is_presentation_form(code: int) -> bool:
+    return 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
+
+
+class ShapingTTFont(TTFont):
+    """A TrueType font that can draw shaped glyphs and still extract as logical text.
+
+    Shaping yields glyphs (contextual Arabic forms, ligatures, mirrored brackets) that
+    ReportLab can only draw through a character mapped to them.  Each such glyph is drawn
+    through a character whose text is what the glyph was shaped from: a cmap character when
+    it says the same (presentation forms count as their base letters), else a private-use
+    character.  The ToUnicode map then names base letters, so copy, search and screen
+    readers get `لا` rather than U+FEFB or U+E000.
+    """
+
+    def __init__(self, name: str, data: bytes) -> None:
+        super().__init__(name, io.BytesIO(data))
+        self.logical_text: dict[int, str] = {}  # private-use code -> the text it stands for
+        self._private: dict[tuple[int, str], int] = {}
+
+    def char_for_glyph(self, gid: int, text: str) -> str:
+        face = self.face
+        for code in face.glyphToChar.get(gid, ()):
+            if code not in self.logical_text and self._unicode_for(code) == text:
+                return chr(code)
+        code = self._private.get((gid, text))
+        if code is None:
+            code = max([_PRIVATE_USE - 1, *self._private.values()]) + 1
+            while code in face.charToGlyph:
+                code += 1
+            self._private[(gid, text)] = code
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = face.hmetrics[gid][0]
+            self.logical_text[code] = text
+        return chr(code)
+
+    def _unicode_for(self, code: int) -> str:
+        if code in self.logical_text:
+            return self.logical_text[code]
+        if _is_presentation_form(code):
+            return unicodedata.normalize("NFKC", chr(code))
+        return chr(code)
+
+    def addObjects(self, doc: object) -> None:  # noqa: N802 - ReportLab's name
+        state = self.state.get(doc)
+        subsets = [list(subset) for subset in state.subsets] if state is not None else []
+        super().addObjects(doc)  # it forgets the document's state, so read the subsets first
+        for number, subset in enumerate(subsets):
+            base = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)  # type: ignore[attr-defined]
+            if stream is not None:
+                stream.content = _to_unicode_cmap(base, [self._unicode_for(code) for code in subset])
+
+
+def _to_unicode_cmap(name: str, texts: list[str]) -> str:
+    """A ToUnicode CMap mapping each one-byte code to its (possibly several) characters."""
+    def utf16(text: str) -> str:
+        return text.encode("utf-16-be").hex().upper()
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(texts) - 1:02X}>", "endcodespacerange",
+        f"{len(texts)} beginbfchar", *(f"<{code:02X}> <{utf16(text)}>" for code, text in enumerate(texts)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
 
 FAMILY = "CarepressSans"
 _FIRAGO_FACES = {  # ReportLab font name -> pymupdf_fonts module
@@ -55,10 +128,8 @@ def script_of(lang: str) -> str:
 
 
 def _configure_reportlab() -> None:
-    # Subsets keep only the glyphs used (not every ASCII glyph), and nothing falls back to
-    # base-14 Helvetica: the canvas starts in our own font.
+    # Subsets keep only the glyphs used, not every ASCII glyph too (28 % smaller files).
     rl_config.ttfAsciiReadable = 0
-    rl_config.canvas_basefontname = FAMILY
 
 
 @cache
@@ -70,7 +141,7 @@ def firago() -> FontSet:
     covered: frozenset[int] | None = None
     for name, module in _FIRAGO_FACES.items():
         data = importlib.import_module(f"pymupdf_fonts.{module}").fontbuffer
-        font = TTFont(name, io.BytesIO(data))
+        font = ShapingTTFont(name, data)
         pdfmetrics.registerFont(font)
         codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes

@@ -27,12 +27,13 @@ class Styles:
 
 def make_styles(layout: Layout, brand: Brand, fonts: FontSet) -> Styles:
     scale, colours = layout.type, brand.colours
+    wrap = "CJK" if fonts.script == "cjk" else None
 
     def style(name: str, size: float, font: str = fonts.regular, colour: str = colours.text,
               **extra: object) -> ParagraphStyle:
         # Ragged right, never justified: clear-print guidance for readers with low vision.
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * scale.leading,
-                              textColor=HexColor(colour), alignment=TA_LEFT, **extra)
+                              textColor=HexColor(colour), alignment=TA_LEFT, wordWrap=wrap, **extra)
 
     body = style("body", scale.body, spaceAfter=scale.body * 0.45)
     return Styles(

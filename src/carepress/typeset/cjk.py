@@ -1,0 +1,91 @@
+"""Chinese line breaking with the usual rules (kinsoku), on ReportLab's CJK paragraph lines.
+
+ReportLab's own CJK wrap breaks between any two characters and lets one closing mark hang
+past the margin; it never applies its "cannot end a line" list and splits Latin runs such
+as phone numbers.  Here a line may break between two characters only when:
+- the next character may start a line (not `，。、；：？！）」` …),
+- the previous one may end a line (not `（「《` …),
+- they are not both part of a Latin/digit run (`555-0100`, `IUD`), unless after a space.
+The break falls at the last legal point that fits, so nothing overflows the column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
+from reportlab.platypus.paragraph import ParaLines, Paragraph, cjkU, makeCJKParaLine
+
+CANNOT_START = frozenset(ALL_CANNOT_START + "，。、；：？！）」』》〉】〕〗”’％,.;:?!)]}…‥・ー～—")
+CANNOT_END = frozenset(ALL_CANNOT_END + "（「『《〈【〔〖“‘([{")
+_FUZZ = 1e-6
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return code >= 0x2E80 and not 0xFF01 <= code <= 0xFF5E or 0xFF01 <= code <= 0xFF5E and not ch.isalnum()
+
+
+def break_allowed(previous: str, following: str) -> bool:
+    """May a line end after ``previous`` and the next start with ``following``?"""
+    if following in CANNOT_START or previous in CANNOT_END:
+        return False
+    if previous.isspace():
+        return not following.isspace()
+    if following.isspace():
+        return False  # break after the space, so it stays at the end of the line
+    return _is_cjk(previous) or _is_cjk(following)
+
+
+def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> ParaLines:
+    units: list[cjkU] = []
+    for frag in frags:
+        text = frag.text if isinstance(frag.text, str) else frag.text.decode("utf8")
+        units.extend(cjkU(ch, frag, "utf8") for ch in text) if text else units.append(cjkU("", frag, "utf8"))
+    lines = []
+    start, index, width = 0, 0, 0.0
+    last_break: int | None = None
+
+    def max_width() -> float:
+        return max_widths[min(len(lines), len(max_widths) - 1)]
+
+    def close(end: int) -> None:
+        used = sum(u.width for u in units[start:end])
+        lines.append(makeCJKParaLine(units[start:end], max_width(), used, max_width() - used, False,
+                                     calc_bounds))
+
+    while index < len(units):
+        unit = units[index]
+        if width + unit.width > max_width() + _FUZZ and index > start:
+            end = last_break if last_break is not None and last_break > start else index
+            while end < len(units) and units[end] in CANNOT_START and end == index:
+                end = index = index + 1  # no legal break on this line: the mark hangs instead
+            close(end)
+            start = end
+            while start < len(units) and units[start].isspace():
+                start += 1  # a new line never starts with a space
+            index = max(index, start)
+            width = sum(u.width for u in units[start:index])
+            last_break = None
+            continue
+        width += unit.width
+        if index + 1 < len(units) and break_allowed(unit, units[index + 1]):
+            last_break = index + 1
+        index += 1
+    if start < len(units):
+        close(len(units))
+    return ParaLines(kind=1, lines=lines)
+
+
+class KinsokuParagraph(Paragraph):
+    """A Paragraph whose CJK line breaking follows the rules above."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 - ReportLab's name
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        if not self.frags:
+            return super().breakLinesCJK(maxWidths)
+        auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return kinsoku_split(self.frags, list(maxWidths), auto_leading not in ("", "off"))

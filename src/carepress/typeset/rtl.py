@@ -1,0 +1,351 @@
+"""Right-to-left paragraphs: Arabic shaped with HarfBuzz, ordered with the Unicode bidi rules.
+
+ReportLab's own right-to-left support needs `rlbidi`, which the package index does not serve;
+without it words on a line come out reversed.  This flowable does the layout itself:
+
+1. Embedding levels for the whole paragraph come from python-bidi's implementation of the
+   Unicode Bidirectional Algorithm (paragraph level 1).  Numbers such as phone numbers are
+   wrapped in a left-to-right embedding first, so `(617) 555-0142` stays as written.
+2. The text is cut into runs of one level and one style; HarfBuzz shapes each run in its own
+   direction with the whole paragraph as context (letters join across style changes; lam-alef
+   ligatures and harakat come from the font's own rules).
+3. Lines are broken at spaces in logical order, measured with the shaped advances.
+4. Each line puts its runs into visual order (rule L2) and is drawn right-aligned, glyph by
+   glyph at the positions HarfBuzz gave.
+
+The text a reader copies stays logical: ShapingTTFont (fonts.py) writes a ToUnicode map from
+each glyph to the letters it was shaped from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+from xml.etree import ElementTree
+
+import uharfbuzz as hb
+from bidi import algorithm as uba
+from reportlab.lib.colors import Color
+from reportlab.lib.fonts import ps2tt, tt2ps
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable
+
+LRE, PDF = "\u202a", "\u202c"
+# A number with its separators: phone numbers, ranges (3-6), times.  Bidi would otherwise
+# show "555-0142" after Arabic text as "0142-555".
+_NUMBER = re.compile(r"\(?\+?\d[\d\-–.:/() ]*\d\)?|\d")
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str
+    size: float
+    rise: float = 0.0
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Glyph:
+    char: str        # the character ReportLab draws this glyph with
+    x_advance: float  # points
+    x_offset: float
+    y_offset: float
+    cluster: int      # index of the first logical character it was shaped from
+
+
+@dataclass(frozen=True)
+class Run:
+    start: int  # logical character range [start, end)
+    end: int
+    level: int
+    style: Style
+    glyphs: tuple[Glyph, ...]  # in visual order within the run, as HarfBuzz returns them
+
+
+# ---- markup -> logical text with a style per character ------------------------------------
+
+
+def parse_markup(markup: str, base: Style) -> tuple[str, list[Style]]:
+    """Our own ReportLab markup subset (<b>, <i>, <a href>, <super>, <font size>) as text
+    and one style per character."""
+    root = ElementTree.fromstring(f"<p>{markup}</p>")
+    chars: list[str] = []
+    styles: list[Style] = []
+
+    def visit(node: ElementTree.Element, style: Style) -> None:
+        if node.tag == "b":
+            family, _, italic = ps2tt(style.font)
+            style = replace(style, font=tt2ps(family, 1, italic))
+        elif node.tag == "a":
+            style = replace(style, href=node.get("href"))
+        elif node.tag == "super":
+            style = replace(style, rise=style.rise + style.size * 0.35, size=style.size * 0.7)
+        elif node.tag == "font" and node.get("size"):
+            style = replace(style, size=float(node.get("size", style.size)))
+        if node.text:
+            chars.extend(node.text)
+            styles.extend([style] * len(node.text))
+        for child in node:
+            visit(child, style)
+            if child.tail:
+                chars.extend(child.tail)
+                styles.extend([style] * len(child.tail))
+
+    visit(root, base)
+    text = unicodedata.normalize("NFC", "".join(chars))
+    if len(text) != len(styles):  # NFC changed the length: keep the unnormalised text
+        text = "".join(chars)
+    return text, styles
+
+
+def isolate_numbers(text: str, styles: list[Style]) -> tuple[str, list[Style]]:
+    """Wrap every number in a left-to-right embedding (controls are removed after bidi)."""
+    out_text: list[str] = []
+    out_styles: list[Style] = []
+    position = 0
+    for match in _NUMBER.finditer(text):
+        out_text.append(text[position:match.start()])
+        out_styles.extend(styles[position:match.start()])
+        out_text.append(LRE + match.group() + PDF)
+        out_styles.extend([styles[match.start()]] + styles[match.start():match.end()] + [styles[match.end() - 1]])
+        position = match.end()
+    out_text.append(text[position:])
+    out_styles.extend(styles[position:])
+    return "".join(out_text), out_styles
+
+
+# ---- bidi levels ------------------------------------------------------------------------
+
+
+def bidi_levels(text: str, base_level: int = 1) -> list[int | None]:
+    """The resolved embedding level of every character (rules X1-I2 of UAX #9); None for
+    the explicit controls that rule X9 removes."""
+    storage = uba.get_empty_storage()
+    storage["base_level"] = base_level
+    storage["base_dir"] = ("L", "R")[base_level]
+    uba.get_embedding_levels(text, storage)
+    for index, char in enumerate(storage["chars"]):
+        char["index"] = index
+    uba.explicit_embed_and_overrides(storage)
+    uba.resolve_weak_types(storage)
+    uba.resolve_neutral_types(storage, False)
+    uba.resolve_implicit_levels(storage, False)
+    levels: list[int | None] = [None] * len(text)
+    for char in storage["chars"]:
+        levels[char["index"]] = char["level"]
+    return levels
+
+
+def visual_order(levels: list[int]) -> list[int]:
+    """Indices of items in display order, by rule L2: from the highest level down to the
+    lowest odd level, reverse every run of items at that level or higher."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    lowest_odd = min(level for level in levels) | 1
+    for level in range(max(levels), lowest_odd - 1, -1):
+        index = 0
+        while index < len(order):
+            if levels[order[index]] >= level:
+                end = index
+                while end < len(order) and levels[order[end]] >= level:
+                    end += 1
+                order[index:end] = reversed(order[index:end])
+                index = end
+            else:
+                index += 1
+    return order
+
+
+# ---- shaping ----------------------------------------------------------------------------
+
+
+@cache
+def _hb_font(font_name: str) -> tuple[hb.Font, int]:
+    face = hb.Face(pdfmetrics.getFont(font_name).face._ttf_data)
+    return hb.Font(face), face.upem
+
+
+def _char_for_glyph(font_name: str, gid: int, text: str) -> str:
+    """A character that ReportLab maps to glyph ``gid``; glyphs with no character of their
+    own (contextual forms) get one from the private use area, remembered with ``text``."""
+    font = pdfmetrics.getFont(font_name)
+    return font.char_for_glyph(gid, text)
+
+
+def shape_run(codepoints: list[int], start: int, end: int, level: int, style: Style) -> Run:
+    font, upem = _hb_font(style.font)
+    buffer = hb.Buffer()
+    buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    buffer.add_codepoints(codepoints, start, end - start)
+    buffer.guess_segment_properties()
+    buffer.direction = "rtl" if level % 2 else "ltr"
+    hb.shape(font, buffer, {"kern": True, "liga": True})
+    scale = style.size / upem
+    infos, positions = buffer.glyph_infos, buffer.glyph_positions
+    clusters = sorted({info.cluster for info in infos})
+    glyphs = []
+    for info, position in zip(infos, positions):
+        # The logical text this glyph stands for: its cluster, up to the next cluster.
+        following = [c for c in clusters if c > info.cluster]
+        cluster_end = following[0] if following else end
+        text = "".join(map(chr, codepoints[info.cluster:cluster_end]))
+        glyphs.append(Glyph(_char_for_glyph(style.font, info.codepoint, text),
+                            position.x_advance * scale, position.x_offset * scale,
+                            position.y_offset * scale, info.cluster))
+    return Run(start, end, level, style, tuple(glyphs))
+
+
+def _ligature_parts(run: Run) -> Run:
+    return run
+
+
+@dataclass(frozen=True)
+class Line:
+    runs: tuple[Run, ...]  # pieces of runs on this line, in visual order
+    width: float
+
+
+class RtlParagraph(Flowable):
+    """A paragraph laid out right to left (see the module docstring)."""
+
+    role = "P"
+
+    def __init__(self, markup: str, style: Any, _lines: tuple[Line, ...] | None = None,
+                 _runs: tuple[Run, ...] | None = None, _text: str = "") -> None:
+        super().__init__()
+        self.style = style
+        self.markup = markup
+        self._runs = _runs
+        self._text = _text
+        self._lines = _lines
+        self._width_for: float | None = None if _lines is None else -1.0
+
+    # -- flowable protocol --------------------------------------------------------------
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:  # noqa: N802
+        return float(self.style.spaceAfter)
+
+    def getKeepWithNext(self) -> bool:  # noqa: N802
+        return bool(getattr(self.style, "keepWithNext", 0))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._width_for not in (available_width, -1.0):
+            self._lines = tuple(self._break(available_width))
+            self._width_for = available_width
+        self.width = available_width
+        self.height = len(self._lines or ()) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        lines = self._lines or ()
+        fit = int((available_height + 1e-6) // self.style.leading)
+        if fit <= 0 or fit >= len(lines):
+            return [] if fit <= 0 else [self]
+        first = RtlParagraph(self.markup, self.style, lines[:fit], self._runs, self._text)
+        rest = RtlParagraph(self.markup, replace_space_before(self.style), lines[fit:], self._runs, self._text)
+        first.role = rest.role = self.role
+        return [first, rest]
+
+    def draw(self) -> None:
+        canv, style = self.canv, self.style
+        colour = style.textColor
+        for number, line in enumerate(self._lines or ()):
+            baseline = self.height - style.fontSize - number * style.leading
+            x = self.width - line.width  # right-aligned: ragged on the left
+            text = canv.beginText()
+            font_state: tuple[str, float] | None = None
+            canv.setFillColor(colour)
+            for run in line.runs:
+                run_x = x
+                for glyph in run.glyphs:
+                    if font_state != (run.style.font, run.style.size):
+                        font_state = (run.style.font, run.style.size)
+                        text.setFont(run.style.font, run.style.size)
+                    text.setTextOrigin(x + glyph.x_offset, baseline + run.style.rise + glyph.y_offset)
+                    text.textOut(glyph.char)
+                    x += glyph.x_advance
+                if run.style.href:
+                    canv.linkURL(run.style.href, (run_x, baseline - 2, x, baseline + run.style.size),
+                                 relative=1)
+            canv.drawText(text)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _shape(self) -> tuple[str, tuple[Run, ...]]:
+        if self._runs is None:
+            family_style = Style(self.style.fontName, self.style.fontSize)
+            text, styles = parse_markup(self.markup, family_style)
+            text, styles = isolate_numbers(text, styles)
+            levels = bidi_levels(text)
+            kept = [i for i, level in enumerate(levels) if level is not None]
+            clean = "".join(text[i] for i in kept)
+            clean_levels = [levels[i] for i in kept]
+            clean_styles = [styles[i] for i in kept]
+            codepoints = [ord(ch) for ch in clean]
+            runs = []
+            start = 0
+            for index in range(1, len(clean) + 1):
+                if index == len(clean) or clean_levels[index] != clean_levels[start] \
+                        or clean_styles[index] != clean_styles[start]:
+                    runs.append(shape_run(codepoints, start, index, int(clean_levels[start] or 0),
+                                          clean_styles[start]))
+                    start = index
+            self._text, self._runs = clean, tuple(runs)
+        return self._text, self._runs
+
+    def _break(self, width: float) -> list[Line]:
+        text, runs = self._shape()
+        advance = [0.0] * (len(text) + 1)
+        for run in runs:
+            for glyph in run.glyphs:
+                advance[glyph.cluster] += glyph.x_advance
+        lines: list[Line] = []
+        start = 0
+        while start < len(text):
+            end, used, index = start, 0.0, start
+            while index < len(text):
+                word_end = index
+                while word_end < len(text) and text[word_end] != " ":
+                    word_end += 1
+                word = sum(advance[index:word_end])
+                space = sum(advance[word_end:word_end + 1]) if word_end < len(text) else 0.0
+                if used + word > width + 1e-6 and end > start:
+                    break
+                used += word + space
+                end = word_end
+                index = word_end + 1
+            lines.append(self._line(runs, start, end))
+            start = end + 1 if end > start else index
+            while start < len(text) and text[start] == " ":
+                start += 1
+        return lines
+
+    @staticmethod
+    def _line(runs: tuple[Run, ...], start: int, end: int) -> Line:
+        pieces = []
+        for run in runs:
+            if run.end <= start or run.start >= end:
+                continue
+            glyphs = tuple(g for g in run.glyphs if start <= g.cluster < end)
+            if glyphs:
+                pieces.append(Run(max(run.start, start), min(run.end, end), run.level, run.style, glyphs))
+        ordered = [pieces[i] for i in visual_order([p.level for p in pieces])]
+        return Line(tuple(ordered), sum(g.x_advance for p in ordered for g in p.glyphs))
+
+
+def replace_space_before(style: Any) -> Any:
+    """The rest of a split paragraph starts at the top of its frame with no space before."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{style.name}-cont", parent=style, spaceBefore=0)
+
+
+__all__ = ["Color", "RtlParagraph", "bidi_levels", "visual_order"]

@@ -1,0 +1,140 @@
+"""Per-script typesetting: fonts, Chinese line breaking, extraction of the logical text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import yaml
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from carepress.typeset.cjk import CANNOT_END, CANNOT_START, KinsokuParagraph
+from carepress.typeset.fonts import fonts_for
+
+from conftest import REPO, Run
+
+
+def chinese_texts() -> list[str]:
+    texts = []
+    for path in sorted((REPO / "handouts/translations/zh-Hans").glob("*.yaml")):
+        for unit in yaml.safe_load(path.read_text(encoding="utf-8"))["units"].values():
+            texts.append(re.sub(r"\{\{[^}]*\}\}", "(617) 555-0142", unit["text"]).replace("**", ""))
+    return texts
+
+
+def test_chinese_lines_follow_the_break_rules() -> None:
+    texts = chinese_texts()
+    fonts = fonts_for("zh-Hans", "".join(texts))
+    style = ParagraphStyle("zh", fontName=fonts.regular, fontSize=12, leading=16, wordWrap="CJK")
+    lines_checked = 0
+    for text in texts:
+        for width in range(150, 480, 11):
+            paragraph = KinsokuParagraph(text, style)
+            paragraph.wrap(width, 10_000)
+            lines = ["".join(getattr(word, "text", "") for word in line.words)
+                     for line in paragraph.blPara.lines]
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+            for number, line in enumerate(lines):
+                lines_checked += 1
+                if number:
+                    assert line[:1] not in CANNOT_START, (width, line)
+                if number < len(lines) - 1:
+                    assert line.rstrip()[-1:] not in CANNOT_END, (width, line)
+                assert stringWidth(line.rstrip(), fonts.regular, 12) <= width + 0.01, (width, line)
+            if "555-0142" in text:  # a phone number is never split
+                assert any("555-0142" in line for line in lines), (width, lines)
+    assert lines_checked > 1000
+
+
+def test_reportlab_alone_would_break_the_rules() -> None:
+    """The reason for KinsokuParagraph: the stock CJK wrap starts lines with `，`."""
+    from reportlab.platypus import Paragraph
+
+    texts = chinese_texts()
+    fonts = fonts_for("zh-Hans", "".join(texts))
+    style = ParagraphStyle("zh", fontName=fonts.regular, fontSize=12, leading=16, wordWrap="CJK")
+    violations = 0
+    for text in texts:
+        for width in range(150, 480, 11):
+            paragraph = Paragraph(text, style)
+            paragraph.wrap(width, 10_000)
+            lines = [line[1][0] if isinstance(line, tuple) else
+                     "".join(getattr(w, "text", "") for w in line.words) for line in paragraph.blPara.lines]
+            violations += sum(str(line)[:1] in CANNOT_START for line in lines[1:])
+    assert violations > 0
+
+
+def extractions(pdf: Path) -> dict[str, str]:
+    import subprocess
+
+    texts = {
+        "pypdf": "".join(page.extract_text() for page in PdfReader(pdf).pages),
+        "pdfium": "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf)),
+    }
+    try:
+        texts["pdftotext"] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                            text=True, check=True).stdout
+    except FileNotFoundError:  # poppler-utils not installed: the other two still count
+        pass
+    return texts
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+@pytest.fixture(scope="module")
+def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from carepress.cli import main
+
+    root = tmp_path_factory.mktemp("scripts") / "project"
+    for folder in ("handouts", "layouts"):
+        shutil.copytree(REPO / folder, root / folder)
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "a4",
+                                       "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "vi", "ru"])
+def test_extracted_text_is_the_translation(built_scripts: Path, lang: str) -> None:
+    translation = yaml.safe_load((built_scripts / f"handouts/translations/{lang}/iud-aftercare.yaml")
+                                 .read_text(encoding="utf-8"))
+    passages = [u["text"] for key, u in translation["units"].items()
+                if key in ("s1.b1", "s2.b1", "s5.b1")]
+    pdf = built_scripts / f"dist/harbour-health/{lang}/iud-aftercare-a4.pdf"
+    for reader, text in extractions(pdf).items():
+        flat = squash(text)
+        for passage in passages:
+            assert squash(passage) in flat, (reader, passage[:40])
+        assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
+
+
+def test_chinese_pdf_embeds_converted_cjk_subsets(built_scripts: Path) -> None:
+    pdf = PdfReader(built_scripts / "dist/harbour-health/zh-Hans/iud-aftercare-a4.pdf")
+    names = {str(font.get_object()["/BaseFont"]) for page in pdf.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert names and all(re.fullmatch(r"/[A-Z]{6}\+CarepressCJKSC[0-9a-f]{12}-(Regular|Bold)", n)
+                         for n in names), names
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            assert "/FontFile2" in font.get_object()["/FontDescriptor"]  # TrueType outlines
+
+
+def test_glyph_coverage_check_fires(project: Path, run: Run) -> None:
+    path = project / "handouts/translations/vi/iud-aftercare.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('text: "Sau khi', 'text: "\u0f00 Sau khi', 1), encoding="utf-8")
+    result = run("build", "--lang", "vi", "--handout", "iud-aftercare", "--layout", "a4")
+    assert result.exit_code == 1
+    assert "the font cannot draw U+0F00" in result.stderr and "(language `vi`)" in result.stderr
+    assert not (project / "dist/harbour-health/vi/iud-aftercare-a4.pdf").exists()
