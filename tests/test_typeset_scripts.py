@@ -138,3 +138,87 @@ def test_glyph_coverage_check_fires(project: Path, run: Run) -> None:
     assert result.exit_code == 1
     assert "the font cannot draw U+0F00" in result.stderr and "(language `vi`)" in result.stderr
     assert not (project / "dist/harbour-health/vi/iud-aftercare-a4.pdf").exists()
+
+
+# ---- Arabic ---------------------------------------------------------------------------
+
+ARABIC = ("عادةً ما يتوقّف النزيف بعد أيام قليلة. اتصلي بالرقم (617) 555-0142 لمعرفة المزيد "
+          "عن اللولب الرحمي (IUD) وأحيانًا قد تحتاجين إلى فحص، لا تقلقي. ") * 3
+
+
+def arabic_paragraph(markup: str = ARABIC):  # type: ignore[no-untyped-def]
+    from carepress.typeset.rtl import RtlParagraph
+
+    fonts = fonts_for("ar", "")
+    return RtlParagraph(markup, ParagraphStyle("ar", fontName=fonts.regular, fontSize=12, leading=16))
+
+
+def line_texts(paragraph, width: float) -> list[str]:  # type: ignore[no-untyped-def]
+    paragraph.wrap(width, 10_000)
+    text = paragraph._text
+    return [text[min(r.start for r in line.runs):max(r.end for r in line.runs)]
+            for line in paragraph._lines]
+
+
+@pytest.mark.parametrize("width", [150, 220, 300, 420])
+def test_arabic_lines_are_broken_in_logical_order(width: float) -> None:
+    paragraph = arabic_paragraph()
+    lines = line_texts(paragraph, width)
+    assert len(lines) >= 4
+    # Reading the lines top to bottom gives the words in their original order.
+    assert " ".join(lines).split() == ARABIC.replace("(617) 555", "(617)\u00a0555").split()
+    for line in paragraph._lines:
+        assert sum(g.x_advance for r in line.runs for g in r.glyphs) <= width + 0.01
+        # Read right to left: the rightmost Arabic run holds the line's first word.
+        arabic_runs = [r for r in line.runs if r.level == 1]
+        assert arabic_runs[-1].start == min(r.start for r in arabic_runs)
+
+
+def test_phone_numbers_and_latin_stay_left_to_right_and_whole() -> None:
+    paragraph = arabic_paragraph()
+    for width in (150, 200, 260):
+        paragraph = arabic_paragraph()
+        paragraph.wrap(width, 10_000)
+        for line in paragraph._lines:
+            for run in line.runs:
+                piece = paragraph._text[run.start:run.end]
+                if any(ch.isdigit() for ch in piece):
+                    assert run.level % 2 == 0  # drawn left to right
+        assert all("555-0142" in line or "555" not in line for line in line_texts(paragraph, width))
+
+
+def test_arabic_shaping_joins_letters_and_keeps_harakat() -> None:
+    from carepress.typeset.rtl import bidi_levels, shape_run, Style
+
+    fonts = fonts_for("ar", "")
+    word = "عادةً يتوقّف لا"
+    levels = bidi_levels(word)
+    run = shape_run([ord(c) for c in word], 0, len(word), levels[0] or 1, Style(fonts.regular, 12))
+    texts = [g.text for g in run.glyphs]
+    assert "\u064b" in texts and "\u0651" in texts  # tanween and shadda are glyphs of their own
+    assert "لا" in texts  # lam-alef is one ligature glyph
+    # Joined forms differ from the isolated letters: beh-like letters change shape in a word.
+    isolated = shape_run([ord("ي")], 0, 1, 1, Style(fonts.regular, 12)).glyphs[0].char
+    in_word = next(g.char for g in run.glyphs if g.text == "ي")
+    assert in_word != isolated
+
+
+def test_arabic_extracts_as_base_letters_in_reading_order(tmp_path: Path) -> None:
+    import io
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    fonts = fonts_for("ar", "")
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, initialFontName=fonts.regular).build([arabic_paragraph()])
+    pdf = tmp_path / "ar.pdf"
+    pdf.write_bytes(buffer.getvalue())
+    texts = extractions(pdf)
+    for reader, text in texts.items():
+        assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text), reader  # no presentation forms
+        assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
+        assert re.search("[\u0621-\u064a]", text), reader
+    # pypdf follows drawing order: it reads the logical text, harakat and ligatures intact.
+    flat = squash(texts["pypdf"])
+    for word in ("عادةً", "يتوقّف", "وأحيانًا", "لاتقلقي", "اللولبالرحمي"):
+        assert word in flat, word

@@ -37,6 +37,7 @@ LRE, PDF = "\u202a", "\u202c"
 # A number with its separators: phone numbers, ranges (3-6), times.  Bidi would otherwise
 # show "555-0142" after Arabic text as "0142-555".
 _NUMBER = re.compile(r"\(?\+?\d[\d\-–.:/() ]*\d\)?|\d")
+NBSP = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Glyph:
     x_offset: float
     y_offset: float
     cluster: int      # index of the first logical character it was shaped from
+    text: str         # the logical characters it was shaped from
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def isolate_numbers(text: str, styles: list[Style]) -> tuple[str, list[Style]]:
     for match in _NUMBER.finditer(text):
         out_text.append(text[position:match.start()])
         out_styles.extend(styles[position:match.start()])
-        out_text.append(LRE + match.group() + PDF)
+        out_text.append(LRE + match.group().replace(" ", NBSP) + PDF)  # never broken
         out_styles.extend([styles[match.start()]] + styles[match.start():match.end()] + [styles[match.end() - 1]])
         position = match.end()
     out_text.append(text[position:])
@@ -195,12 +197,8 @@ def shape_run(codepoints: list[int], start: int, end: int, level: int, style: St
         text = "".join(map(chr, codepoints[info.cluster:cluster_end]))
         glyphs.append(Glyph(_char_for_glyph(style.font, info.codepoint, text),
                             position.x_advance * scale, position.x_offset * scale,
-                            position.y_offset * scale, info.cluster))
+                            position.y_offset * scale, info.cluster, text))
     return Run(start, end, level, style, tuple(glyphs))
-
-
-def _ligature_parts(run: Run) -> Run:
-    return run
 
 
 @dataclass(frozen=True)
@@ -256,26 +254,33 @@ class RtlParagraph(Flowable):
 
     def draw(self) -> None:
         canv, style = self.canv, self.style
-        colour = style.textColor
         for number, line in enumerate(self._lines or ()):
             baseline = self.height - style.fontSize - number * style.leading
-            x = self.width - line.width  # right-aligned: ragged on the left
-            text = canv.beginText()
-            font_state: tuple[str, float] | None = None
-            canv.setFillColor(colour)
-            for run in line.runs:
-                run_x = x
-                for glyph in run.glyphs:
-                    if font_state != (run.style.font, run.style.size):
-                        font_state = (run.style.font, run.style.size)
-                        text.setFont(run.style.font, run.style.size)
-                    text.setTextOrigin(x + glyph.x_offset, baseline + run.style.rise + glyph.y_offset)
-                    text.textOut(glyph.char)
-                    x += glyph.x_advance
-                if run.style.href:
-                    canv.linkURL(run.style.href, (run_x, baseline - 2, x, baseline + run.style.size),
-                                 relative=1)
-            canv.drawText(text)
+            self._draw_line(line, self.width - line.width, baseline)  # ragged on the left
+
+    def _draw_line(self, line: Line, left: float, baseline: float) -> None:
+        """Position every glyph visually, but emit the runs in logical order: a reader that
+        follows drawing order (pypdf) then meets the words as they are read."""
+        canv = self.canv
+        canv.setFillColor(self.style.textColor)
+        positions = []
+        x = left
+        for run in line.runs:
+            positions.append(x)
+            x += sum(glyph.x_advance for glyph in run.glyphs)
+        text = canv.beginText()
+        for index in sorted(range(len(line.runs)), key=lambda i: line.runs[i].start):
+            run, x = line.runs[index], positions[index]
+            start = x
+            text.setFont(run.style.font, run.style.size)
+            for glyph in run.glyphs:
+                text.setTextOrigin(x + glyph.x_offset, baseline + run.style.rise + glyph.y_offset)
+                text.textOut(glyph.char)
+                x += glyph.x_advance
+            if run.style.href:
+                canv.linkURL(run.style.href, (start, baseline - 2, x, baseline + run.style.size),
+                             relative=1)
+        canv.drawText(text)
 
     # -- layout -------------------------------------------------------------------------
 
