@@ -26,7 +26,7 @@ def test_list_shows_the_matrix(run: Run) -> None:
     result = run("list")
     assert result.exit_code == 0
     rows = result.output.splitlines()[1:]
-    assert len(rows) == 4 * 7  # 2 handouts x 2 layouts x 7 languages
+    assert len(rows) == 4 * 8  # 2 handouts x 2 layouts x 8 languages
     assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
 
 

@@ -100,7 +100,8 @@ def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder in ("handouts", "layouts"):
         shutil.copytree(REPO / folder, root / folder)
     result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "a4",
-                                       "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru"])
+                                       "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru",
+                                       "--lang", "ar"])
     assert result.exit_code == 0, result.output
     return root
 
@@ -222,3 +223,24 @@ def test_arabic_extracts_as_base_letters_in_reading_order(tmp_path: Path) -> Non
     flat = squash(texts["pypdf"])
     for word in ("عادةً", "يتوقّف", "وأحيانًا", "لاتقلقي", "اللولبالرحمي"):
         assert word in flat, word
+
+
+def test_arabic_leaflet_extracts_logically(built_scripts: Path) -> None:
+    translation = yaml.safe_load((built_scripts / "handouts/translations/ar/iud-aftercare.yaml")
+                                 .read_text(encoding="utf-8"))
+    pdf = built_scripts / "dist/harbour-health/ar/iud-aftercare-a4.pdf"
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar"
+    texts = extractions(pdf)
+    for reader, text in texts.items():
+        assert re.search("[\u0621-\u064a]", text), reader
+        assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text), reader  # no presentation forms
+        assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
+    # pypdf follows drawing order: the Arabic words of each unit come out as they are read.
+    # (Neutral marks next to embedded Latin, like the brackets of "(IUD)", follow its own
+    # heuristics, so the check is on the words.)
+    def words(text: str) -> str:
+        return " ".join(re.findall("[\u0621-\u0652]+", unicodedata.normalize("NFC", text)))
+
+    extracted = words(texts["pypdf"])
+    for key in ("title", "s1.heading", "s1.b1", "s2.b1", "s4.b1.b1", "s6.b2.f1.label"):
+        assert words(translation["units"][key]["text"]) in extracted, key

@@ -62,6 +62,7 @@ class _Story:
                  width: float) -> None:
         self.leaflet, self.layout, self.styles, self.fonts, self.width = leaflet, layout, styles, fonts, width
         self.colours = leaflet.brand.colours
+        self.rtl = fonts.script == "arabic"
 
     def build(self) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
@@ -93,7 +94,7 @@ class _Story:
         if isinstance(block, RFillIn):
             colon = self.leaflet.strings["colon"]
             fields = [FillInLine(to_plain(label) + colon, tuple(to_plain(c) for c in choices),
-                                 self.fonts.regular, s.body.fontSize, self.colours.text)
+                                 self.fonts.regular, s.body.fontSize, self.colours.text, self.rtl)
                       for label, choices in block.fields]
             return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
@@ -115,7 +116,7 @@ class _Story:
     def box(self, content: list[Any], bar: str, background: str, width: float) -> list[Any]:
         pad = self.styles.body.fontSize * 0.8
         return [callout_box(content, bar=bar, background=background, width=width, padding=pad,
-                            font=self.fonts.regular),
+                            font=self.fonts.regular, rtl=self.rtl),
                 Spacer(1, self.styles.body.fontSize * 0.7)]
 
     def bullets(self, block: RList) -> Any:
@@ -124,13 +125,17 @@ class _Story:
         return with_role(ListFlowable(items, bulletType="bullet", start="•", bulletFontName=self.fonts.regular,
                                       bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
                                       bulletColor=HexColor(self.colours.accent),
+                                      bulletDir="rtl" if self.rtl else "ltr",
                                       spaceAfter=s.body.fontSize * 0.4), "L")
 
     def checklist(self, block: RList) -> Any:
         s = self.styles
         box = s.body.fontSize * 0.85
         rows = [[CheckBox(box, self.colours.text), self.para(item, s.bullet, "LI")] for item in block.items]
-        table = Table(rows, colWidths=[box + s.body.fontSize * 0.7, None], hAlign="LEFT")
+        widths: list[float | None] = [box + s.body.fontSize * 0.7, None]
+        if self.rtl:  # the box goes on the reading side
+            rows, widths = [row[::-1] for row in rows], widths[::-1]
+        table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -148,12 +153,20 @@ class _Story:
 
 
 class _Furniture:
-    """Header band and footer, drawn on every page; marked as artifacts for tagging later."""
+    """Header band and footer, drawn on every page; marked as artifacts for tagging later.
+
+    Right-to-left leaflets mirror it: logo and clinic name on the right, the page count on
+    the left, and every line of their own script shaped and ordered by rtl.py.
+    """
 
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet):
         self.leaflet, self.layout, self.fonts = leaflet, layout, fonts
         self.colours = leaflet.brand.colours
         self.small = styles.small.fontSize
+        self.rtl = fonts.script == "arabic"
+        left, right = layout.margin_left, layout.page_width - layout.margin_right
+        # `start` is where reading starts: the left margin, or the right one for RTL.
+        self.start, self.end = (right, left) if self.rtl else (left, right)
 
     def first_page(self, canv: Canvas, doc: Any) -> None:
         self.header(canv, self.layout.header_height, logo=True)
@@ -163,87 +176,126 @@ class _Furniture:
         self.header(canv, self.layout.header_height * 0.45, logo=False)
         self.footer(canv, doc)
 
+    # -- text that knows its direction --------------------------------------------------
+
+    def width(self, markup: str, font: str, size: float) -> float:
+        if self.rtl:
+            from carepress.typeset.rtl import line_width
+
+            return line_width(markup, font, size)
+        return stringWidth(to_plain(markup), font, size)
+
+    def text(self, canv: Canvas, markup: str, x: float, y: float, font: str, size: float,
+             colour: str, *, at_start: bool = True) -> tuple[float, float]:
+        """Draw one line of markup (plain text, or <b>/<a>) from the reading start edge ``x``
+        (or ending at ``x`` when not ``at_start``); returns its left and right edges."""
+        width = self.width(markup, font, size)
+        anchored_left = at_start != self.rtl
+        left = x if anchored_left else x - width
+        if self.rtl:
+            from carepress.typeset.rtl import draw_line
+
+            draw_line(canv, markup, left, y, font, size, HexColor(colour))
+        else:
+            canv.setFillColor(HexColor(colour))
+            canv.setFont(font, size)
+            canv.drawString(left, y, to_plain(markup))
+        return left, left + width
+
+    # -- header and footer --------------------------------------------------------------
+
     def header(self, canv: Canvas, height: float, *, logo: bool) -> None:
-        layout, brand = self.layout, self.leaflet.brand
+        layout, brand, fonts = self.layout, self.leaflet.brand, self.fonts
         top = layout.page_height
+        on_band = self.colours.on_primary
         canv.saveState()
         canv.setFillColor(HexColor(self.colours.primary))
         canv.rect(0, top - height, layout.page_width, height, stroke=0, fill=1)
-        canv.setFillColor(HexColor(self.colours.on_primary))
-        x = layout.margin_left
         if logo:
             logo_height = height * 0.62
-            x += draw_logo(canv, brand.logo.path, x, top - height / 2 - logo_height / 2, logo_height,
-                           self.fonts.regular)
-            x += logo_height * 0.3
+            step = -1 if self.rtl else 1
+            logo_left = self.start - logo_height if self.rtl else self.start
+            drawn = draw_logo(canv, brand.logo.path, logo_left, top - height / 2 - logo_height / 2,
+                              logo_height, fonts.regular)
+            x = self.start + step * (drawn + logo_height * 0.3)
             name_size = layout.type.subtitle * 1.15
-            canv.setFont(self.fonts.bold, name_size)
-            canv.drawString(x, top - height / 2 + name_size * 0.05, brand.name)
-            canv.setFont(self.fonts.regular, self.small * 1.1)
-            canv.drawString(x, top - height / 2 - self.small * 1.5, brand.website)
-            link_width = stringWidth(brand.website, self.fonts.regular, self.small * 1.1)
+            self.text(canv, escape_markup(brand.name), x, top - height / 2 + name_size * 0.05,
+                      fonts.bold, name_size, on_band)
             y = top - height / 2 - self.small * 1.5
-            canv.linkURL(brand.website, (x, y - 2, x + link_width, y + self.small), relative=0)
+            left, right = self.text(canv, escape_markup(brand.website), x, y, fonts.regular,
+                                    self.small * 1.1, on_band)
+            canv.linkURL(brand.website, (left, y - 2, right, y + self.small), relative=0)
         else:
             size = self.small * 1.2
-            canv.setFont(self.fonts.bold, size)
             baseline = top - height / 2 - size * 0.35
-            canv.drawString(x, baseline, brand.name)
-            canv.setFont(self.fonts.regular, size)
-            canv.drawRightString(layout.page_width - layout.margin_right, baseline,
-                                 to_plain(self.leaflet.title))
+            self.text(canv, escape_markup(brand.name), self.start, baseline, fonts.bold, size, on_band)
+            self.text(canv, self.leaflet.title, self.end, baseline, fonts.regular, size, on_band,
+                      at_start=False)
         canv.restoreState()
 
     def footer(self, canv: Canvas, doc: Any) -> None:
         """Document control, page count and the clinic's phone, inside the bottom margin area;
         a draft translation adds a line saying so, in its language and in English."""
         layout, leaflet, strings = self.layout, self.leaflet, self.leaflet.strings
-        control, brand = leaflet.control, leaflet.brand
-        left, right = layout.margin_left, layout.page_width - layout.margin_right
+        control, brand, fonts = leaflet.control, leaflet.brand, self.fonts
         size = self.small
         top = layout.margin_bottom + layout.footer_height - size * 0.3
         canv.saveState()
         canv.setStrokeColor(HexColor(self.colours.accent))
         canv.setLineWidth(0.6)
-        canv.line(left, top, right, top)
-        canv.setFillColor(HexColor(self.colours.text))
-        canv.setFont(self.fonts.regular, size)
+        canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
+        text = self.colours.text
         line1 = top - size * 1.4
         # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf: plain spaces.
         review = format_date(control.review_by, leaflet.lang).replace("\u00a0", " ")
-        canv.drawString(left, line1, f"{control.code} · {strings['version']} {control.version} · "
-                                     f"{strings['review_by']} {review}")
-        self.page_number(canv, doc.page, right, line1, size)
+        self.text(canv, escape_markup(f"{control.code} · {strings['version']} {control.version} · "
+                                      f"{strings['review_by']} {review}"),
+                  self.start, line1, fonts.regular, size, text)
+        self.page_number(canv, doc.page, line1, size)
         line2 = line1 - size * 1.3
         prefix = f"{strings['questions']} {brand.name}{strings['colon']} ".replace("\u00a0", " ")
-        canv.drawString(left, line2, prefix)
-        x = left + stringWidth(prefix, self.fonts.regular, size)
-        canv.setFont(self.fonts.bold, size)
-        canv.drawString(x, line2, brand.phone)
-        width = stringWidth(brand.phone, self.fonts.bold, size)
-        canv.linkURL(tel_href(brand.phone), (x, line2 - 2, x + width, line2 + size), relative=0)
+        phone = f"<b>{escape_markup(brand.phone)}</b>"
+        if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
+            left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,
+                                    fonts.regular, size, text)
+            link = (left, right - self.width(escape_markup(prefix), fonts.regular, size))
+        else:
+            _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
+            link = self.text(canv, phone, x, line2, fonts.bold, size, text)
+        canv.linkURL(tel_href(brand.phone), (link[0], line2 - 2, link[1], line2 + size), relative=0)
         if leaflet.draft:
-            canv.setFillColor(HexColor(self.colours.urgent))
-            canv.drawString(left, line2 - size * 1.3, draft_marker(leaflet))
+            self.text(canv, escape_markup(draft_marker(leaflet)), self.start, line2 - size * 1.3,
+                      fonts.regular, size, self.colours.urgent)
         canv.restoreState()
 
-    def page_number(self, canv: Canvas, page: int, right: float, y: float, size: float) -> None:
-        """`Page N of M`, right-aligned.  M is a form drawn once the page count is known;
-        its width is reserved from the layout's page limit (a longer leaflet fails anyway)."""
+    def page_number(self, canv: Canvas, page: int, y: float, size: float) -> None:
+        """`Page N of M` at the reading end of the line.  M is a form drawn once the page
+        count is known; its width is reserved from the layout's page limit (a longer leaflet
+        fails anyway)."""
         template = self.leaflet.strings["page_of"]
-        before, _, after = template.partition("{pages}")
-        before, after = before.format(page=page), after.format(page=page)
-        font = self.fonts.regular
+        head, _, tail = template.partition("{pages}")
+        before, after = head.format(page=page), tail.format(page=page)
+        font, colour = self.fonts.regular, self.colours.text
         reserved = stringWidth(str(self.layout.max_pages), font, size)
-        width = stringWidth(before, font, size) + reserved + stringWidth(after, font, size)
-        x = right - width
-        canv.drawString(x, y, before)
-        x += stringWidth(before, font, size)
+        if self.rtl:  # mirrored: `after`, the number, then `before`, from the left margin
+            _, x = self.text(canv, escape_markup(after), self.end, y, font, size, colour, at_start=False) \
+                if after.strip() else (self.end, self.end)
+            self._count(canv, x, y)
+            gap = stringWidth(" ", font, size)  # the space that ends `before` is at its left
+            self.text(canv, escape_markup(before), x + reserved + gap, y, font, size, colour,
+                      at_start=False)
+            return
+        width = self.width(before, font, size) + reserved + self.width(after, font, size)
+        _, x = self.text(canv, escape_markup(before), self.end - width, y, font, size, colour)
+        self._count(canv, x, y)
+        self.text(canv, escape_markup(after), x + reserved, y, font, size, colour)
+
+    @staticmethod
+    def _count(canv: Canvas, x: float, y: float) -> None:
         canv.saveState()
         canv.translate(x, y)
         canv.doForm(PAGE_COUNT_FORM)
         canv.restoreState()
-        canv.drawString(x + reserved, y, after)
 
 
 def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str) -> type[Canvas]:

@@ -49,12 +49,14 @@ class CheckBox(Flowable):
 
 
 class FillInLine(Flowable):
-    """`Label: ______` to write on, or `Label: ☐ A  ☐ B` when there are choices."""
+    """`Label: ______` to write on, or `Label: ☐ A  ☐ B` when there are choices; mirrored
+    (label on the right) for right-to-left languages."""
 
     def __init__(self, label: str, choices: tuple[str, ...], font: str, size: float,
-                 colour: str) -> None:
+                 colour: str, rtl: bool = False) -> None:
         super().__init__()
         self.label, self.choices, self.font, self.size, self.colour = label, choices, font, size, colour
+        self.rtl = rtl
         self.role = "Form"
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -62,6 +64,9 @@ class FillInLine(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        if self.rtl:
+            self._draw_rtl()
+            return
         canv, size = self.canv, self.size
         baseline = size * 0.6
         canv.setFillColor(HexColor(self.colour))
@@ -82,16 +87,43 @@ class FillInLine(Flowable):
             x += stringWidth(choice, self.font, size) + size * 1.4
 
 
+    def _draw_rtl(self) -> None:
+        from xml.sax.saxutils import escape
+
+        from carepress.typeset.rtl import draw_line, line_width
+
+        canv, size, colour = self.canv, self.size, HexColor(self.colour)
+        baseline = size * 0.6
+        canv.setStrokeColor(colour)
+        label_width = line_width(escape(self.label), self.font, size)
+        right = self.width - label_width
+        draw_line(canv, escape(self.label), right, baseline, self.font, size, colour)
+        x = right - size * 0.6
+        if not self.choices:
+            canv.setLineWidth(0.8)
+            canv.line(0, baseline - 2, x, baseline - 2)
+            return
+        box = size * 0.85
+        canv.setLineWidth(1)
+        for choice in self.choices:
+            canv.rect(x - box, baseline - 1, box, box, stroke=1, fill=0)
+            x -= box + size * 0.35
+            width = line_width(escape(choice), self.font, size)
+            draw_line(canv, escape(choice), x - width, baseline, self.font, size, colour)
+            x -= width + size * 1.4
+
+
 def callout_box(content: list[Any], *, bar: str, background: str, width: float,
-                padding: float, font: str, role: str = "Aside") -> Table:
-    """Content in a tinted box with a coloured bar down its leading edge."""
+                padding: float, font: str, rtl: bool = False, role: str = "Aside") -> Table:
+    """Content in a tinted box with a coloured bar down its leading edge (the right one for
+    right-to-left languages)."""
     table = Table([[content]], colWidths=[width])
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font),  # else ReportLab selects base-14 Helvetica
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
-        ("LINEBEFORE", (0, 0), (0, -1), 5, HexColor(bar)),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding * 1.3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("LINEAFTER" if rtl else "LINEBEFORE", (0, 0), (0, -1), 5, HexColor(bar)),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding if rtl else padding * 1.3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding * 1.3 if rtl else padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]))

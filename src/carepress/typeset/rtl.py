@@ -354,3 +354,28 @@ def replace_space_before(style: Any) -> Any:
 
 
 __all__ = ["Color", "RtlParagraph", "bidi_levels", "visual_order"]
+
+
+def _single_line(markup: str, font: str, size: float, colour: Any) -> tuple[RtlParagraph, Line]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    paragraph = RtlParagraph(markup, ParagraphStyle("line", fontName=font, fontSize=size,
+                                                    leading=size * 1.2, textColor=colour))
+    paragraph.wrap(1e6, 1e6)
+    lines = paragraph._lines or ()
+    return paragraph, lines[0] if lines else Line((), 0.0)
+
+
+def line_width(markup: str, font: str, size: float) -> float:
+    """The width of ``markup`` set as one right-to-left line."""
+    return _single_line(markup, font, size, None)[1].width
+
+
+def draw_line(canv: Any, markup: str, left: float, baseline: float, font: str, size: float,
+              colour: Any) -> float:
+    """Draw ``markup`` as one right-to-left line starting at ``left``; returns its width."""
+    paragraph, line = _single_line(markup, font, size, colour)
+    paragraph.canv = canv
+    paragraph._draw_line(line, left, baseline)
+    del paragraph.canv
+    return line.width
