@@ -53,3 +53,12 @@ def test_not_a_project_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
     assert result.exit_code == 1
     assert "not a carepress project: `handouts/` is missing" in result.stderr
+
+
+def test_fonts_lists_every_language_with_its_source(run: Run, project) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["fonts", "--project", str(project)])
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line for line in result.output.splitlines() if not line.startswith(" ")}
+    assert set(rows) == {"ar", "en", "es", "fr", "pt", "ru", "vi", "zh-Hans"}
+    assert "HarfBuzz" in rows["ar"] and "Noto Sans CJK SC" in rows["zh-Hans"]
+    assert "NotoSansCJK-Regular.ttc" in result.output

@@ -192,6 +192,22 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
     click.echo(f"{len(changes)} pin(s) written.", err=True)
 
 
+@main.command()
+@project_option
+def fonts(project_dir: Path) -> None:
+    """Show which fonts each language will use and where they come from."""
+    from carepress.build import languages_of
+    from carepress.typeset.fonts import font_choice
+
+    project = _load(project_dir)
+    langs = sorted({lang for h in project.handouts for lang in languages_of(project, h)})
+    for lang in langs:
+        choice = font_choice(lang)
+        click.echo(f"{lang:<9}{choice.script:<8}{choice.note}")
+        for style, where in choice.faces:
+            click.echo(f"{'':<17}{style:<9}{where}")
+
+
 @main.group()
 def i18n() -> None:
     """Translations: export to and import from gettext PO files, and their status."""

@@ -193,3 +193,32 @@ def fonts_for(lang: str, text: str) -> FontSet:
 def leaflet_fonts() -> FontSet:
     """The default (Latin) fonts."""
     return firago()
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    lang: str
+    script: str
+    faces: tuple[tuple[str, str], ...]  # (style, where the font file comes from)
+    note: str
+
+
+def font_choice(lang: str) -> FontChoice:
+    """What `lang` will be set in and where the fonts come from, without registering them."""
+    import importlib
+
+    script = script_of(lang)
+    if script == "cjk":
+        faces = []
+        for style, module in (("regular", "noto_cjk_sans_otc"), ("bold", "noto_cjk_sans_jp_bold")):
+            faces.append((style, str(importlib.import_module(module).FONT_PATH)))
+        return FontChoice(lang, script, tuple(faces),
+                          "Noto Sans CJK SC; CFF outlines converted to a TrueType subset per "
+                          "character set by fontTools (cached), bold with the SC cmap")
+    faces = tuple((style.split("_")[-1].lower(), f"pymupdf_fonts.{module}")
+                  for style, module in (("regular", "FiraGO_Regular"), ("bold", "FiraGO_Bold"),
+                                        ("italic", "FiraGO_Italic")))
+    note = "FiraGO (SIL OFL) from the pymupdf-fonts package"
+    if script == "arabic":
+        note += "; shaped by HarfBuzz, ordered by the Unicode bidi algorithm"
+    return FontChoice(lang, script, faces, note)
