@@ -244,3 +244,38 @@ def test_arabic_leaflet_extracts_logically(built_scripts: Path) -> None:
     extracted = words(texts["pypdf"])
     for key in ("title", "s1.heading", "s1.b1", "s2.b1", "s4.b1.b1", "s6.b2.f1.label"):
         assert words(translation["units"][key]["text"]) in extracted, key
+
+
+def test_brand_typeface_from_a_path(project: Path, run: Run) -> None:
+    import pymupdf_fonts.Ubuntu_Bold as bold
+    import pymupdf_fonts.Ubuntu_Regular as regular
+
+    brand = project / "layouts/brands"
+    (brand / "ubuntu-r.ttf").write_bytes(regular.fontbuffer)
+    (brand / "ubuntu-b.ttf").write_bytes(bold.fontbuffer)
+    path = brand / "harbour-health.yaml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "fonts:\n  latin: {regular: ubuntu-r.ttf, bold: ubuntu-b.ttf}\n", encoding="utf-8")
+    result = run("build", "--lang", "en", "--lang", "ar", "--layout", "a4", "--handout", "iud-aftercare")
+    assert result.exit_code == 0, result.stderr
+    english = PdfReader(project / "dist/harbour-health/en/iud-aftercare-a4.pdf")
+    arabic = PdfReader(project / "dist/harbour-health/ar/iud-aftercare-a4.pdf")
+
+    def fonts(reader: PdfReader) -> set[str]:
+        return {str(f.get_object()["/BaseFont"]).split("+")[1] for p in reader.pages
+                for f in p["/Resources"]["/Font"].values()}
+
+    assert fonts(english) == {"Ubuntu-Regular", "Ubuntu-Bold"}
+    assert all(name.startswith("FiraGO") for name in fonts(arabic))  # other scripts keep theirs
+
+
+def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> None:
+    path = project / "layouts/brands/harbour-health.yaml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "fonts:\n  arabic: {regular: No Such Family Sans}\n", encoding="utf-8")
+    result = run("build", "--lang", "en", "--lang", "ar", "--layout", "a4")
+    assert result.exit_code == 1
+    assert re.search(r"harbour-health\.yaml:\d+:\d+: font `No Such Family Sans` not found .*"
+                     r"the arabic script \(language `ar`\) cannot be set\. Install the font", result.stderr)
+    assert len(list((project / "dist/harbour-health/en").glob("*.pdf"))) == 2
+    assert not (project / "dist/harbour-health/ar").exists()

@@ -156,6 +156,17 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class FontSpec:
+    """A brand's own typeface for one script: a font file path (relative to the brand file)
+    or a system family name that fontconfig knows."""
+
+    regular: str
+    bold: str | None
+    folder: Path  # the brand file's folder, for relative paths
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Brand:
     id: str
     name: str
@@ -168,6 +179,7 @@ class Brand:
     email: str | None
     path: Path
     languages: tuple[str, ...] = ()  # languages the clinic offers; empty means all
+    fonts: dict[str, FontSpec] = field(default_factory=dict)  # script -> the brand's typeface
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,23 @@ from pathlib import Path
 from carepress.errors import Diagnostics
 from carepress.load.handout import LANG_PATTERN
 from carepress.load.schema import Colour, Field, ListOf, Record, Text, load_folder, read_document
-from carepress.model import Brand, BrandColours, Logo
+from carepress.model import Brand, BrandColours, FontSpec, Logo
 
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+SCRIPTS = ("latin", "arabic", "cjk")
+
+
+def _fonts_schema(path: Path) -> Record[dict[str, FontSpec]]:
+    def face(script: str) -> Field:
+        return Field(Record({"regular": Field(Text(), doc="a .ttf path or a system family name"),
+                             "bold": Field(Text(), required=False)},
+                            lambda v, o: FontSpec(v["regular"], v["bold"], path.parent, o)),
+                     required=False)
+
+    return Record({script: face(script) for script in SCRIPTS},
+                  lambda v, o: {script: spec for script, spec in v.items() if spec is not None})
 
 
 def _brand_schema(path: Path) -> Record[Brand]:
@@ -34,10 +48,12 @@ def _brand_schema(path: Path) -> Record[Brand]:
             "email": Field(Text(), required=False),
             "languages": Field(ListOf(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `es`")),
                                required=False, default=(), doc="languages the clinic offers"),
+            "fonts": Field(_fonts_schema(path), required=False, default={},
+                           doc="the clinic's own typeface per script: latin, arabic, cjk"),
         },
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
                            v["urgent_phone"], v["website"], v["email"], path,
-                           v["languages"]),
+                           v["languages"], v["fonts"]),
     )
 
 

@@ -6,7 +6,7 @@ from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import to_plain
 from carepress.model import Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText
 from carepress.typeset.flowables import check_logo
-from carepress.typeset.fonts import FontSet, fonts_for
+from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for, script_of
 
 
 def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
@@ -55,7 +55,14 @@ def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
     text = leaflet_text(leaflet)
-    fonts = fonts_for(leaflet.lang, text)
+    specs = leaflet.brand.fonts
+    try:
+        fonts = fonts_for(leaflet.lang, text, specs)
+    except FontNotFound as exc:
+        script = script_of(leaflet.lang)
+        raise CarepressError([Diagnostic(specs[script].origin,
+            f"{exc}; the {script} script (language `{leaflet.lang}`) cannot be set. Install the "
+            f"font, fix the path, or remove `fonts.{script}` to use the packaged default")]) from None
     check_glyphs(leaflet, text, fonts)
     problem = check_logo(leaflet.brand.logo.path)
     if problem:

@@ -12,15 +12,19 @@ nothing.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+from carepress.model import FontSpec
 
 _PRIVATE_USE = 0xE000
 
@@ -179,8 +183,71 @@ def noto_cjk_sc(chars: str) -> FontSet:
                    "converted to TrueType by fontTools")
 
 
-def fonts_for(lang: str, text: str) -> FontSet:
-    """The fonts that draw ``text`` in ``lang``."""
+class FontNotFound(Exception):
+    """A brand names a font that cannot be found or cannot be embedded."""
+
+
+def _fc_match(family: str, bold: bool) -> Path | None:
+    """The file of an installed font family (fontconfig), only if the family really matches:
+    fc-match always answers with some fallback."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-match"):
+        return None
+    pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
+    result = subprocess.run(["fc-match", "--format=%{family}\n%{file}", pattern],
+                            capture_output=True, text=True, check=False)
+    found, _, file = result.stdout.partition("\n")
+    names = {name.strip().lower() for name in found.split(",")}
+    return Path(file) if result.returncode == 0 and family.strip().lower() in names else None
+
+
+def locate(value: str, folder: Path, bold: bool = False) -> Path | None:
+    if value.lower().endswith((".ttf", ".otf", ".ttc")) or "/" in value:
+        path = (folder / value).resolve()
+        return path if path.is_file() else None
+    return _fc_match(value, bold)
+
+
+@cache
+def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> FontSet:
+    """Register a brand's typeface; raises FontNotFound saying what is wrong."""
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    _configure_reportlab()
+    names = []
+    covered: frozenset[int] | None = None
+    for value, is_bold in ((regular, False), (bold or regular, True)):
+        path = locate(value, folder, is_bold and not bold)
+        if path is None:
+            raise FontNotFound(f"font `{value}` not found (neither a file next to the brand nor "
+                               "a family fontconfig knows)")
+        data = path.read_bytes()
+        name = "Brand-" + hashlib.sha256(data).hexdigest()[:12]
+        try:
+            font = ShapingTTFont(name, data)
+        except TTFError as exc:
+            raise FontNotFound(f"font `{value}` ({path.name}) cannot be embedded: {exc}; "
+                               "ReportLab embeds TrueType outlines only") from None
+        pdfmetrics.registerFont(font)
+        names.append(name)
+        codes = frozenset(font.face.charToGlyph)
+        covered = codes if covered is None else covered & codes
+    for bold_flag, italic, name in ((0, 0, names[0]), (1, 0, names[1]), (0, 1, names[0]), (1, 1, names[1])):
+        addMapping(names[0], bold_flag, italic, name)
+    assert covered is not None
+    return FontSet(names[0], names[1], names[0], names[1], covered, script,
+                   f"the brand's own typeface ({regular})")
+
+
+def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = None) -> FontSet:
+    """The fonts that draw ``text`` in ``lang``: the brand's own for this script if it names
+    one, else the packaged defaults."""
+    script = script_of(lang)
+    spec = (brand_specs or {}).get(script)
+    if spec is not None:
+        return brand_fonts(spec.regular, spec.bold, spec.folder, script)
     if script_of(lang) == "cjk":
         return noto_cjk_sc("".join(sorted(set(text) - {"\n"})))
     latin = firago()
