@@ -219,15 +219,21 @@ def test_arabic_extracts_as_base_letters_in_reading_order(tmp_path: Path) -> Non
         assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text), reader  # no presentation forms
         assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
         assert re.search("[\u0621-\u064a]", text), reader
-    # Each reader rebuilds the reading order its own way (see rtl._actual_texts); all come
-    # close to the logical text (measured: pypdf 0.92-0.99, PDFium 0.90, pdftotext 0.92).
+    # Each reader rebuilds the reading order its own way (see rtl._actual_texts). pypdf and
+    # pdftotext give every Arabic word, harakat included, in reading order; PDFium gives the
+    # words in order but moves the harakat of some words (measured 0.86).
     import difflib
 
-    wanted = squash(ARABIC).replace("\u00a0", "")
-    floors = {"pypdf": 0.9, "pdfium": 0.85, "pdftotext": 0.85}
+    def arabic_words(text: str) -> list[str]:
+        return re.findall("[\u0621-\u0652]+", unicodedata.normalize("NFC", text))
+
+    wanted = arabic_words(ARABIC)
     for reader, text in texts.items():
-        got = re.sub("[\u202a-\u202e]", "", squash(text))  # poppler adds direction marks
-        assert difflib.SequenceMatcher(None, got, wanted).ratio() >= floors[reader], reader
+        got = arabic_words(text)
+        if reader == "pdfium":
+            assert difflib.SequenceMatcher(None, got, wanted).ratio() >= 0.8
+        else:
+            assert got == wanted, reader
     # pypdf follows drawing order: it reads the logical text, harakat and ligatures intact.
     flat = squash(texts["pypdf"])
     for word in ("عادةً", "يتوقّف", "وأحيانًا", "لاتقلقي", "اللولبالرحمي"):

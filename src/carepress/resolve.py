@@ -50,6 +50,15 @@ _JINJA = SandboxedEnvironment(undefined=_Undefined, autoescape=False,
                               finalize=lambda value: protect(str(value)))
 
 
+def right_to_left(lang: str) -> bool:
+    return lang.split("-")[0] in ("ar", "fa", "he", "ur")
+
+
+def keep_together(text: str) -> str:
+    """A phone number never breaks across lines: its spaces become no-break spaces."""
+    return text.replace(" ", "\u00a0")
+
+
 def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", phone)
 
@@ -62,7 +71,8 @@ def format_date(day: dt.date, lang: str) -> str:
 
 
 def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:
-    return {"name": brand.name, "phone": brand.phone, "urgent_phone": brand.urgent_phone,
+    return {"name": brand.name, "phone": keep_together(brand.phone),
+            "urgent_phone": keep_together(brand.urgent_phone),
             "urgent_label": strings["urgent_label"], "website": brand.website,
             "email": brand.email or "", "address": ", ".join(brand.address)}
 
@@ -234,12 +244,13 @@ class _Resolver:
         brand, s = self.brand, self.strings
 
         def label(key: str) -> str:
-            return escape_markup(s[key] + s["colon"]) + " "
+            return escape_markup(s[key] + s["colon"])
 
         gap = "\u00a0\u00a0·\u00a0 "
         lines = [f"<b>{escape_markup(brand.name)}</b>{gap}{escape_markup(', '.join(brand.address))}",
-                 label("phone") + link_markup(tel_href(brand.phone), brand.phone) + gap
-                 + label("urgent_label") + link_markup(tel_href(brand.urgent_phone), brand.urgent_phone),
+                 label("phone") + link_markup(tel_href(brand.phone), keep_together(brand.phone)) + gap
+                 + label("urgent_label") + link_markup(tel_href(brand.urgent_phone),
+                                                      keep_together(brand.urgent_phone)),
                  label("website") + link_markup(brand.website, brand.website)]
         if brand.email:
             lines[-1] += gap + label("email") + link_markup("mailto:" + brand.email, brand.email)
@@ -251,11 +262,18 @@ class _Resolver:
         for number, source in enumerate(self.quoted, start=1):
             publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
                          else source.publisher)
-            title = source.title if source.title[-1:] in ".?!" else source.title + "."
+            stop = s["full_stop"]  # ". " or, in Chinese, "。"
+            gap = " " if stop.endswith(" ") else ""
+            title = source.title.rstrip()
+            if title[-1:] not in ".?!。？！":
+                title += stop.rstrip()
+            if right_to_left(self.lang):  # an English title stays one left-to-right unit
+                title = f"\u202a{title}\u202c"
             received = format_date(source.received, self.lang)
-            end = "" if received.endswith(".") else "."
-            entries.append(RSource(number, escape_markup(
-                f"{title} {publisher}. {s['received']} {received}{end}")))
+            entry = f"{title}{gap}{publisher}{stop}{s['received']} {received}"
+            if not received.endswith("."):
+                entry += stop.rstrip()
+            entries.append(RSource(number, escape_markup(entry)))
         return tuple(entries)
 
     def leaflet(self) -> Leaflet:

@@ -22,7 +22,8 @@ STRING_KEYS = {
     "received": "label before the date a source was received",
     "draft_marker": "footer line on a translation not yet reviewed",
     "urgent_label": "label before the clinic's after-hours number",
-    "colon": "the colon after a label, with the language's spacing (French: no-break space + `:`)",
+    "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
+    "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
 }
 
 

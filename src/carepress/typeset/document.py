@@ -93,7 +93,7 @@ class _Story:
             return [self.checklist(block) if block.checklist else self.bullets(block)]
         if isinstance(block, RFillIn):
             colon = self.leaflet.strings["colon"]
-            fields = [FillInLine(to_plain(label) + colon, tuple(to_plain(c) for c in choices),
+            fields = [FillInLine((to_plain(label) + colon).rstrip(), tuple(to_plain(c) for c in choices),
                                  self.fonts.regular, s.body.fontSize, self.colours.text, self.rtl)
                       for label, choices in block.fields]
             return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
@@ -253,7 +253,7 @@ class _Furniture:
                   self.start, line1, fonts.regular, size, text)
         self.page_number(canv, doc.page, line1, size)
         line2 = line1 - size * 1.3
-        prefix = f"{strings['questions']} {brand.name}{strings['colon']} ".replace("\u00a0", " ")
+        prefix = f"{strings['questions']} {brand.name}{strings['colon']}".replace("\u00a0", " ")
         phone = f"<b>{escape_markup(brand.phone)}</b>"
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
             left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,

@@ -36,7 +36,8 @@ from reportlab.platypus import Flowable
 LRE, PDF = "\u202a", "\u202c"
 # A number with its separators: phone numbers, ranges (3-6), times.  Bidi would otherwise
 # show "555-0142" after Arabic text as "0142-555".
-_NUMBER = re.compile(r"\(?\+?\d[\d\-–.:/() ]*\d\)?|\d")
+# Only numbers with separators: a lone digit ("[1]") is ordered right by the bidi rules.
+_NUMBER = re.compile(r"\(?\+?\d[\d\-–.:/() \u00a0]*[\-–.:/() \u00a0][\d\-–.:/() \u00a0]*\d\)?")
 NBSP = "\u00a0"
 
 
