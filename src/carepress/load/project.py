@@ -70,8 +70,9 @@ def load_project(root: Path) -> Project:
         pinned=load_pinned(root / PINNED_FILE),
         translations=load_translations(root / TRANSLATIONS_FOLDER, diagnostics),
     )
-    for (handout, lang), translation in project.translations.items():
-        if handout not in project.handouts and (root / "handouts" / f"{handout}.yaml").exists() is False:
+    for (handout, _lang), translation in project.translations.items():
+        # (a handout that exists but failed to load has been reported already)
+        if not (root / "handouts" / f"{handout}.yaml").exists():
             diagnostics.error(translation.origin, f"translation of unknown handout `{handout}`")
     project.diagnostics = diagnostics.items
     return project

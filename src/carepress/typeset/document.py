@@ -12,7 +12,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem, PageTemplate, Paragraph,
+    BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem, PageTemplate,
     Spacer, Table, TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError

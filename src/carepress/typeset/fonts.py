@@ -258,11 +258,6 @@ def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = No
     return latin
 
 
-def leaflet_fonts() -> FontSet:
-    """The default (Latin) fonts."""
-    return firago()
-
-
 @dataclass(frozen=True)
 class FontChoice:
     lang: str

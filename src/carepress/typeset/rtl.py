@@ -28,7 +28,6 @@ from xml.etree import ElementTree
 
 import uharfbuzz as hb
 from bidi import algorithm as uba
-from reportlab.lib.colors import Color
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
@@ -191,7 +190,7 @@ def shape_run(codepoints: list[int], start: int, end: int, level: int, style: St
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
     clusters = sorted({info.cluster for info in infos})
     glyphs = []
-    for info, position in zip(infos, positions):
+    for info, position in zip(infos, positions, strict=True):
         # The logical text this glyph stands for: its cluster, up to the next cluster.
         following = [c for c in clusters if c > info.cluster]
         cluster_end = following[0] if following else end
@@ -275,7 +274,7 @@ class RtlParagraph(Flowable):
         return [first, rest]
 
     def draw(self) -> None:
-        canv, style = self.canv, self.style
+        style = self.style
         for number, line in enumerate(self._lines or ()):
             baseline = self.height - style.fontSize - number * style.leading
             self._draw_line(line, self.width - line.width, baseline)  # ragged on the left
@@ -379,7 +378,7 @@ def replace_space_before(style: Any) -> Any:
     return ParagraphStyle(f"{style.name}-cont", parent=style, spaceBefore=0)
 
 
-__all__ = ["Color", "RtlParagraph", "bidi_levels", "visual_order"]
+__all__ = ["RtlParagraph", "bidi_levels", "draw_line", "line_width", "visual_order"]
 
 
 def _single_line(markup: str, font: str, size: float, colour: Any) -> tuple[RtlParagraph, Line]:
