@@ -45,3 +45,18 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Where each language is built in the example content: the clinic that offers it and the
+# layout that clinic prints.
+CLINIC_FOR = {"en": "harbour-health", "es": "harbour-health", "vi": "harbour-health",
+              "zh-Hans": "harbour-health", "ar": "riverside-womens-health",
+              "ru": "riverside-womens-health", "fr": "riverside-womens-health",
+              "pt": "riverside-womens-health"}
+LAYOUT_FOR = {"harbour-health": "letter", "riverside-womens-health": "a4"}
+
+
+def leaflet_pdf(root: Path, lang: str, handout: str = "iud-aftercare") -> Path:
+    """The built PDF of ``handout`` in ``lang`` for the clinic that offers that language."""
+    clinic = CLINIC_FOR[lang]
+    return root / "dist" / clinic / lang / f"{handout}-{LAYOUT_FOR[clinic]}.pdf"

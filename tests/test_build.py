@@ -45,14 +45,15 @@ def built(project: Path, run: Run) -> Path:
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
-    offered = load_project(built.parent).brands["harbour-health"].languages
-    assert "en" in offered and len(offered) > 1
-    assert {(r["handout"], r["layout"], r["lang"], r["clinic"]) for r in records} == {
-        (h, lay, lang, "harbour-health") for lang in offered
-        for h in ("iud-aftercare", "miscarriage-aftercare") for lay in ("a4", "letter")}
+    brands = load_project(built.parent).brands
+    assert len(brands) >= 3
+    expected = {(h, layout, lang, clinic) for clinic, brand in brands.items()
+                for lang in brand.languages for layout in brand.layouts
+                for h in ("iud-aftercare", "miscarriage-aftercare")}
+    assert {(r["handout"], r["layout"], r["lang"], r["clinic"]) for r in records} == expected
     for record in records:
         data = (built / record["path"]).read_bytes()
-        assert record["path"] == f"harbour-health/{record['lang']}/{record['handout']}-{record['layout']}.pdf"
+        assert record["path"] == f"{record['clinic']}/{record['lang']}/{record['handout']}-{record['layout']}.pdf"
         assert record["sha256"] == hashlib.sha256(data).hexdigest()
         assert record["bytes"] == len(data)
         assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= 2
@@ -60,17 +61,19 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
 
 def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path, project: Path) -> None:
     model = load_project(project)
-    for handout in model.handouts.values():
+    records = json.loads((built / "manifest.json").read_text())["leaflets"]
+    english = [r for r in records if r["lang"] == "en"]
+    assert len(english) >= 6
+    for record in english:
+        handout, brand = model.handouts[record["handout"]], model.brands[record["clinic"]]
         passages = [select_passage(ref, model.sources)[1].text for ref in passages_of(handout)]
         assert passages
-        for layout in ("a4", "letter"):
-            reader = PdfReader(built / f"harbour-health/en/{handout.id}-{layout}.pdf")
-            text = squash("".join(page.extract_text() for page in reader.pages))
-            for passage in passages:
-                assert squash(passage) in text, passage
-            assert "HarbourHealthClinic" in text
-            assert squash("(617) 555-0142") in text
-            assert squash("Page 1 of 2") in text and squash("Page 2 of 2") in text
+        reader = PdfReader(built / record["path"])
+        text = squash("".join(page.extract_text() for page in reader.pages))
+        for passage in passages:
+            assert squash(passage) in text, passage
+        assert squash(brand.name) in text and squash(brand.phone) in text
+        assert squash("Page 1 of 2") in text and squash("Page 2 of 2") in text
 
 
 def test_fonts_are_embedded_subsets_and_never_base14(built: Path) -> None:
@@ -85,7 +88,7 @@ def test_fonts_are_embedded_subsets_and_never_base14(built: Path) -> None:
 
 def test_pdf_metadata_bookmarks_and_links(built: Path, project: Path) -> None:
     handout = load_project(project).handouts["iud-aftercare"]
-    reader = PdfReader(built / "harbour-health/en/iud-aftercare-a4.pdf")
+    reader = PdfReader(built / "harbour-health/en/iud-aftercare-letter.pdf")
     assert reader.metadata.title == "After your IUD insertion"
     assert reader.metadata.author == "Harbour Health Clinic"
     assert reader.metadata.subject.startswith("What to expect")
@@ -97,30 +100,32 @@ def test_pdf_metadata_bookmarks_and_links(built: Path, project: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(project: Path, run: Run, tmp_path: Path) -> None:
-    assert run("build", "--lang", "en", "--lang", "vi", "--out", str(tmp_path / "one")).exit_code == 0
-    assert run("build", "--lang", "en", "--lang", "vi", "--out", str(tmp_path / "two")).exit_code == 0
+    for out in ("one", "two"):
+        assert run("build", "--clinic", "harbour-health", "--lang", "en", "--lang", "vi",
+                   "--out", str(tmp_path / out)).exit_code == 0
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*")
            if p.is_file()}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
            if p.is_file()}
-    assert one == two and len(one) == 9
+    assert one == two and len(one) == 5
 
 
 def test_source_date_epoch_sets_the_pdf_dates(project: Path, run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run("build", "--handout", "iud-aftercare", "--layout", "a4", "--out", str(out),
-               env={"SOURCE_DATE_EPOCH": "1700000000"}).exit_code == 0
-    reader = PdfReader(out / "harbour-health/en/iud-aftercare-a4.pdf")
+    assert run("build", "--handout", "iud-aftercare", "--clinic", "harbour-health", "--lang", "en",
+               "--out", str(out), env={"SOURCE_DATE_EPOCH": "1700000000"}).exit_code == 0
+    reader = PdfReader(out / "harbour-health/en/iud-aftercare-letter.pdf")
     assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
     out2 = tmp_path / "out2"
-    assert run("build", "--handout", "iud-aftercare", "--layout", "a4", "--out", str(out2),
-               env={"SOURCE_DATE_EPOCH": ""}).exit_code == 0
-    reader = PdfReader(out2 / "harbour-health/en/iud-aftercare-a4.pdf")
+    assert run("build", "--handout", "iud-aftercare", "--clinic", "harbour-health", "--lang", "en",
+               "--out", str(out2), env={"SOURCE_DATE_EPOCH": ""}).exit_code == 0
+    reader = PdfReader(out2 / "harbour-health/en/iud-aftercare-letter.pdf")
     assert reader.metadata["/CreationDate"].startswith("D:20261120000000")  # the approval date
 
 
 def test_filters_select_part_of_the_matrix(project: Path, run: Run) -> None:
-    result = run("build", "--handout", "miscarriage-aftercare", "--layout", "letter", "--lang", "es")
+    result = run("build", "--handout", "miscarriage-aftercare", "--layout", "letter", "--lang", "es",
+                 "--clinic", "harbour-health")
     assert result.exit_code == 0
     pdfs = sorted(str(p.relative_to(project / "dist")) for p in (project / "dist").rglob("*.pdf"))
     assert pdfs == ["harbour-health/es/miscarriage-aftercare-letter.pdf"]

@@ -26,7 +26,8 @@ def test_list_shows_the_matrix(run: Run) -> None:
     result = run("list")
     assert result.exit_code == 0
     rows = result.output.splitlines()[1:]
-    assert len(rows) == 4 * 8  # 2 handouts x 2 layouts x 8 languages
+    # 2 handouts x (harbour 4 languages x letter + riverside 5 x a4 + northside 3 x 2 layouts)
+    assert len(rows) == 2 * (4 + 5 + 6)
     assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
 
 

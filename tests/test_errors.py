@@ -47,7 +47,7 @@ def problem_lines(stderr: str) -> list[re.Match[str]]:
 def test_content_error(case: str, project: Path, run: Run) -> None:
     path, old, new, named, line, message = CASES[case]
     edit(project / path, old, new)
-    result = run("build", "--lang", "en")
+    result = run("build", "--lang", "en", "--clinic", "harbour-health")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     problems = problem_lines(result.stderr)
@@ -56,7 +56,7 @@ def test_content_error(case: str, project: Path, run: Run) -> None:
     broken = list((project / "dist").rglob("iud-aftercare-*.pdf"))
     assert broken == []  # nothing written for that leaflet
     if named == IUD:  # the other handout still builds
-        assert len(list((project / "dist").rglob("miscarriage-aftercare-*.pdf"))) == 2
+        assert len(list((project / "dist").rglob("miscarriage-aftercare-*.pdf"))) == 1
     assert run("check", "--lang", "en").exit_code == 1
 
 
@@ -78,12 +78,12 @@ def test_stale_pin_shows_old_and_new_passage_and_the_fix(project: Path, run: Run
 
 
 def test_failed_leaflet_keeps_previous_good_pdf(project: Path, run: Run) -> None:
-    assert run("build", "--lang", "en").exit_code == 0
-    good = project / "dist/harbour-health/en/iud-aftercare-a4.pdf"
+    assert run("build", "--lang", "en", "--clinic", "harbour-health").exit_code == 0
+    good = project / "dist/harbour-health/en/iud-aftercare-letter.pdf"
     before = good.read_bytes()
     manifest_before = (project / "dist/manifest.json").read_text()
     edit(project / IUD, "{{ clinic.phone }}", "{{ clinic.nope }}")
-    result = run("build", "--lang", "en")
+    result = run("build", "--lang", "en", "--clinic", "harbour-health")
     assert result.exit_code == 1
     assert good.read_bytes() == before
     assert (project / "dist/manifest.json").read_text() == manifest_before
@@ -92,11 +92,11 @@ def test_failed_leaflet_keeps_previous_good_pdf(project: Path, run: Run) -> None
 
 def test_leaflet_over_its_page_limit_is_an_error(project: Path, run: Run) -> None:
     edit(project / "layouts/a4.yaml", "max_pages: 2", "max_pages: 1")
-    result = run("build", "--layout", "a4", "--layout", "letter", "--lang", "en")
+    result = run("build", "--clinic", "northside-family-clinic", "--lang", "en")  # a4 and letter
     assert result.exit_code == 1
     assert "`iud-aftercare` (en) is 2 pages on layout `a4`, 1 page(s) over its limit of 1" in result.stderr
     assert not list((project / "dist").rglob("*-a4.pdf"))
-    assert len(list((project / "dist").rglob("*-letter.pdf"))) == 2
+    assert len(list((project / "dist").rglob("*-letter.pdf"))) == 2  # the other layout builds
 
 
 def test_body_text_below_12pt_is_refused(project: Path, run: Run) -> None:
@@ -108,7 +108,7 @@ def test_body_text_below_12pt_is_refused(project: Path, run: Run) -> None:
 
 def test_unreadable_logo_is_a_located_error(project: Path, run: Run) -> None:
     (project / "layouts/brands/harbour-health-logo.svg").write_text("<svg><broken", encoding="utf-8")
-    result = run("build", "--lang", "en")
+    result = run("build", "--lang", "en", "--clinic", "harbour-health")
     assert result.exit_code == 1
     assert "layouts/brands/harbour-health.yaml:4:9: logo `harbour-health-logo.svg`:" in result.stderr
     assert not list((project / "dist").rglob("*.pdf"))

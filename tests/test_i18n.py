@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from carepress.i18n.units import unit_states
 from carepress.load import load_project
 
-from conftest import Run, edit
+from conftest import Run, edit, leaflet_pdf
 
 LANGS = ("es", "fr", "pt", "vi", "ru", "ar", "zh-Hans")
 
@@ -54,10 +54,10 @@ def test_clinic_text_change_makes_its_units_stale(project: Path) -> None:
 
 
 def test_draft_translation_shows_a_marker_and_can_be_refused(project: Path, run: Run) -> None:
-    result = run("build", "--lang", "es", "--lang", "en", "--layout", "a4")
+    result = run("build", "--lang", "es", "--lang", "en", "--clinic", "harbour-health")
     assert result.exit_code == 0
-    es = PdfReader(project / "dist/harbour-health/es/iud-aftercare-a4.pdf")
-    en = PdfReader(project / "dist/harbour-health/en/iud-aftercare-a4.pdf")
+    es = PdfReader(leaflet_pdf(project, "es"))
+    en = PdfReader(leaflet_pdf(project, "en"))
     for page in es.pages:
         assert "Draft translation — not yet reviewed" in page.extract_text()
     assert all("Draft translation" not in page.extract_text() for page in en.pages)
@@ -70,10 +70,10 @@ def test_draft_translation_shows_a_marker_and_can_be_refused(project: Path, run:
 def test_reviewed_translation_builds_without_marker(project: Path, run: Run) -> None:
     path = project / "handouts/translations/es/iud-aftercare.yaml"
     edit(path, "  status: draft\n", "  status: reviewed\n  reviewer: \"A. Reviewer\"\n  reviewed_on: 2026-11-25\n")
-    result = run("build", "--lang", "es", "--handout", "iud-aftercare", "--layout", "a4",
+    result = run("build", "--lang", "es", "--handout", "iud-aftercare", "--clinic", "harbour-health",
                  "--require-reviewed")
     assert result.exit_code == 0, result.stderr
-    reader = PdfReader(project / "dist/harbour-health/es/iud-aftercare-a4.pdf")
+    reader = PdfReader(leaflet_pdf(project, "es"))
     assert all("Draft translation" not in page.extract_text() for page in reader.pages)
 
 

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from carepress.typeset.cjk import CANNOT_END, CANNOT_START, KinsokuParagraph
 from carepress.typeset.fonts import fonts_for
 
-from conftest import REPO, Run
+from conftest import REPO, Run, leaflet_pdf
 
 
 def chinese_texts() -> list[str]:
@@ -99,9 +99,9 @@ def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("scripts") / "project"
     for folder in ("handouts", "layouts"):
         shutil.copytree(REPO / folder, root / folder)
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "a4",
-                                       "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru",
-                                       "--lang", "ar"])
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "zh-Hans",
+                                       "--lang", "vi", "--lang", "ru", "--lang", "ar",
+                                       "--handout", "iud-aftercare"])
     assert result.exit_code == 0, result.output
     return root
 
@@ -112,7 +112,7 @@ def test_extracted_text_is_the_translation(built_scripts: Path, lang: str) -> No
                                  .read_text(encoding="utf-8"))
     passages = [u["text"] for key, u in translation["units"].items()
                 if key in ("s1.b1", "s2.b1", "s5.b1")]
-    pdf = built_scripts / f"dist/harbour-health/{lang}/iud-aftercare-a4.pdf"
+    pdf = leaflet_pdf(built_scripts, lang)
     for reader, text in extractions(pdf).items():
         flat = squash(text)
         for passage in passages:
@@ -121,7 +121,7 @@ def test_extracted_text_is_the_translation(built_scripts: Path, lang: str) -> No
 
 
 def test_chinese_pdf_embeds_converted_cjk_subsets(built_scripts: Path) -> None:
-    pdf = PdfReader(built_scripts / "dist/harbour-health/zh-Hans/iud-aftercare-a4.pdf")
+    pdf = PdfReader(leaflet_pdf(built_scripts, "zh-Hans"))
     names = {str(font.get_object()["/BaseFont"]) for page in pdf.pages
              for font in page["/Resources"]["/Font"].values()}
     assert names and all(re.fullmatch(r"/[A-Z]{6}\+CarepressCJKSC[0-9a-f]{12}-(Regular|Bold)", n)
@@ -135,10 +135,10 @@ def test_glyph_coverage_check_fires(project: Path, run: Run) -> None:
     path = project / "handouts/translations/vi/iud-aftercare.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('text: "Sau khi', 'text: "\u0f00 Sau khi', 1), encoding="utf-8")
-    result = run("build", "--lang", "vi", "--handout", "iud-aftercare", "--layout", "a4")
+    result = run("build", "--lang", "vi", "--handout", "iud-aftercare")
     assert result.exit_code == 1
     assert "the font cannot draw U+0F00" in result.stderr and "(language `vi`)" in result.stderr
-    assert not (project / "dist/harbour-health/vi/iud-aftercare-a4.pdf").exists()
+    assert not leaflet_pdf(project, "vi").exists()
 
 
 # ---- Arabic ---------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def test_arabic_extracts_as_base_letters_in_reading_order(tmp_path: Path) -> Non
 def test_arabic_leaflet_extracts_logically(built_scripts: Path) -> None:
     translation = yaml.safe_load((built_scripts / "handouts/translations/ar/iud-aftercare.yaml")
                                  .read_text(encoding="utf-8"))
-    pdf = built_scripts / "dist/harbour-health/ar/iud-aftercare-a4.pdf"
+    pdf = leaflet_pdf(built_scripts, "ar")
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar"
     texts = extractions(pdf)
     for reader, text in texts.items():
@@ -268,13 +268,14 @@ def test_brand_typeface_from_a_path(project: Path, run: Run) -> None:
     brand = project / "layouts/brands"
     (brand / "ubuntu-r.ttf").write_bytes(regular.fontbuffer)
     (brand / "ubuntu-b.ttf").write_bytes(bold.fontbuffer)
-    path = brand / "harbour-health.yaml"
+    path = brand / "riverside-womens-health.yaml"
     path.write_text(path.read_text(encoding="utf-8")
                     + "fonts:\n  latin: {regular: ubuntu-r.ttf, bold: ubuntu-b.ttf}\n", encoding="utf-8")
-    result = run("build", "--lang", "en", "--lang", "ar", "--layout", "a4", "--handout", "iud-aftercare")
+    result = run("build", "--lang", "en", "--lang", "ar", "--clinic", "riverside-womens-health",
+                 "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
-    english = PdfReader(project / "dist/harbour-health/en/iud-aftercare-a4.pdf")
-    arabic = PdfReader(project / "dist/harbour-health/ar/iud-aftercare-a4.pdf")
+    english = PdfReader(project / "dist/riverside-womens-health/en/iud-aftercare-a4.pdf")
+    arabic = PdfReader(leaflet_pdf(project, "ar"))
 
     def fonts(reader: PdfReader) -> set[str]:
         return {str(f.get_object()["/BaseFont"]).split("+")[1] for p in reader.pages
@@ -285,12 +286,12 @@ def test_brand_typeface_from_a_path(project: Path, run: Run) -> None:
 
 
 def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> None:
-    path = project / "layouts/brands/harbour-health.yaml"
+    path = project / "layouts/brands/riverside-womens-health.yaml"
     path.write_text(path.read_text(encoding="utf-8")
                     + "fonts:\n  arabic: {regular: No Such Family Sans}\n", encoding="utf-8")
-    result = run("build", "--lang", "en", "--lang", "ar", "--layout", "a4")
+    result = run("build", "--lang", "en", "--lang", "ar", "--clinic", "riverside-womens-health")
     assert result.exit_code == 1
-    assert re.search(r"harbour-health\.yaml:\d+:\d+: font `No Such Family Sans` not found .*"
+    assert re.search(r"riverside-womens-health\.yaml:\d+:\d+: font `No Such Family Sans` not found .*"
                      r"the arabic script \(language `ar`\) cannot be set\. Install the font", result.stderr)
-    assert len(list((project / "dist/harbour-health/en").glob("*.pdf"))) == 2
-    assert not (project / "dist/harbour-health/ar").exists()
+    assert len(list((project / "dist/riverside-womens-health/en").glob("*.pdf"))) == 2
+    assert not (project / "dist/riverside-womens-health/ar").exists()

@@ -67,10 +67,13 @@ class BuildReport:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def _select(kind: str, wanted: Sequence[str], available: Iterable[str]) -> list[str]:
+def _select(kind: str, wanted: Sequence[str], available: Iterable[str],
+            broken: Iterable[str] = ()) -> list[str]:
+    """The names the filter keeps; a name whose file failed to load is not a usage error
+    (its problems are reported with the rest)."""
     available = sorted(available)
     for name in wanted:
-        if name not in available:
+        if name not in available and name not in broken:
             raise UsageError(f"unknown {kind} `{name}`{did_you_mean(name, available)} "
                              f"(available: {', '.join(available) or 'none'})")
     return [name for name in available if not wanted or name in wanted]
@@ -78,17 +81,23 @@ def _select(kind: str, wanted: Sequence[str], available: Iterable[str]) -> list[
 
 def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
     """Every handout x language x clinic x layout the filters select, in a stable order."""
-    handouts = _select("handout", filters.handouts, project.handouts)
-    layouts = _select("layout", filters.layouts, project.layouts)
-    clinics = _select("clinic", filters.clinics, project.brands)
+    def broken(folder: str, loaded: Iterable[str]) -> set[str]:
+        return {path.stem for path in (project.root / folder).glob("*.yaml")} - set(loaded)
+
+    handouts = _select("handout", filters.handouts, project.handouts,
+                       broken("handouts", project.handouts))
+    layouts = _select("layout", filters.layouts, project.layouts, broken("layouts", project.layouts))
+    clinics = _select("clinic", filters.clinics, project.brands,
+                      broken("layouts/brands", project.brands))
     langs = _select("language", filters.langs, {lang for h in handouts for lang in languages_of(project, h)})
     jobs = []
     for clinic in clinics:
-        offered = project.brands[clinic].languages
+        brand = project.brands[clinic]
+        printed = [layout for layout in layouts if not brand.layouts or layout in brand.layouts]
         for handout in handouts:
             for lang in languages_of(project, handout):
-                if lang in langs and (not offered or lang in offered):
-                    jobs.extend(Job(handout, lang, clinic, layout) for layout in layouts)
+                if lang in langs and (not brand.languages or lang in brand.languages):
+                    jobs.extend(Job(handout, lang, clinic, layout) for layout in printed)
     return jobs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -97,7 +98,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed)
+    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
     _run_report(lambda: run_build(project, out or project.root / "dist", filters, options), "built")
 
 
@@ -117,7 +118,7 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed)
+    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
     _run_report(lambda: run_check(project, filters, options), "checked")
 
 

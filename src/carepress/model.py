@@ -131,6 +131,7 @@ class Handout:
     control: DocumentControl
     sections: tuple[Section, ...]
     path: Path
+    control_origin: Origin | None = None  # where `control.review_by` is written
 
 
 # ---- brands and layouts ------------------------------------------------------------------
@@ -180,6 +181,10 @@ class Brand:
     path: Path
     languages: tuple[str, ...] = ()  # languages the clinic offers; empty means all
     fonts: dict[str, FontSpec] = field(default_factory=dict)  # script -> the brand's typeface
+    layouts: tuple[str, ...] = ()    # layouts the clinic prints; empty means all
+    leaflet_url: str | None = None   # online copy: a template with {lang} and {handout}
+    feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
+    colour_origins: dict[str, Origin] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,16 @@ RBlock = Union[RPassage, RText, RList, RFillIn, RContact, RCallout]
 
 
 @dataclass(frozen=True)
+class RClosing:
+    """How to get the leaflet in another language or large print, and how to give feedback."""
+
+    other_formats: str  # markup
+    feedback: str       # markup
+    url: str | None      # the online copy, for the QR code
+    short_url: str | None
+
+
+@dataclass(frozen=True)
 class RSection:
     heading: str       # markup
     plain_heading: str  # for the bookmark
@@ -280,6 +295,7 @@ class Leaflet:
     strings: dict[str, str] = field(default_factory=dict)  # fixed strings the layout prints
     quoted_passages: tuple[str, ...] = ()
     draft: bool = False  # a translation not yet reviewed, or with stale units
+    closing: RClosing | None = None
 
 
 # ---- translations ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from carepress.inline import InlineMarkupError, escape_markup, link_markup, prot
 from carepress.load.sources import normalise, pin_of
 from carepress.model import (
     Block, Brand, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, Handout,
-    Leaflet, Paragraph, PassageRef, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RSection,
+    Leaflet, Paragraph, PassageRef, RBlock, RCallout, RClosing, RContact, RFillIn, RList, RPassage, RSection,
     RSource, RText, Source, TextBlock, TranslatedUnit, Translation,
 )
 
@@ -111,8 +111,9 @@ def select_passage(ref: PassageRef, sources: dict[str, Source]) -> tuple[Source,
 
 @dataclass(frozen=True)
 class ResolveOptions:
-    strict: bool = False            # a stale translation unit is an error, not a warning
+    strict: bool = False            # stale translations and past review dates are errors
     require_reviewed: bool = False  # a draft translation is an error
+    today: dt.date | None = None    # to compare review-by dates with (None: no check)
 
 
 class _Resolver:
@@ -276,6 +277,17 @@ class _Resolver:
             entries.append(RSource(number, escape_markup(entry)))
         return tuple(entries)
 
+    def closing(self) -> RClosing:
+        brand, s = self.brand, self.strings
+        where = brand.feedback or brand.website
+        href = f"mailto:{where}" if "@" in where and "://" not in where else where
+        feedback_markup = escape_markup(s["feedback"]).replace(
+            "{feedback}", link_markup(href, where))
+        url = brand.leaflet_url.format(lang=self.lang, handout=self.handout.id) \
+            if brand.leaflet_url else None
+        short = re.sub(r"^https?://", "", url) if url else None
+        return RClosing(escape_markup(s["other_formats"]), feedback_markup, url, short)
+
     def leaflet(self) -> Leaflet:
         sections = []
         for section in self.handout.sections:
@@ -283,6 +295,13 @@ class _Resolver:
             blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
             sections.append(RSection(heading, to_plain(heading), blocks))
         h = self.handout
+        today = self.options.today
+        if today is not None and h.control.review_by < today:
+            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
+            report(h.control_origin or Origin(h.path),
+                   f"`{h.id}` was due for review on {h.control.review_by.isoformat()}; a leaflet "
+                   "past its review date should not be printed without a decision: review it and "
+                   "set a new `review_by`")
         if self.translation is not None and self.options.require_reviewed \
                 and self.translation.review.status != "reviewed":
             self.diagnostics.error(self.translation.origin,
@@ -297,6 +316,7 @@ class _Resolver:
             quoted_passages=tuple(self.passages),
             draft=self.translation is not None and (self.translation.review.status != "reviewed"
                                                     or self.stale > 0),
+            closing=self.closing(),
         )
 
 

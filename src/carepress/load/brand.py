@@ -50,10 +50,17 @@ def _brand_schema(path: Path) -> Record[Brand]:
                                required=False, default=(), doc="languages the clinic offers"),
             "fonts": Field(_fonts_schema(path), required=False, default={},
                            doc="the clinic's own typeface per script: latin, arabic, cjk"),
+            "layouts": Field(ListOf(Text()), required=False, default=(),
+                             doc="layouts the clinic prints"),
+            "leaflet_url": Field(Text(pattern=r"https?://\S*\{lang\}\S*|https?://\S*\{handout\}\S*",
+                                      pattern_hint="an address with {lang} and {handout}"),
+                                 required=False, doc="the online copy, for the QR code"),
+            "feedback": Field(Text(), required=False, doc="an e-mail or web address for feedback"),
         },
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
                            v["urgent_phone"], v["website"], v["email"], path,
-                           v["languages"], v["fonts"]),
+                           v["languages"], v["fonts"], v["layouts"], v["leaflet_url"],
+                           v["feedback"]),
     )
 
 
@@ -70,7 +77,56 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         diagnostics.error(logo_origin, f"logo file `{brand.logo.path.name}` not found next to "
                                        f"{path.name}; add the file or fix `logo.file`")
         return None
-    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin)})
+    colours = data["colours"]
+    origins = {name: colours.origin_of(name) for name in BrandColours.__dataclass_fields__}
+    for problem, origin in contrast_problems(brand.colours, origins):
+        diagnostics.error(origin, problem)
+    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin),
+                    "colour_origins": origins})
+
+
+WCAG_AA = 4.5
+# (text colour, background colour, where the pair is seen)
+_PAIRS = (
+    ("on_primary", "primary", "text on the header band"),
+    ("text", "#FFFFFF", "body text on the page"),
+    ("accent", "#FFFFFF", "headings on the page"),
+    ("urgent", "urgent_background", "the urgent callout's title"),
+    ("text", "urgent_background", "text in the urgent callout"),
+    ("info", "info_background", "the information callout's title"),
+    ("text", "info_background", "text in the information callout"),
+)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of `#RRGGBB`."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def contrast_problems(colours: BrandColours, origins: dict[str, object]) -> list[tuple[str, object]]:
+    """Colour pairs below WCAG AA (4.5:1), each with the origin of its text colour."""
+    problems = []
+    for text_key, background_key, where in _PAIRS:
+        text = getattr(colours, text_key)
+        background = getattr(colours, background_key, background_key)
+        ratio = contrast_ratio(text, background)
+        if ratio < WCAG_AA:
+            name = f"`colours.{background_key}` {background}" if background_key in origins \
+                else f"white {background}"
+            problems.append((f"{where}: `colours.{text_key}` {text} on {name} has contrast "
+                             f"{ratio:.2f}:1, below the 4.5:1 WCAG AA needs; darken the text or "
+                             "lighten the background", origins[text_key]))
+    return problems
 
 
 def load_brands(folder: Path, diagnostics: Diagnostics) -> dict[str, Brand]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data["control"].origin_of("review_by"),
                           "`control.review_by` must come after `control.approved`")
         return None
-    return number_units(handout)
+    return number_units(replace(handout, control_origin=data["control"].origin_of("review_by")))
 
 
 def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:

@@ -23,6 +23,9 @@ STRING_KEYS = {
     "draft_marker": "footer line on a translation not yet reviewed",
     "urgent_label": "label before the clinic's after-hours number",
     "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
+    "other_formats": "the closing line: the leaflet in other languages and large print",
+    "online": "label before the address of the online copy",
+    "feedback": "how to give feedback; {feedback} is the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
 }
 

@@ -37,6 +37,9 @@ def leaflet_text(leaflet: Leaflet) -> str:
              brand.email or "", control.code, control.version,
              format_date(control.review_by, leaflet.lang), ENGLISH_DRAFT_MARKER, "0123456789·:[]"]
     texts.extend(source.markup for source in leaflet.sources)
+    if leaflet.closing:
+        closing = leaflet.closing
+        texts.extend((closing.other_formats, closing.feedback, closing.short_url or ""))
     for section in leaflet.sections:
         texts.append(section.heading)
         texts.extend(_block_texts(section.blocks))

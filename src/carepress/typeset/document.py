@@ -26,7 +26,7 @@ from carepress.resolve import format_date, tel_href
 from carepress.typeset.checks import preflight
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.flowables import (
-    CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, with_role,
+    CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, qr_code, with_role,
 )
 from carepress.typeset.styles import Styles, make_styles
 
@@ -76,7 +76,37 @@ class _Story:
             for block in section.blocks:
                 story.extend(self.block(block, self.width))
         story.extend(self.sources())
+        story.extend(self.closing())
         return story
+
+    def closing(self) -> list[Any]:
+        """The leaflet ends with how to get it in other languages or large print (with a QR
+        code to the online copy when the clinic has one) and how to give feedback."""
+        closing, s = self.leaflet.closing, self.styles
+        if closing is None:
+            return []
+        text = [self.para(closing.other_formats, s.bullet)]
+        if closing.url and closing.short_url:
+            label = escape_markup(self.leaflet.strings["online"] + self.leaflet.strings["colon"])
+            text.append(self.para(f'{label}<a href="{escape_markup(closing.url)}">'
+                                  f"{escape_markup(closing.short_url)}</a>", s.bullet))
+        text.append(self.para(closing.feedback, s.bullet))
+        pad = s.body.fontSize * 0.8
+        if not closing.url:
+            return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
+                                               self.width)
+        size = s.body.fontSize * 5.5
+        code = with_role(qr_code(closing.url, size, self.fonts.regular), "Figure")
+        inner_width = self.width - pad * 2.3
+        cells = [code, text] if not self.rtl else [text, code]
+        widths = [size + pad, inner_width - size - pad]
+        table = Table([cells], colWidths=widths if not self.rtl else widths[::-1])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("FONT", (0, 0), (-1, -1), self.fonts.regular),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
+                                           self.width)
 
     def para(self, markup: str, style: Any, role: str = "P") -> Any:
         """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""

@@ -17,7 +17,7 @@ from carepress.typeset.fonts import FontSet
 
 
 def with_role(flowable: Any, role: str) -> Any:
-    flowable.role = role
+    flowable.__dict__["role"] = role  # (graphics Drawings refuse unknown attributes otherwise)
     return flowable
 
 
@@ -174,3 +174,15 @@ def check_logo(path: Path) -> str | None:
         return None
     except Exception as exc:  # the image libraries raise many kinds; all mean "unreadable"
         return f"not a readable image ({exc.__class__.__name__})"
+
+
+def qr_code(url: str, size: float, font: str) -> Drawing:
+    """ReportLab's own QR code for ``url``, ``size`` points square, as a flowable drawing."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    drawing.initialFontName = font  # the renderer would otherwise select Helvetica
+    return drawing

@@ -204,11 +204,24 @@ def _fc_match(family: str, bold: bool) -> Path | None:
     return Path(file) if result.returncode == 0 and family.strip().lower() in names else None
 
 
-def locate(value: str, folder: Path, bold: bool = False) -> Path | None:
+def font_bytes(value: str, folder: Path, bold: bool = False) -> tuple[bytes, str] | None:
+    """The font file a brand names, and a short description: `package:MODULE` (a Python
+    module with `fontbuffer` or `FONT_PATH`), a path next to the brand, or a system family."""
+    import importlib
+
+    if value.startswith("package:"):
+        try:
+            module = importlib.import_module(value.removeprefix("package:"))
+        except ImportError:
+            return None
+        if hasattr(module, "fontbuffer"):
+            return bytes(module.fontbuffer), value
+        return Path(str(module.FONT_PATH)).read_bytes(), value
     if value.lower().endswith((".ttf", ".otf", ".ttc")) or "/" in value:
         path = (folder / value).resolve()
-        return path if path.is_file() else None
-    return _fc_match(value, bold)
+        return (path.read_bytes(), path.name) if path.is_file() else None
+    found = _fc_match(value, bold)
+    return (found.read_bytes(), found.name) if found else None
 
 
 @cache
@@ -220,16 +233,16 @@ def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> Fo
     names = []
     covered: frozenset[int] | None = None
     for value, is_bold in ((regular, False), (bold or regular, True)):
-        path = locate(value, folder, is_bold and not bold)
-        if path is None:
-            raise FontNotFound(f"font `{value}` not found (neither a file next to the brand nor "
-                               "a family fontconfig knows)")
-        data = path.read_bytes()
+        found = font_bytes(value, folder, is_bold and not bold)
+        if found is None:
+            raise FontNotFound(f"font `{value}` not found (neither `package:MODULE`, a file next "
+                               "to the brand, nor a family fontconfig knows)")
+        data, where = found
         name = "Brand-" + hashlib.sha256(data).hexdigest()[:12]
         try:
             font = ShapingTTFont(name, data)
         except TTFError as exc:
-            raise FontNotFound(f"font `{value}` ({path.name}) cannot be embedded: {exc}; "
+            raise FontNotFound(f"font `{value}` ({where}) cannot be embedded: {exc}; "
                                "ReportLab embeds TrueType outlines only") from None
         pdfmetrics.registerFont(font)
         names.append(name)
