@@ -79,8 +79,11 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         return None
     colours = data["colours"]
     origins = {name: colours.origin_of(name) for name in BrandColours.__dataclass_fields__}
-    for problem, origin in contrast_problems(brand.colours, origins):
+    problems = contrast_problems(brand.colours, origins)
+    for problem, origin in problems:
         diagnostics.error(origin, problem)
+    if problems:  # its leaflets would be hard to read: none are built until it is fixed
+        return None
     return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin),
                     "colour_origins": origins})
 

@@ -1,0 +1,74 @@
+"""Clinic brands: the matrix they choose, colour contrast, the closing block, review dates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from carepress.load.brand import contrast_ratio
+from carepress.load import load_project
+
+from conftest import Run, edit, leaflet_pdf
+
+
+@pytest.mark.parametrize("first, second, ratio", [
+    ("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#FFFFFF", 1.0), ("#777777", "#FFFFFF", 4.48),
+])
+def test_wcag_contrast_ratio(first: str, second: str, ratio: float) -> None:
+    assert contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+def test_shipped_brands_pass_contrast_and_differ_in_what_they_offer(project: Path) -> None:
+    model = load_project(project)
+    assert model.diagnostics == []
+    brands = model.brands
+    assert brands["harbour-health"].layouts == ("letter",)
+    assert set(brands["harbour-health"].languages) == {"en", "es", "zh-Hans", "vi"}
+    assert set(brands["riverside-womens-health"].languages) == {"en", "ar", "ru", "fr", "pt"}
+    assert brands["riverside-womens-health"].logo.path.suffix == ".png"
+    assert "latin" in brands["northside-family-clinic"].fonts
+
+
+def test_low_contrast_brand_fails_check(project: Path, run: Run) -> None:
+    edit(project / "layouts/brands/harbour-health.yaml", 'on_primary: "#FFFFFF"', 'on_primary: "#4A8A94"')
+    result = run("check", "--clinic", "harbour-health")
+    assert result.exit_code == 1
+    assert ("layouts/brands/harbour-health.yaml:8:15: text on the header band: `colours.on_primary` "
+            "#4A8A94 on `colours.primary` #0B5563 has contrast 2.") in result.stderr
+    assert "below the 4.5:1 WCAG AA needs" in result.stderr
+
+
+def test_every_leaflet_ends_with_other_formats_feedback_and_qr(project: Path, run: Run) -> None:
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--handout", "iud-aftercare").exit_code == 0
+    reader = PdfReader(leaflet_pdf(project, "en"))
+    last = reader.pages[-1].extract_text()
+    assert "available in other languages and in large print" in last
+    assert "harbourhealth.example/leaflets/en/iud-aftercare" in last  # the short address
+    assert "Tell us what you think of this leaflet: leaflets@harbourhealth.example" in last
+    uris = {a.get_object()["/A"]["/URI"] for a in reader.pages[-1].get("/Annots", [])}
+    assert "https://harbourhealth.example/leaflets/en/iud-aftercare" in uris
+    assert "mailto:leaflets@harbourhealth.example" in uris
+    # The QR code is drawn as vector modules: many filled squares on the last page.
+    content = reader.pages[-1].get_contents().get_data()
+    assert content.count(b" re") > 100
+
+
+def test_matrix_follows_each_brand(project: Path, run: Run) -> None:
+    assert run("build", "--handout", "miscarriage-aftercare", "--lang", "pt").exit_code == 0
+    records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
+    assert {(r["clinic"], r["layout"]) for r in records} == {
+        ("riverside-womens-health", "a4"), ("northside-family-clinic", "a4"),
+        ("northside-family-clinic", "letter")}
+
+
+def test_review_date_passed_is_a_warning_or_with_strict_an_error(project: Path, run: Run) -> None:
+    path = project / "handouts/iud-aftercare.yaml"
+    edit(path, "approved: 2026-11-20", "approved: 2020-01-01")
+    edit(path, "review_by: 2029-11-20", "review_by: 2023-01-01")
+    result = run("check", "--clinic", "harbour-health", "--lang", "en")
+    assert result.exit_code == 0
+    assert "handouts/iud-aftercare.yaml:11:14: warning: `iud-aftercare` was due for review on 2023-01-01" in result.stderr
+    assert run("check", "--clinic", "harbour-health", "--lang", "en", "--strict").exit_code == 1
