@@ -25,7 +25,7 @@ def test_shipped_brands_pass_contrast_and_differ_in_what_they_offer(project: Pat
     model = load_project(project)
     assert model.diagnostics == []
     brands = model.brands
-    assert brands["harbour-health"].layouts == ("letter",)
+    assert brands["harbour-health"].layouts == ("letter", "large-print-letter")
     assert set(brands["harbour-health"].languages) == {"en", "es", "zh-Hans", "vi"}
     assert set(brands["riverside-womens-health"].languages) == {"en", "ar", "ru", "fr", "pt"}
     assert brands["riverside-womens-health"].logo.path.suffix == ".png"
@@ -60,8 +60,26 @@ def test_matrix_follows_each_brand(project: Path, run: Run) -> None:
     assert run("build", "--handout", "miscarriage-aftercare", "--lang", "pt").exit_code == 0
     records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
     assert {(r["clinic"], r["layout"]) for r in records} == {
-        ("riverside-womens-health", "a4"), ("northside-family-clinic", "a4"),
-        ("northside-family-clinic", "letter")}
+        ("riverside-womens-health", "a4"), ("riverside-womens-health", "large-print-a4"),
+        ("northside-family-clinic", "a4"), ("northside-family-clinic", "letter")}
+
+
+def test_large_print_layouts_follow_clear_print_guidance(project: Path, run: Run) -> None:
+    model = load_project(project)
+    for name in ("large-print-a4", "large-print-letter"):
+        scale = model.layouts[name].type
+        assert scale.body >= 16 and scale.heading >= 20
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "large-print-letter").exit_code == 0
+    pdf = project / "dist/harbour-health/en/iud-aftercare-large-print-letter.pdf"
+    reader = PdfReader(pdf)
+    assert 2 < len(reader.pages) <= model.layouts["large-print-letter"].max_pages
+    sizes = set()
+    for page in reader.pages:
+        def visitor(op, args, cm, tm):  # type: ignore[no-untyped-def]
+            if op == b"Tf":
+                sizes.add(float(args[1]))
+        page.extract_text(visitor_operand_before=visitor)
+    assert 16 in sizes and max(sizes) >= 26
 
 
 def test_review_date_passed_is_a_warning_or_with_strict_an_error(project: Path, run: Run) -> None:

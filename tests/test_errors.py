@@ -47,7 +47,7 @@ def problem_lines(stderr: str) -> list[re.Match[str]]:
 def test_content_error(case: str, project: Path, run: Run) -> None:
     path, old, new, named, line, message = CASES[case]
     edit(project / path, old, new)
-    result = run("build", "--lang", "en", "--clinic", "harbour-health")
+    result = run("build", "--lang", "en", "--clinic", "harbour-health", "--layout", "letter")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     problems = problem_lines(result.stderr)

@@ -289,7 +289,8 @@ def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> N
     path = project / "layouts/brands/riverside-womens-health.yaml"
     path.write_text(path.read_text(encoding="utf-8")
                     + "fonts:\n  arabic: {regular: No Such Family Sans}\n", encoding="utf-8")
-    result = run("build", "--lang", "en", "--lang", "ar", "--clinic", "riverside-womens-health")
+    result = run("build", "--lang", "en", "--lang", "ar", "--clinic", "riverside-womens-health",
+                 "--layout", "a4")
     assert result.exit_code == 1
     assert re.search(r"riverside-womens-health\.yaml:\d+:\d+: font `No Such Family Sans` not found .*"
                      r"the arabic script \(language `ar`\) cannot be set\. Install the font", result.stderr)
