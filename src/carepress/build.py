@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
 from carepress.load import Project
-from carepress.model import Handout
+from carepress.model import Handout, PrintOptions
 from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
@@ -127,15 +127,16 @@ def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOpt
                    translation, options)
 
 
-def build_job(project: Project, job: Job, out: Path,
-              options: ResolveOptions = ResolveOptions()) -> Outcome:
+def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = ResolveOptions(),
+              printing: PrintOptions = PrintOptions()) -> Outcome:
     from carepress.finish import finish
     from carepress.typeset import typeset
 
     try:
         resolved = resolve_job(project, job, options)
         layout = project.layouts[job.layout]
-        result = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]))
+        result = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
+                         printing=printing)
         finished = finish(result.pdf, resolved.leaflet, layout)
     except CarepressError as exc:
         return Outcome(job, None, list(exc.diagnostics))
@@ -148,10 +149,11 @@ def build_job(project: Project, job: Job, out: Path,
 
 
 def build(project: Project, out: Path, filters: Filters = Filters(),
-          options: ResolveOptions = ResolveOptions()) -> BuildReport:
+          options: ResolveOptions = ResolveOptions(),
+          printing: PrintOptions = PrintOptions()) -> BuildReport:
     """Build every selected leaflet into ``out``; one failure never stops the others."""
     jobs = plan(project, filters)
-    outcomes = [build_job(project, job, out, options) for job in jobs]
+    outcomes = [build_job(project, job, out, options, printing) for job in jobs]
     write_manifest(out, [o.record for o in outcomes if o.record is not None])
     return BuildReport(outcomes, list(project.diagnostics))
 

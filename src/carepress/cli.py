@@ -12,7 +12,18 @@ import click
 from carepress import __version__
 from carepress.build import BuildReport, Filters
 from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.model import PrintOptions
 from carepress.resolve import ResolveOptions
+
+
+def parse_length(text: str) -> float:
+    """`3mm`, `0.125in`, `9pt` -> points, or a usage error."""
+    from carepress.load.schema import parse_dimension
+
+    points = parse_dimension(text)
+    if points is None or points < 0:
+        raise click.BadParameter(f"`{text}` is not a length such as 3mm or 0.125in", param_hint="--bleed")
+    return points
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -86,9 +97,13 @@ require_reviewed_option = click.option(
               help="Output folder.  [default: PROJECT/dist]")
 @strict_option
 @require_reviewed_option
+@click.option("--bleed", default=None, metavar="LENGTH",
+              help="Print-shop output: extend colour bands this far past the trim (e.g. 3mm, "
+                   "0.125in) and set TrimBox/BleedBox.")
+@click.option("--crop-marks", is_flag=True, help="Draw crop marks outside the trim (and bleed).")
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
           clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
-          require_reviewed: bool) -> None:
+          require_reviewed: bool, bleed: str | None, crop_marks: bool) -> None:
     """Build every handout x language x clinic x layout into PDFs.
 
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
@@ -99,7 +114,9 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
-    _run_report(lambda: run_build(project, out or project.root / "dist", filters, options), "built")
+    printing = PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks)
+    _run_report(lambda: run_build(project, out or project.root / "dist", filters, options, printing),
+                "built")
 
 
 @main.command()

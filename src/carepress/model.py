@@ -326,3 +326,24 @@ class Translation:
     units: dict[str, TranslatedUnit]
     path: Path
     origin: Origin
+
+
+# ---- output options --------------------------------------------------------------------
+
+CROP_MARK_SLUG = 9 * 72 / 25.4  # room outside the bleed for crop marks
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """Print-shop output: colour that runs into a bleed around the trimmed page, with TrimBox
+    and BleedBox set, and crop marks drawn outside the bleed."""
+
+    bleed: float = 0.0  # points
+    crop_marks: bool = False
+
+    @property
+    def outer(self) -> float:
+        """How far the sheet extends past the trimmed page on each side."""
+        return self.bleed + (CROP_MARK_SLUG if self.crop_marks else 0.0)
+
+

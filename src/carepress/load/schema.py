@@ -137,6 +137,11 @@ _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 _DIMENSION = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*")
 
 
+def parse_dimension(text: str) -> float | None:
+    match = _DIMENSION.fullmatch(text)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else None
+
+
 class Dimension(Kind[float]):
     """A length written `12mm`, `0.5in`, `1cm` or `10pt`; returned in points."""
 

@@ -20,6 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import escape_markup, to_plain
 from carepress.model import (
+    PrintOptions,
     Layout, Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText,
 )
 from carepress.resolve import format_date, tel_href
@@ -38,6 +39,10 @@ def draft_marker(leaflet: Leaflet) -> str:
     """The draft line in the leaflet's language and, for readers of the clinic, in English."""
     own = leaflet.strings["draft_marker"]
     return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
+
+
+MM = 72 / 25.4
+CROP_MARK_LENGTH = 5 * MM
 
 
 @dataclass(frozen=True)
@@ -189,8 +194,9 @@ class _Furniture:
     the left, and every line of their own script shaped and ordered by rtl.py.
     """
 
-    def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet):
-        self.leaflet, self.layout, self.fonts = leaflet, layout, fonts
+    def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
+                 printing: PrintOptions = PrintOptions()):
+        self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
         self.colours = leaflet.brand.colours
         self.small = styles.small.fontSize
         self.rtl = fonts.script == "arabic"
@@ -199,12 +205,34 @@ class _Furniture:
         self.start, self.end = (right, left) if self.rtl else (left, right)
 
     def first_page(self, canv: Canvas, doc: Any) -> None:
-        self.header(canv, self.layout.header_height, logo=True)
-        self.footer(canv, doc)
+        self.page(canv, doc, self.layout.header_height, logo=True)
 
     def later_page(self, canv: Canvas, doc: Any) -> None:
-        self.header(canv, self.layout.header_height * 0.45, logo=False)
+        self.page(canv, doc, self.layout.header_height * 0.45, logo=False)
+
+    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool) -> None:
+        outer = self.printing.outer
+        canv.saveState()
+        canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
+        self.header(canv, header, logo=logo)
         self.footer(canv, doc)
+        canv.restoreState()
+        if self.printing.crop_marks:
+            self.crop_marks(canv)
+
+    def crop_marks(self, canv: Canvas) -> None:
+        """Thin lines at each corner of the trim, outside the bleed."""
+        outer, bleed = self.printing.outer, self.printing.bleed
+        width, height = self.layout.page_width, self.layout.page_height
+        start, end = bleed + 1 * MM, bleed + 1 * MM + CROP_MARK_LENGTH
+        canv.saveState()
+        canv.setStrokeColorRGB(0, 0, 0)
+        canv.setLineWidth(0.25)
+        for x, sx in ((outer, -1), (outer + width, 1)):
+            for y, sy in ((outer, -1), (outer + height, 1)):
+                canv.line(x + sx * start, y, x + sx * end, y)
+                canv.line(x, y + sy * start, x, y + sy * end)
+        canv.restoreState()
 
     # -- text that knows its direction --------------------------------------------------
 
@@ -240,7 +268,8 @@ class _Furniture:
         on_band = self.colours.on_primary
         canv.saveState()
         canv.setFillColor(HexColor(self.colours.primary))
-        canv.rect(0, top - height, layout.page_width, height, stroke=0, fill=1)
+        bleed = self.printing.bleed  # the band runs off the trimmed page into the bleed
+        canv.rect(-bleed, top - height, layout.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
         if logo:
             logo_height = height * 0.62
             step = -1 if self.rtl else 1
@@ -254,7 +283,7 @@ class _Furniture:
             y = top - height / 2 - self.small * 1.5
             left, right = self.text(canv, escape_markup(brand.website), x, y, fonts.regular,
                                     self.small * 1.1, on_band)
-            canv.linkURL(brand.website, (left, y - 2, right, y + self.small), relative=0)
+            canv.linkURL(brand.website, (left, y - 2, right, y + self.small), relative=1)
         else:
             size = self.small * 1.2
             baseline = top - height / 2 - size * 0.35
@@ -292,7 +321,7 @@ class _Furniture:
         else:
             _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
             link = self.text(canv, phone, x, line2, fonts.bold, size, text)
-        canv.linkURL(tel_href(brand.phone), (link[0], line2 - 2, link[1], line2 + size), relative=0)
+        canv.linkURL(tel_href(brand.phone), (link[0], line2 - 2, link[1], line2 + size), relative=1)
         if leaflet.draft:
             self.text(canv, escape_markup(draft_marker(leaflet)), self.start, line2 - size * 1.3,
                       fonts.regular, size, self.colours.urgent)
@@ -328,11 +357,17 @@ class _Furniture:
         canv.restoreState()
 
 
-def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str) -> type[Canvas]:
+def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: Layout,
+                  printing: PrintOptions) -> type[Canvas]:
     class LeafletCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(epoch)  # CreationDate/ModDate from the content
+            if printing.outer:
+                outer, bleed = printing.outer, printing.bleed
+                trim = (outer, outer, outer + layout.page_width, outer + layout.page_height)
+                self.setTrimBox(trim)
+                self.setBleedBox((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed))
 
         def save(self) -> None:
             pages = self.getPageNumber() - 1  # the doc has shown its last page already
@@ -353,14 +388,16 @@ class _LeafletDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.bookmark, flowable.bookmark_key, level=0)
 
 
-def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int) -> TypesetResult:
+def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
+            printing: PrintOptions = PrintOptions()) -> TypesetResult:
     """Lay the leaflet out on the layout's pages; PDF bytes and page count."""
     fonts = preflight(leaflet)
     styles = make_styles(layout, leaflet.brand, fonts)
     buffer = io.BytesIO()
     brand, control = leaflet.brand, leaflet.control
     doc = _LeafletDoc(
-        buffer, pagesize=(layout.page_width, layout.page_height),
+        buffer, pagesize=(layout.page_width + 2 * printing.outer,
+                          layout.page_height + 2 * printing.outer),
         leftMargin=layout.margin_left, rightMargin=layout.margin_right,
         topMargin=layout.margin_top, bottomMargin=layout.margin_bottom,
         title=to_plain(leaflet.title), author=brand.name,
@@ -369,14 +406,14 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int) -> TypesetResult:
         invariant=1, pageCompression=1, displayDocTitle=1,
         initialFontName=fonts.regular,  # else the canvas starts in base-14 Helvetica
     )
-    furniture = _Furniture(leaflet, layout, styles, fonts)
+    furniture = _Furniture(leaflet, layout, styles, fonts, printing)
     width = layout.page_width - layout.margin_left - layout.margin_right
     gap = styles.body.fontSize * 0.8
 
     def frame(header: float, name: str) -> Frame:
         bottom = layout.margin_bottom + layout.footer_height
         top = layout.page_height - header - gap
-        return Frame(layout.margin_left, bottom, width, top - bottom, id=name,
+        return Frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, id=name,
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
     doc.addPageTemplates([
@@ -387,7 +424,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int) -> TypesetResult:
     story = _Story(leaflet, layout, styles, fonts, width).build()
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
-                                                   leaflet.brand.colours.text))
+                                                   leaflet.brand.colours.text, layout, printing))
     except LayoutError as exc:
         raise CarepressError([Diagnostic(Origin(leaflet.path),
                                          f"a block is too tall for the `{layout.id}` page: {exc}")]) from None
