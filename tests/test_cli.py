@@ -26,8 +26,8 @@ def test_list_shows_the_matrix(run: Run) -> None:
     result = run("list")
     assert result.exit_code == 0
     rows = result.output.splitlines()[1:]
-    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 2 + northside 3 x 2)
-    assert len(rows) == 2 * (8 + 10 + 6)
+    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 3 + northside 3 x 2)
+    assert len(rows) == 2 * (8 + 15 + 6)
     assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
 
 

@@ -60,3 +60,61 @@ def test_bad_bleed_is_a_usage_error(run: Run) -> None:
     result = run("build", "--bleed", "three")
     assert result.exit_code == 2
     assert "is not a length such as 3mm" in result.output
+
+
+def test_booklet_order_for_eight_pages() -> None:
+    from carepress.finish import booklet_order
+
+    assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    assert booklet_order(5) == [(8, 1), (2, 7), (6, 3), (4, 5)]  # padded to a multiple of 4
+    assert booklet_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+
+
+def halves_as_reading_pages(imposed: Path, reading: Path) -> list[tuple[int | None, int | None]]:
+    """For each sheet side: which reading-order page stands in its left and right half,
+    found by the words each half shares with each reading page (None: a blank half)."""
+    import re
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"\w{4,}", text)}
+
+    pages = [words(page.extract_text()) for page in PdfReader(reading).pages]
+    sides = []
+    for page in PdfReader(imposed).pages:
+        middle = float(page.mediabox.width) / 2
+        halves = {"left": "", "right": ""}
+
+        def visitor(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            halves["left" if x < middle else "right"] += text + " "
+
+        page.extract_text(visitor_text=visitor)
+        found = []
+        for side in ("left", "right"):
+            seen = words(halves[side])
+            overlap = [len(seen & page_words) for page_words in pages]
+            best = max(range(len(pages)), key=lambda i: overlap[i])
+            found.append(best + 1 if overlap[best] > 5 else None)
+        sides.append(tuple(found))
+    return sides
+
+
+@pytest.mark.parametrize("lang, rtl", [("en", False), ("ar", True)])
+def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang: str,
+                                                   rtl: bool) -> None:
+    from carepress.finish import booklet_order
+
+    result = run("build", "--clinic", "riverside-womens-health", "--layout", "a5-booklet",
+                 "--lang", lang, "--handout", "miscarriage-aftercare")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/riverside-womens-health" / lang
+    reading = PdfReader(folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf")
+    imposed = folder / "miscarriage-aftercare-a5-booklet.pdf"
+    pages = len(reading.pages)
+    assert 2 <= pages <= 8
+    sheet = PdfReader(imposed).pages[0]
+    assert float(sheet.mediabox.width) == pytest.approx(297 * MM, abs=0.01)  # A4 landscape
+    expected = [tuple(n if n <= pages else None for n in side) for side in booklet_order(pages, rtl)]
+    reading_path = folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf"
+    assert halves_as_reading_pages(imposed, reading_path) == expected
+    assert len(PdfReader(imposed).pages) * 2 % 4 == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class Outcome:
     job: Job
     record: ManifestRecord | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    extra: list[ManifestRecord] = field(default_factory=list)  # e.g. a booklet's reading order
 
     @property
     def ok(self) -> bool:
@@ -144,8 +146,12 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
         origin = Origin(project.handouts[job.handout].path)
         return Outcome(job, None, [Diagnostic(origin, f"internal error building {job.path}: "
                                               f"{exc.__class__.__name__}: {exc}; please report it")])
-    record = publish_pdf(out, job.handout, job.lang, job.clinic, job.layout, finished.data, finished.pages)
-    return Outcome(job, record, list(resolved.warnings))
+    publish = functools.partial(publish_pdf, out, job.handout, job.lang, job.clinic, job.layout)
+    if finished.imposed is None:
+        return Outcome(job, publish(finished.data, finished.pages), list(resolved.warnings))
+    reading = publish(finished.data, finished.pages, "reading-order")
+    record = publish(finished.imposed, finished.imposed_pages)
+    return Outcome(job, record, list(resolved.warnings), [reading])
 
 
 def build(project: Project, out: Path, filters: Filters = Filters(),
@@ -154,7 +160,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     """Build every selected leaflet into ``out``; one failure never stops the others."""
     jobs = plan(project, filters)
     outcomes = [build_job(project, job, out, options, printing) for job in jobs]
-    write_manifest(out, [o.record for o in outcomes if o.record is not None])
+    write_manifest(out, [r for o in outcomes if o.record is not None for r in (o.record, *o.extra)])
     return BuildReport(outcomes, list(project.diagnostics))
 
 

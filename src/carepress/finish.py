@@ -14,8 +14,10 @@ from carepress.model import Layout, Leaflet
 
 @dataclass(frozen=True)
 class FinishedPdf:
-    data: bytes
+    data: bytes   # the pages in reading order
     pages: int
+    imposed: bytes | None = None  # the same pages placed on printed sheets, if the layout says so
+    imposed_pages: int = 0
 
 
 def _unembedded_fonts(reader: PdfReader) -> set[str]:
@@ -47,4 +49,58 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
     unembedded = _unembedded_fonts(reader)
     if unembedded:
         raise CarepressError([Diagnostic(origin, "fonts not embedded: " + ", ".join(sorted(unembedded)))])
-    return FinishedPdf(pdf, pages)
+    imposition = layout.imposition
+    if imposition is None:
+        return FinishedPdf(pdf, pages)
+    rtl = leaflet.lang.split("-")[0] in ("ar", "fa", "he", "ur")
+    imposed = impose_booklet(pdf, imposition.sheet_width, imposition.sheet_height, rtl)
+    return FinishedPdf(pdf, pages, imposed, len(booklet_order(pages)))
+
+
+def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
+    """Saddle-stitch order: for each sheet side, the (left, right) reading-order page numbers
+    (1-based; numbers above ``pages`` are blanks).  Sides alternate front, back, front …
+
+    Folding the printed stack in half gives the pages in reading order; a right-to-left
+    booklet binds on the right, so each side is mirrored.
+    """
+    total = -(-pages // 4) * 4
+    sides = []
+    for sheet in range(total // 4):
+        front = (total - 2 * sheet, 1 + 2 * sheet)
+        back = (2 + 2 * sheet, total - 1 - 2 * sheet)
+        sides.extend([front[::-1], back[::-1]] if right_to_left else [front, back])
+    return sides
+
+
+def impose_booklet(pdf: bytes, sheet_width: float, sheet_height: float,
+                   right_to_left: bool = False) -> bytes:
+    """Two reading-order pages side by side on each sheet side, in saddle-stitch order,
+    padded with blank pages to a multiple of four."""
+    from pypdf import PdfWriter, Transformation
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter()
+    half = sheet_width / 2
+    for left, right in booklet_order(len(reader.pages), right_to_left):
+        side = writer.add_blank_page(sheet_width, sheet_height)
+        for number, x in ((left, 0.0), (right, half)):
+            if number <= len(reader.pages):
+                page = reader.pages[number - 1]
+                y = (sheet_height - float(page.mediabox.height)) / 2
+                x_offset = x + (half - float(page.mediabox.width)) / 2
+                side.merge_transformed_page(page, Transformation().translate(x_offset, y))
+    _copy_metadata(reader, writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _copy_metadata(reader: PdfReader, writer: "PdfWriter") -> None:  # noqa: F821
+    from pypdf.generic import NameObject
+
+    if reader.metadata:
+        writer.add_metadata({key: value for key, value in reader.metadata.items()})
+    lang = reader.trailer["/Root"].get("/Lang")
+    if lang is not None:
+        writer._root_object[NameObject("/Lang")] = lang

@@ -212,6 +212,16 @@ class Layout:
     type: TypeScale
     max_pages: int
     path: Path
+    imposition: "Imposition | None" = None
+
+
+@dataclass(frozen=True)
+class Imposition:
+    """How reading-order pages are placed on printed sheets."""
+
+    kind: str           # "booklet": two-up, saddle-stitch order, padded to a multiple of 4
+    sheet_width: float  # points
+    sheet_height: float
 
 
 # ---- resolved leaflet --------------------------------------------------------------------

@@ -27,14 +27,16 @@ class ManifestRecord:
     sha256: str
     pages: int
     bytes: int
+    variant: str = ""  # "" for a plain layout; "reading-order" for an imposed layout's pages
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.clinic, self.lang, self.handout, self.layout)
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.clinic, self.lang, self.handout, self.layout, self.variant)
 
 
-def leaflet_path(clinic: str, lang: str, handout: str, layout: str) -> str:
-    return f"{clinic}/{lang}/{handout}-{layout}.pdf"
+def leaflet_path(clinic: str, lang: str, handout: str, layout: str, variant: str = "") -> str:
+    suffix = f"-{variant}" if variant else ""
+    return f"{clinic}/{lang}/{handout}-{layout}{suffix}.pdf"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -50,11 +52,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def publish_pdf(out: Path, handout: str, lang: str, clinic: str, layout: str, data: bytes,
-                pages: int) -> ManifestRecord:
-    relative = leaflet_path(clinic, lang, handout, layout)
+                pages: int, variant: str = "") -> ManifestRecord:
+    relative = leaflet_path(clinic, lang, handout, layout, variant)
     write_atomic(out / relative, data)
     return ManifestRecord(handout, lang, clinic, layout, relative,
-                          hashlib.sha256(data).hexdigest(), pages, len(data))
+                          hashlib.sha256(data).hexdigest(), pages, len(data), variant)
 
 
 def read_manifest(out: Path) -> list[ManifestRecord]:
@@ -66,11 +68,18 @@ def read_manifest(out: Path) -> list[ManifestRecord]:
         return []
 
 
+def _as_json(record: ManifestRecord) -> dict[str, object]:
+    fields = asdict(record)
+    if not record.variant:
+        del fields["variant"]
+    return fields
+
+
 def write_manifest(out: Path, built: Iterable[ManifestRecord]) -> list[ManifestRecord]:
     """Merge this build's records over the previous ones whose PDF is still on disk."""
     records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file()}
     records.update({r.key: r for r in built})
     ordered = [records[key] for key in sorted(records)]
-    text = json.dumps({"leaflets": [asdict(r) for r in ordered]}, indent=2, ensure_ascii=False)
+    text = json.dumps({"leaflets": [_as_json(r) for r in ordered]}, indent=2, ensure_ascii=False)
     write_atomic(out / MANIFEST, (text + "\n").encode("utf-8"))
     return ordered

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from carepress.errors import Diagnostics
 from carepress.load.schema import (
-    Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
+    Choice, Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
 )
-from carepress.model import Layout, TypeScale
+from carepress.model import Imposition, Layout, TypeScale
 
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
 
@@ -37,11 +37,16 @@ def _layout_schema(path: Path) -> Record[Layout]:
             "footer_height": Field(Dimension()),
             "type": Field(type_scale),
             "max_pages": Field(Integer(minimum=1), doc="2 = one sheet printed both sides"),
+            "imposition": Field(Record(
+                {"kind": Field(Choice("booklet")),
+                 "sheet": Field(page)},
+                lambda v, o: Imposition(v["kind"], v["sheet"]["width"], v["sheet"]["height"])),
+                required=False, doc="place pages on printed sheets: `kind: booklet` and the sheet size"),
         },
         lambda v, o: Layout(
             path.stem, v["name"], v["page"]["width"], v["page"]["height"],
             v["margins"]["top"], v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
-            v["header_height"], v["footer_height"], v["type"], v["max_pages"], path,
+            v["header_height"], v["footer_height"], v["type"], v["max_pages"], path, v["imposition"],
         ),
     )
 
