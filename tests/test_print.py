@@ -118,3 +118,77 @@ def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang
     reading_path = folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf"
     assert halves_as_reading_pages(imposed, reading_path) == expected
     assert len(PdfReader(imposed).pages) * 2 % 4 == 0
+
+
+def regions_as_reading_pages(imposed: Path, reading: Path,
+                             slots: int) -> tuple[list[tuple[int | None, ...]], set[int]]:
+    """For each sheet side: which reading-order page stands in each of its ``slots`` columns,
+    found by the words each column shares with each reading page (None: nothing to tell);
+    and the pages that have words of their own to be found by."""
+    import re
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w{4,}", text))
+
+    pages = [words(page.extract_text()) for page in PdfReader(reading).pages]
+    # Words on most pages are page furniture (clinic name, footer): they identify nothing.
+    furniture = {w for w in set().union(*pages) if sum(w in p for p in pages) > len(pages) // 2}
+    pages = [p - furniture for p in pages]
+    sides = []
+    for page in PdfReader(imposed).pages:
+        width = float(page.mediabox.width)
+        columns = [""] * slots
+
+        def visitor(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            columns[min(int(x / width * slots), slots - 1)] += text + " "
+
+        page.extract_text(visitor_text=visitor)
+        found = []
+        for column in columns:
+            overlap = [len(words(column) & page_words) for page_words in pages]
+            best = max(range(len(pages)), key=lambda i: overlap[i])
+            found.append(best + 1 if overlap[best] > 3 else None)
+        sides.append(tuple(found))
+    return sides, {number for number, page in enumerate(pages, start=1) if len(page) > 3}
+
+
+@pytest.fixture
+def trifold_project(project: Path) -> Path:
+    brand = project / "layouts/brands/riverside-womens-health.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8").replace(
+        "layouts: [a4, large-print-a4, a5-booklet]", "layouts: [trifold-a4]"), encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("lang, rtl", [("en", False), ("ar", True)])
+def test_trifold_panels_are_in_folding_order(trifold_project: Path, run: Run, lang: str,
+                                             rtl: bool) -> None:
+    from carepress.finish import trifold_order
+
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", lang,
+                 "--handout", "iud-aftercare")
+    assert result.exit_code == 0, result.stderr
+    folder = trifold_project / "dist/riverside-womens-health" / lang
+    reading = folder / "iud-aftercare-trifold-a4-reading-order.pdf"
+    imposed = folder / "iud-aftercare-trifold-a4.pdf"
+    reader = PdfReader(reading)
+    assert len(reader.pages) == 6  # cover, flap, three inside, back
+    cover, back = reader.pages[0].extract_text(), reader.pages[5].extract_text()
+    assert "IUD" in cover and "020 7946 0321" in back  # title on the cover, contact on the back
+    sheet = PdfReader(imposed).pages[0]
+    assert float(sheet.mediabox.width) == pytest.approx(297 * MM, abs=0.01)
+    found, identifiable = regions_as_reading_pages(imposed, reading, 3)
+    assert {1, 2, 3, 6} <= identifiable
+    expected = [tuple(n if n in identifiable else None for n in side) for side in trifold_order(rtl)]
+    assert found == expected
+
+
+def test_content_that_does_not_fit_the_panels_is_an_error_naming_the_panel(
+        trifold_project: Path, run: Run) -> None:
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "ru",
+                 "--handout", "miscarriage-aftercare")
+    assert result.exit_code == 1
+    assert ("`miscarriage-aftercare` (ru) does not fit the `trifold-a4` panels: the content runs "
+            "past the `inside right` panel") in result.stderr
+    assert not list((trifold_project / "dist").rglob("*.pdf"))

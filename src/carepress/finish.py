@@ -53,8 +53,9 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
     if imposition is None:
         return FinishedPdf(pdf, pages)
     rtl = leaflet.lang.split("-")[0] in ("ar", "fa", "he", "ur")
-    imposed = impose_booklet(pdf, imposition.sheet_width, imposition.sheet_height, rtl)
-    return FinishedPdf(pdf, pages, imposed, len(booklet_order(pages)))
+    order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
+    imposed = impose(pdf, imposition.sheet_width, imposition.sheet_height, order)
+    return FinishedPdf(pdf, pages, imposed, len(order))
 
 
 def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
@@ -73,22 +74,31 @@ def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, in
     return sides
 
 
-def impose_booklet(pdf: bytes, sheet_width: float, sheet_height: float,
-                   right_to_left: bool = False) -> bytes:
-    """Two reading-order pages side by side on each sheet side, in saddle-stitch order,
-    padded with blank pages to a multiple of four."""
+def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
+    """A letter-fold brochure's two sides, left to right, as reading-order panels: outside
+    (inside flap, back, cover) and inside (the three content panels).  Folded, the cover is
+    on top, the flap opens first, then the three inside panels read across; mirrored for a
+    right-to-left brochure."""
+    sides = [(2, 6, 1), (3, 4, 5)]
+    return [side[::-1] for side in sides] if right_to_left else sides
+
+
+def impose(pdf: bytes, sheet_width: float, sheet_height: float,
+           order: list[tuple[int, ...]]) -> bytes:
+    """Place reading-order pages side by side on sheet sides, as ``order`` lists them
+    (a number past the last page is left blank)."""
     from pypdf import PdfWriter, Transformation
 
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
-    half = sheet_width / 2
-    for left, right in booklet_order(len(reader.pages), right_to_left):
+    for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
-        for number, x in ((left, 0.0), (right, half)):
+        slot = sheet_width / len(numbers)
+        for index, number in enumerate(numbers):
             if number <= len(reader.pages):
                 page = reader.pages[number - 1]
                 y = (sheet_height - float(page.mediabox.height)) / 2
-                x_offset = x + (half - float(page.mediabox.width)) / 2
+                x_offset = index * slot + (slot - float(page.mediabox.width)) / 2
                 side.merge_transformed_page(page, Transformation().translate(x_offset, y))
     _copy_metadata(reader, writer)
     out = io.BytesIO()

@@ -219,7 +219,8 @@ class Layout:
 class Imposition:
     """How reading-order pages are placed on printed sheets."""
 
-    kind: str           # "booklet": two-up, saddle-stitch order, padded to a multiple of 4
+    kind: str           # "booklet": two-up, saddle-stitch order, padded to a multiple of 4;
+                        # "trifold": six panels, three on each side of a landscape sheet
     sheet_width: float  # points
     sheet_height: float
 

@@ -38,7 +38,7 @@ def _layout_schema(path: Path) -> Record[Layout]:
             "type": Field(type_scale),
             "max_pages": Field(Integer(minimum=1), doc="2 = one sheet printed both sides"),
             "imposition": Field(Record(
-                {"kind": Field(Choice("booklet")),
+                {"kind": Field(Choice("booklet", "trifold")),
                  "sheet": Field(page)},
                 lambda v, o: Imposition(v["kind"], v["sheet"]["width"], v["sheet"]["height"])),
                 required=False, doc="place pages on printed sheets: `kind: booklet` and the sheet size"),

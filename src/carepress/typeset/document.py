@@ -12,7 +12,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem, PageTemplate,
+    BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem, PageBreak, PageTemplate,
     Spacer, Table, TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
@@ -27,7 +27,7 @@ from carepress.resolve import format_date, tel_href
 from carepress.typeset.checks import preflight
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.flowables import (
-    CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, qr_code, with_role,
+    BreakToPage, CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, qr_code, with_role,
 )
 from carepress.typeset.styles import Styles, make_styles
 
@@ -69,20 +69,27 @@ class _Story:
         self.colours = leaflet.brand.colours
         self.rtl = fonts.script == "arabic"
 
-    def build(self) -> list[Any]:
+    def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
         story: list[Any] = [self.para(leaflet.title, s.title, "H1")]
         if leaflet.subtitle:
             story.append(self.para(leaflet.subtitle, s.subtitle))
+        if back_panel is not None:  # a tri-fold's cover holds the title alone
+            story.append(PageBreak())
+        contact: list[Any] = []
         for number, section in enumerate(leaflet.sections, start=1):
             heading = self.para(section.heading, s.heading, "H2")
             heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
             story.append(heading)
             for block in section.blocks:
+                if back_panel is not None and isinstance(block, RContact):
+                    contact = self.block(block, self.width)  # a tri-fold keeps it for the back
+                    continue
                 story.extend(self.block(block, self.width))
-        story.extend(self.sources())
-        story.extend(self.closing())
-        return story
+        if back_panel is None:
+            return story + self.sources() + self.closing()
+        # Tri-fold: sources close the content panels; the back panel has contact and closing.
+        return story + self.sources() + [back_panel] + contact + self.closing()
 
     def closing(self) -> list[Any]:
         """The leaflet ends with how to get it in other languages or large print (with a QR
@@ -288,8 +295,9 @@ class _Furniture:
             size = self.small * 1.2
             baseline = top - height / 2 - size * 0.35
             self.text(canv, escape_markup(brand.name), self.start, baseline, fonts.bold, size, on_band)
-            self.text(canv, self.leaflet.title, self.end, baseline, fonts.regular, size, on_band,
-                      at_start=False)
+            if layout.page_width > 400:  # a narrow panel has room for the clinic's name only
+                self.text(canv, self.leaflet.title, self.end, baseline, fonts.regular, size, on_band,
+                          at_start=False)
         canv.restoreState()
 
     def footer(self, canv: Canvas, doc: Any) -> None:
@@ -421,11 +429,34 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
                      autoNextPageTemplate="later"),
         PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
     ])
-    story = _Story(leaflet, layout, styles, fonts, width).build()
+    trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
+    back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
+    story = _Story(leaflet, layout, styles, fonts, width).build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    leaflet.brand.colours.text, layout, printing))
     except LayoutError as exc:
         raise CarepressError([Diagnostic(Origin(leaflet.path),
                                          f"a block is too tall for the `{layout.id}` page: {exc}")]) from None
+    if back_panel is not None:
+        check_panels(leaflet, layout, back_panel.landed[0] if back_panel.landed else doc.page, doc.page)
     return TypesetResult(buffer.getvalue(), doc.page)
+
+
+# A tri-fold's six panels in reading order (the pages typeset for it).
+TRIFOLD_PANELS = ("cover", "inside flap", "inside left", "inside middle", "inside right", "back")
+TRIFOLD_BACK = 6
+
+
+def check_panels(leaflet: Leaflet, layout: Layout, back_starts: int, pages: int) -> None:
+    """Content must fit the four content panels, and the back matter the back panel."""
+    origin = Origin(leaflet.path)
+    if back_starts > TRIFOLD_BACK:
+        raise CarepressError([Diagnostic(origin,
+            f"`{leaflet.handout_id}` ({leaflet.lang}) does not fit the `{layout.id}` panels: the "
+            f"content runs past the `{TRIFOLD_PANELS[TRIFOLD_BACK - 2]}` panel and needs "
+            f"{back_starts - TRIFOLD_BACK} more; shorten the handout or use a page layout")])
+    if pages > TRIFOLD_BACK:
+        raise CarepressError([Diagnostic(origin,
+            f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, sources and closing "
+            f"lines overflow the `back` panel of `{layout.id}`")])

@@ -186,3 +186,36 @@ def qr_code(url: str, size: float, font: str) -> Drawing:
     drawing.add(widget)
     drawing.initialFontName = font  # the renderer would otherwise select Helvetica
     return drawing
+
+
+class BreakToPage(Flowable):
+    """Starts a given page: breaks pages until it is reached (a tri-fold's back panel).
+    Remembers the page it landed on, so content that ran past it can be reported."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        self.target = target
+        self.landed: list[int] = []  # shared with the copies split() makes
+
+    def _page(self) -> int:
+        return int(self.canv.getPageNumber())
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._page() < self.target:
+            return available_width, available_height + 1  # never fits: split() breaks the page
+        return 0, 0
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        from reportlab.platypus import PageBreak
+
+        if self._page() < self.target:
+            follow = BreakToPage(self.target)
+            follow.landed = self.landed
+            return [PageBreak(), follow]
+        return []
+
+    def draw(self) -> None:
+        frame = getattr(self, "_frame", None)
+        at_top = bool(getattr(frame, "_atTop", True))
+        # Reaching the target page below other content means that content ran into it.
+        self.landed.append(self._page() if at_top else self._page() + 1)
