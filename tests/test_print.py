@@ -192,3 +192,24 @@ def test_content_that_does_not_fit_the_panels_is_an_error_naming_the_panel(
     assert ("`miscarriage-aftercare` (ru) does not fit the `trifold-a4` panels: the content runs "
             "past the `inside right` panel") in result.stderr
     assert not list((trifold_project / "dist").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_fillable_makes_form_fields(project: Path, run: Run, lang: str) -> None:
+    clinic = "harbour-health" if lang == "en" else "riverside-womens-health"
+    layout = "letter" if lang == "en" else "a4"
+    result = run("build", "--clinic", clinic, "--lang", lang, "--layout", layout,
+                 "--handout", "iud-aftercare", "--fillable")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist" / clinic / lang
+    reader = PdfReader(folder / f"iud-aftercare-{layout}-fillable.pdf")
+    fields = reader.get_fields()
+    kinds = sorted(str(field.get("/FT")) for field in fields.values())
+    assert kinds == ["/Btn", "/Btn", "/Tx", "/Tx", "/Tx"]  # 3 lines to write on, 2 choices
+    if lang == "en":
+        tooltips = {str(field.get("/TU")) for field in fields.values()}
+        assert {"Date of insertion", "Copper", "Hormonal", "Follow-up appointment"} <= tooltips
+    assert not (folder / f"iud-aftercare-{layout}.pdf").exists()  # the print file is separate
+    assert run("build", "--clinic", clinic, "--lang", lang, "--layout", layout,
+               "--handout", "iud-aftercare").exit_code == 0
+    assert "/AcroForm" not in PdfReader(folder / f"iud-aftercare-{layout}.pdf").trailer["/Root"]

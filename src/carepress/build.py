@@ -147,6 +147,8 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
         return Outcome(job, None, [Diagnostic(origin, f"internal error building {job.path}: "
                                               f"{exc.__class__.__name__}: {exc}; please report it")])
     publish = functools.partial(publish_pdf, out, job.handout, job.lang, job.clinic, job.layout)
+    if printing.fillable:  # a form to fill in on screen: the pages in reading order only
+        return Outcome(job, publish(finished.data, finished.pages, "fillable"), list(resolved.warnings))
     if finished.imposed is None:
         return Outcome(job, publish(finished.data, finished.pages), list(resolved.warnings))
     reading = publish(finished.data, finished.pages, "reading-order")

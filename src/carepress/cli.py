@@ -101,9 +101,12 @@ require_reviewed_option = click.option(
               help="Print-shop output: extend colour bands this far past the trim (e.g. 3mm, "
                    "0.125in) and set TrimBox/BleedBox.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks outside the trim (and bleed).")
+@click.option("--fillable", is_flag=True,
+              help="Also make fill-in lines AcroForm text fields and check boxes, so a clinician "
+                   "can fill the PDF on screen (written as HANDOUT-LAYOUT-fillable.pdf).")
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
           clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
-          require_reviewed: bool, bleed: str | None, crop_marks: bool) -> None:
+          require_reviewed: bool, bleed: str | None, crop_marks: bool, fillable: bool) -> None:
     """Build every handout x language x clinic x layout into PDFs.
 
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
@@ -114,7 +117,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
-    printing = PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks)
+    printing = PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable)
     _run_report(lambda: run_build(project, out or project.root / "dist", filters, options, printing),
                 "built")
 

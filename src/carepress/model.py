@@ -346,11 +346,12 @@ CROP_MARK_SLUG = 9 * 72 / 25.4  # room outside the bleed for crop marks
 
 @dataclass(frozen=True)
 class PrintOptions:
-    """Print-shop output: colour that runs into a bleed around the trimmed page, with TrimBox
-    and BleedBox set, and crop marks drawn outside the bleed."""
+    """Output options: for print shops, colour that runs into a bleed around the trimmed page
+    (TrimBox, BleedBox) and crop marks outside it; for screens, fillable form fields."""
 
     bleed: float = 0.0  # points
     crop_marks: bool = False
+    fillable: bool = False  # fill-in lines become AcroForm fields as well
 
     @property
     def outer(self) -> float:

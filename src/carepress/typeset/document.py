@@ -64,10 +64,12 @@ class _Story:
     """Builds the flowables for one leaflet, block type by block type."""
 
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
-                 width: float) -> None:
+                 width: float, printing: PrintOptions = PrintOptions()) -> None:
         self.leaflet, self.layout, self.styles, self.fonts, self.width = leaflet, layout, styles, fonts, width
         self.colours = leaflet.brand.colours
         self.rtl = fonts.script == "arabic"
+        self.printing = printing
+        self.fields = 0
 
     def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
@@ -135,9 +137,13 @@ class _Story:
             return [self.checklist(block) if block.checklist else self.bullets(block)]
         if isinstance(block, RFillIn):
             colon = self.leaflet.strings["colon"]
-            fields = [FillInLine((to_plain(label) + colon).rstrip(), tuple(to_plain(c) for c in choices),
-                                 self.fonts.regular, s.body.fontSize, self.colours.text, self.rtl)
-                      for label, choices in block.fields]
+            fields = []
+            for label, choices in block.fields:
+                self.fields += 1
+                name = f"field{self.fields}" if self.printing.fillable else None
+                fields.append(FillInLine((to_plain(label) + colon).rstrip(),
+                                         tuple(to_plain(c) for c in choices), self.fonts.regular,
+                                         s.body.fontSize, self.colours.text, self.rtl, name))
             return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
             content = [self.para(block.heading, s.callout_title, "H3")]
@@ -431,7 +437,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     ])
     trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
     back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
-    story = _Story(leaflet, layout, styles, fonts, width).build(back_panel)
+    story = _Story(leaflet, layout, styles, fonts, width, printing).build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    leaflet.brand.colours.text, layout, printing))

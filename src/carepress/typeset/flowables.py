@@ -53,10 +53,11 @@ class FillInLine(Flowable):
     (label on the right) for right-to-left languages."""
 
     def __init__(self, label: str, choices: tuple[str, ...], font: str, size: float,
-                 colour: str, rtl: bool = False) -> None:
+                 colour: str, rtl: bool = False, field: str | None = None) -> None:
         super().__init__()
         self.label, self.choices, self.font, self.size, self.colour = label, choices, font, size, colour
         self.rtl = rtl
+        self.field = field  # an AcroForm field name: the PDF can be filled in on screen
         self.role = "Form"
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -77,14 +78,33 @@ class FillInLine(Flowable):
         if not self.choices:
             canv.setLineWidth(0.8)
             canv.line(x, baseline - 2, self.width, baseline - 2)
+            self._text_field(x, self.width - x, baseline)
             return
         box = size * 0.85
         canv.setLineWidth(1)
-        for choice in self.choices:
+        for number, choice in enumerate(self.choices, start=1):
             canv.rect(x, baseline - 1, box, box, stroke=1, fill=0)
+            self._check_box(number, choice, x, baseline - 1, box)
             x += box + size * 0.35
             canv.drawString(x, baseline, choice)
             x += stringWidth(choice, self.font, size) + size * 1.4
+
+    # A form field's font must hold every character a clinician may type, so fields use the
+    # viewer's standard font: a subset of ours would not.  Only --fillable output has them.
+
+    def _text_field(self, x: float, width: float, baseline: float) -> None:
+        if self.field:
+            self.canv.acroForm.textfield(
+                name=self.field, tooltip=self.label.rstrip(": :："), x=x, y=baseline - 3,
+                width=width, height=self.size * 1.4, fontSize=self.size * 0.9, borderWidth=0,
+                fillColor=None, borderColor=None, forceBorder=False, relative=True)
+
+    def _check_box(self, number: int, choice: str, x: float, y: float, size: float) -> None:
+        if self.field:
+            self.canv.acroForm.checkbox(
+                name=f"{self.field}.{number}", tooltip=choice, x=x, y=y, size=size,
+                borderWidth=0, fillColor=None, borderColor=None, buttonStyle="check",
+                forceBorder=False, relative=True)
 
 
     def _draw_rtl(self) -> None:
@@ -102,11 +122,13 @@ class FillInLine(Flowable):
         if not self.choices:
             canv.setLineWidth(0.8)
             canv.line(0, baseline - 2, x, baseline - 2)
+            self._text_field(0, x, baseline)
             return
         box = size * 0.85
         canv.setLineWidth(1)
-        for choice in self.choices:
+        for number, choice in enumerate(self.choices, start=1):
             canv.rect(x - box, baseline - 1, box, box, stroke=1, fill=0)
+            self._check_box(number, choice, x - box, baseline - 1, box)
             x -= box + size * 0.35
             width = line_width(escape(choice), self.font, size)
             draw_line(canv, escape(choice), x - width, baseline, self.font, size, colour)
