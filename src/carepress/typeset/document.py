@@ -290,7 +290,11 @@ class _Furniture:
             drawn = draw_logo(canv, brand.logo.path, logo_left, top - height / 2 - logo_height / 2,
                               logo_height, fonts.regular)
             x = self.start + step * (drawn + logo_height * 0.3)
+            room = abs(self.end - x)
             name_size = layout.type.subtitle * 1.15
+            name_width = self.width(escape_markup(brand.name), fonts.bold, name_size)
+            if name_width > room:  # a narrow panel: the name shrinks to fit beside the logo
+                name_size = max(name_size * room / name_width, 7.0)
             self.text(canv, escape_markup(brand.name), x, top - height / 2 + name_size * 0.05,
                       fonts.bold, name_size, on_band)
             y = top - height / 2 - self.small * 1.5

@@ -332,6 +332,8 @@ class RtlParagraph(Flowable):
         return self._text, self._runs
 
     def _break(self, width: float) -> list[Line]:
+        """Greedy lines in logical order, broken at spaces; a word wider than the line (a
+        long web address) is broken where it must."""
         text, runs = self._shape()
         advance = [0.0] * (len(text) + 1)
         for run in runs:
@@ -342,18 +344,17 @@ class RtlParagraph(Flowable):
         while start < len(text):
             end, used, index = start, 0.0, start
             while index < len(text):
-                word_end = index
-                while word_end < len(text) and text[word_end] != " ":
-                    word_end += 1
+                word_end = text.find(" ", index)
+                word_end = len(text) if word_end < 0 else word_end
                 word = sum(advance[index:word_end])
-                space = sum(advance[word_end:word_end + 1]) if word_end < len(text) else 0.0
-                if used + word > width + 1e-6 and end > start:
+                if used + word > width + 1e-6:
+                    if end == start:  # the line's first word alone is too wide
+                        end = _fit(text, advance, index, word_end, width)
                     break
-                used += word + space
-                end = word_end
-                index = word_end + 1
+                used += word + advance[word_end]
+                end, index = word_end, word_end + 1
             lines.append(self._line(runs, start, end))
-            start = end + 1 if end > start else index
+            start = end
             while start < len(text) and text[start] == " ":
                 start += 1
         return lines
@@ -369,6 +370,19 @@ class RtlParagraph(Flowable):
                 pieces.append(Run(max(run.start, start), min(run.end, end), run.level, run.style, glyphs))
         ordered = [pieces[i] for i in visual_order([p.level for p in pieces])]
         return Line(tuple(ordered), sum(g.x_advance for p in ordered for g in p.glyphs))
+
+
+def _fit(text: str, advance: list[float], start: int, end: int, width: float) -> int:
+    """Where to break inside text[start:end] so the first part fits (at least one letter,
+    never between a letter and its harakat)."""
+    used, cut = 0.0, start
+    while cut < end and used + advance[cut] <= width:
+        used += advance[cut]
+        cut += 1
+    cut = max(cut, start + 1)
+    while cut < end and unicodedata.category(text[cut]) == "Mn":
+        cut += 1
+    return cut
 
 
 def replace_space_before(style: Any) -> Any:
