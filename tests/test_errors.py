@@ -37,7 +37,8 @@ CASES = {
 
 def problem_lines(stderr: str) -> list[re.Match[str]]:
     lines = [line for line in stderr.splitlines()
-             if line and not line.startswith("    ") and "leaflet(s)" not in line]
+             if line and not line.startswith("    ") and "leaflet(s)" not in line
+             and not re.match(r"(built|unchanged|failed) ", line)]  # progress lines
     matches = [LOCATED.match(line) for line in lines]
     assert all(matches), lines  # every problem is one located line
     return [m for m in matches if m]

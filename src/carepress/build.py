@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import multiprocessing
 import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+from carepress.cache import InputHasher, cached_records, remember
 from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
 from carepress.load import Project
 from carepress.model import Handout, PrintOptions
@@ -42,10 +47,29 @@ class Outcome:
     record: ManifestRecord | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     extra: list[ManifestRecord] = field(default_factory=list)  # e.g. a booklet's reading order
+    status: str = "built"  # "built" | "unchanged" | "failed"
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.record is not None
+
+    @property
+    def records(self) -> list[ManifestRecord]:
+        return [] if self.record is None else [self.record, *self.extra]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How to build: options for resolving and printing, workers, cache, shard, progress."""
+
+    resolve: ResolveOptions = ResolveOptions()
+    printing: PrintOptions = PrintOptions()
+    jobs: int = 1
+    force: bool = False          # rebuild even leaflets whose inputs have not changed
+    fail_fast: bool = False      # stop at the first failed leaflet
+    shard: tuple[int, int] | None = None  # (K, N): build the K-th of N stable slices
+    progress: Callable[[Outcome, int, int], None] | None = None  # (outcome, done, total)
 
 
 @dataclass
@@ -141,11 +165,12 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
                          printing=printing)
         finished = finish(result.pdf, resolved.leaflet, layout)
     except CarepressError as exc:
-        return Outcome(job, None, list(exc.diagnostics))
+        return Outcome(job, None, list(exc.diagnostics), status="failed")
     except Exception as exc:  # a bug in carepress must not stop the other leaflets
         origin = Origin(project.handouts[job.handout].path)
         return Outcome(job, None, [Diagnostic(origin, f"internal error building {job.path}: "
-                                              f"{exc.__class__.__name__}: {exc}; please report it")])
+                                              f"{exc.__class__.__name__}: {exc}; please report it")],
+                       status="failed")
     publish = functools.partial(publish_pdf, out, job.handout, job.lang, job.clinic, job.layout)
     if printing.fillable:  # a form to fill in on screen: the pages in reading order only
         return Outcome(job, publish(finished.data, finished.pages, "fillable"), list(resolved.warnings))
@@ -156,14 +181,83 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
     return Outcome(job, record, list(resolved.warnings), [reading])
 
 
+def shard_of(job: Job, count: int) -> int:
+    """A job's shard (1-based), stable across machines and runs: from a hash of its path."""
+    return int(hashlib.sha256(job.path.encode()).hexdigest(), 16) % count + 1
+
+
+def cache_name(job: Job, settings: BuildSettings) -> str:
+    return job.path + ("-fillable" if settings.printing.fillable else "")
+
+
+# Worker processes get the loaded project once (fork), and parse fonts once each.
+_WORKER: dict[str, object] = {}
+
+
+def _run_job(job: Job, key: str) -> Outcome:
+    project, out, settings = _WORKER["project"], _WORKER["out"], _WORKER["settings"]
+    assert isinstance(project, Project) and isinstance(out, Path) and isinstance(settings, BuildSettings)
+    started = time.perf_counter()
+    outcome = build_job(project, job, out, settings.resolve, settings.printing)
+    if outcome.ok:
+        remember(out, cache_name(job, settings), key, outcome.records)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
 def build(project: Project, out: Path, filters: Filters = Filters(),
-          options: ResolveOptions = ResolveOptions(),
-          printing: PrintOptions = PrintOptions()) -> BuildReport:
-    """Build every selected leaflet into ``out``; one failure never stops the others."""
+          settings: BuildSettings = BuildSettings()) -> BuildReport:
+    """Build every selected leaflet into ``out``; one failure never stops the others (unless
+    ``fail_fast``).  Leaflets whose inputs have not changed since they were built are not
+    built again (unless ``force``)."""
     jobs = plan(project, filters)
-    outcomes = [build_job(project, job, out, options, printing) for job in jobs]
-    write_manifest(out, [r for o in outcomes if o.record is not None for r in (o.record, *o.extra)])
+    if settings.shard is not None:
+        number, count = settings.shard
+        jobs = [job for job in jobs if shard_of(job, count) == number]
+    hasher = InputHasher()
+    outcomes: list[Outcome] = []
+    pending: list[tuple[Job, str]] = []
+    for job in jobs:
+        key = hasher.key(project, job.handout, job.lang, job.clinic, job.layout, settings.printing)
+        records = None if settings.force else cached_records(out, cache_name(job, settings), key)
+        if records is not None:
+            outcome = Outcome(job, records[0], [], records[1:], status="unchanged")
+            outcomes.append(outcome)
+            if settings.progress:
+                settings.progress(outcome, len(outcomes), len(jobs))
+        else:
+            pending.append((job, key))
+    _WORKER.update(project=project, out=out, settings=settings)
+    for outcome in _run(pending, settings):
+        outcomes.append(outcome)
+        if settings.progress:
+            settings.progress(outcome, len(outcomes), len(jobs))
+    if any(o.status != "unchanged" for o in outcomes) or not (out / "manifest.json").is_file():
+        write_manifest(out, [r for o in outcomes for r in o.records])
+    order = {job: index for index, job in enumerate(jobs)}
+    outcomes.sort(key=lambda o: order[o.job])
     return BuildReport(outcomes, list(project.diagnostics))
+
+
+def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Outcome]:
+    """Outcomes as leaflets finish, in this process or in ``settings.jobs`` workers."""
+    if settings.jobs <= 1 or len(pending) <= 1:
+        for job, key in pending:
+            outcome = _run_job(job, key)
+            yield outcome
+            if settings.fail_fast and not outcome.ok:
+                return
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context) as pool:
+        futures = [pool.submit(_run_job, job, key) for job, key in pending]
+        for future in as_completed(futures):
+            outcome = future.result()
+            yield outcome
+            if settings.fail_fast and not outcome.ok:
+                for other in futures:
+                    other.cancel()
+                return
 
 
 def check(project: Project, filters: Filters = Filters(),

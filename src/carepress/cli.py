@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import click
 
@@ -73,6 +73,60 @@ def _run_report(action: Callable[[], BuildReport], verb: str) -> BuildReport:
     return report
 
 
+def _progress_printer(quiet: bool) -> Callable[..., None] | None:
+    """One line per leaflet for logs and CI; a bar on a terminal; nothing with --quiet."""
+    if quiet:
+        return None
+    stream = click.get_text_stream("stderr")
+    if stream.isatty():
+        def bar(outcome: Any, done: int, total: int) -> None:
+            filled = int(30 * done / max(total, 1))
+            click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} "
+                       f"{outcome.job.path[:60]:<60}", nl=done == total, err=True)
+        return bar
+
+    def line(outcome: Any, done: int, total: int) -> None:
+        click.echo(f"{outcome.status:<9} {outcome.job.path}  {outcome.seconds:.2f}s  [{done}/{total}]",
+                   err=True)
+    return line
+
+
+def _summary(report: BuildReport, seconds: float) -> str:
+    counts = {status: sum(o.status == status for o in report.outcomes)
+              for status in ("built", "unchanged", "failed")}
+    return (f"{len(report.outcomes)} leaflet(s): {counts['built']} built, {counts['unchanged']} "
+            f"unchanged, {counts['failed']} failed in {seconds:.2f}s.")
+
+
+def _write_report(path: Path, report: BuildReport, seconds: float) -> None:
+    import json
+
+    from carepress.publish import write_atomic
+
+    leaflets = [{
+        "path": o.job.path, "handout": o.job.handout, "lang": o.job.lang, "clinic": o.job.clinic,
+        "layout": o.job.layout, "status": o.status, "seconds": round(o.seconds, 4),
+        "pages": o.record.pages if o.record else None,
+        "warnings": [d.format() for d in o.diagnostics if d.severity == "warning"],
+        "errors": [d.format() for d in o.diagnostics if d.severity == "error"],
+    } for o in report.outcomes]
+    summary = {status: sum(o.status == status for o in report.outcomes)
+               for status in ("built", "unchanged", "failed")}
+    document = {"summary": {**summary, "seconds": round(seconds, 3),
+                            "project_errors": [d.format() for d in report.project_diagnostics]},
+                "leaflets": leaflets}
+    write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    number, _, count = text.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise click.BadParameter(f"`{text}` is not K/N with 1 <= K <= N, e.g. 2/3", param_hint="--shard")
+    return int(number), int(count)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carepress")
 def main() -> None:
@@ -104,22 +158,50 @@ require_reviewed_option = click.option(
 @click.option("--fillable", is_flag=True,
               help="Also make fill-in lines AcroForm text fields and check boxes, so a clinician "
                    "can fill the PDF on screen (written as HANDOUT-LAYOUT-fillable.pdf).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes.  [default: the number of CPUs]")
+@click.option("--force", is_flag=True, help="Rebuild every leaflet, changed or not.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first leaflet that fails.")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Build only the K-th of N stable slices of the matrix (for CI job matrices).")
+@click.option("--quiet", "-q", is_flag=True, help="No line per leaflet; only problems and the summary.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a JSON report: each leaflet's status, time, pages, warnings, errors.")
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
           clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
-          require_reviewed: bool, bleed: str | None, crop_marks: bool, fillable: bool) -> None:
+          require_reviewed: bool, bleed: str | None, crop_marks: bool, fillable: bool,
+          jobs: int | None, force: bool, fail_fast: bool, shard: str | None, quiet: bool,
+          report_path: Path | None) -> None:
     """Build every handout x language x clinic x layout into PDFs.
 
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
     that fails leaves its previous PDF in place; the others still build; exit code 1.
     """
+    import os
+    import time
+
+    from carepress.build import BuildSettings
     from carepress.build import build as run_build
 
+    started = time.perf_counter()
+    settings = BuildSettings(
+        resolve=ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today()),
+        printing=PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable),
+        jobs=jobs or os.cpu_count() or 1, force=force, fail_fast=fail_fast,
+        shard=_parse_shard(shard), progress=_progress_printer(quiet))
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
-    printing = PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable)
-    _run_report(lambda: run_build(project, out or project.root / "dist", filters, options, printing),
-                "built")
+    try:
+        report = run_build(project, out or project.root / "dist", filters, settings)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    seconds = time.perf_counter() - started
+    _print_diagnostics(report.diagnostics)
+    if report_path is not None:
+        _write_report(report_path, report, seconds)
+    click.echo(_summary(report, seconds), err=True)
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command()

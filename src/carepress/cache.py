@@ -1,0 +1,108 @@
+"""The build cache: a key per leaflet from every input that shapes it.
+
+A leaflet's key hashes its handout, the translation and fixed strings of its language, the
+source documents it quotes, its layout, its brand with logo and fonts, the versions of
+carepress and of every library that draws it, and the options.  After a leaflet is published
+its key and manifest records are written next to the output (``OUT/.carepress/``), one small
+file per leaflet, so the cache survives an interrupted build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from carepress.load import Project
+from carepress.model import PassageRef, PrintOptions
+from carepress.publish import ManifestRecord, write_atomic
+
+CACHE_FOLDER = ".carepress"
+_LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-it-py", "Babel",
+              "svglib", "pymupdf-fonts", "fonttools", "uharfbuzz", "python-bidi",
+              "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold")
+
+
+@cache
+def _library_versions() -> str:
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return ";".join(versions)
+
+
+class InputHasher:
+    """Hashes files once per build, however many leaflets share them."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            try:
+                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._files[path] = "missing"
+        return self._files[path]
+
+    def key(self, project: Project, handout_id: str, lang: str, clinic: str, layout: str,
+            printing: PrintOptions, extra: str = "") -> str:
+        from carepress.pin import passages_of
+
+        root = project.root
+        handout = project.handouts[handout_id]
+        brand = project.brands[clinic]
+        files = [handout.path, root / "layouts/strings" / f"{lang}.yaml",
+                 project.layouts[layout].path, brand.path, brand.logo.path]
+        if lang != handout.lang:
+            files.append(root / "handouts/translations" / lang / f"{handout_id}.yaml")
+        for source_id in sorted({ref.source for ref in passages_of(handout)
+                                 if isinstance(ref, PassageRef)}):
+            source = project.sources.get(source_id)
+            if source is not None:
+                files += [source.path, source.path.with_suffix(".yaml")]
+        for spec in brand.fonts.values():
+            for value in (spec.regular, spec.bold or ""):
+                candidate = spec.folder / value
+                if value and candidate.is_file():
+                    files.append(candidate)
+        digest = hashlib.sha256()
+        digest.update(_library_versions().encode())
+        digest.update(repr((handout_id, lang, clinic, layout, printing, extra,
+                            os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
+        for path in files:
+            digest.update(f"{path.name}:{self.file(path)}".encode())
+        return digest.hexdigest()
+
+
+def _key_path(out: Path, leaflet: str) -> Path:
+    return out / CACHE_FOLDER / (leaflet + ".json")
+
+
+def cached_records(out: Path, leaflet: str, key: str) -> list[ManifestRecord] | None:
+    """The records of a leaflet built earlier from exactly these inputs, if its files are
+    still there as written."""
+    try:
+        entry = json.loads(_key_path(out, leaflet).read_text(encoding="utf-8"))
+        if entry["key"] != key:
+            return None
+        records = [ManifestRecord(**record) for record in entry["records"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for record in records:
+        target = out / record.path
+        if not target.is_file() or target.stat().st_size != record.bytes:
+            return None
+    return records
+
+
+def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord]) -> None:
+    entry = {"key": key, "records": [asdict(record) for record in records]}
+    write_atomic(_key_path(out, leaflet), json.dumps(entry, sort_keys=True).encode("utf-8"))
