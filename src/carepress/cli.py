@@ -295,6 +295,29 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
     click.echo(f"{len(changes)} pin(s) written.", err=True)
 
 
+@main.group()
+def manifest() -> None:
+    """Work with dist/manifest.json files."""
+
+
+@manifest.command("merge")
+@click.argument("manifests", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The merged manifest to write.")
+def manifest_merge(manifests: tuple[Path, ...], out: Path) -> None:
+    """Join the manifests of a sharded build (`build --shard K/N`) into one."""
+    from carepress.publish import manifest_text, merge_manifests, write_atomic
+
+    try:
+        records = merge_manifests(manifests)
+    except CarepressError as exc:
+        _print_diagnostics(list(exc.diagnostics))
+        sys.exit(1)
+    write_atomic(out, manifest_text(records).encode("utf-8"))
+    click.echo(f"{len(records)} leaflet record(s) from {len(manifests)} manifest(s) -> {out}", err=True)
+
+
 @main.command()
 @project_option
 def fonts(project_dir: Path) -> None:

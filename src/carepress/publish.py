@@ -80,6 +80,33 @@ def write_manifest(out: Path, built: Iterable[ManifestRecord]) -> list[ManifestR
     records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file()}
     records.update({r.key: r for r in built})
     ordered = [records[key] for key in sorted(records)]
-    text = json.dumps({"leaflets": [_as_json(r) for r in ordered]}, indent=2, ensure_ascii=False)
-    write_atomic(out / MANIFEST, (text + "\n").encode("utf-8"))
+    write_atomic(out / MANIFEST, manifest_text(ordered).encode("utf-8"))
     return ordered
+
+
+def merge_manifests(paths: Iterable[Path]) -> list[ManifestRecord]:
+    """The records of several shards' manifests as one; a leaflet in two shards with
+    different contents is an error."""
+    from carepress.errors import CarepressError, Diagnostic, Origin
+
+    merged: dict[tuple[str, ...], ManifestRecord] = {}
+    problems = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            records = [ManifestRecord(**record) for record in data["leaflets"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append(Diagnostic(Origin(path), f"not a carepress manifest: {exc}"))
+            continue
+        for record in records:
+            other = merged.setdefault(record.key, record)
+            if other.sha256 != record.sha256:
+                problems.append(Diagnostic(Origin(path), f"`{record.path}` differs from another "
+                                           "shard's copy; rebuild from one commit"))
+    if problems:
+        raise CarepressError(problems)
+    return [merged[key] for key in sorted(merged)]
+
+
+def manifest_text(records: Iterable[ManifestRecord]) -> str:
+    return json.dumps({"leaflets": [_as_json(r) for r in records]}, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,117 @@
+"""Batch builds: incremental cache, workers, shards, reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Run, edit
+
+
+def statuses(report: Path) -> dict[str, str]:
+    return {leaflet["path"]: leaflet["status"]
+            for leaflet in json.loads(report.read_text())["leaflets"]}
+
+
+def test_rebuild_with_nothing_changed_builds_nothing(project: Path, run: Run, tmp_path: Path) -> None:
+    assert run("build", "--lang", "en", "--lang", "es", "--report", str(tmp_path / "one.json")).exit_code == 0
+    first = statuses(tmp_path / "one.json")
+    assert first and set(first.values()) == {"built"}
+    manifest = (project / "dist/manifest.json").stat().st_mtime_ns
+    pdfs = {p: p.stat().st_mtime_ns for p in (project / "dist").rglob("*.pdf")}
+    result = run("build", "--lang", "en", "--lang", "es", "--report", str(tmp_path / "two.json"))
+    assert result.exit_code == 0
+    assert set(statuses(tmp_path / "two.json").values()) == {"unchanged"}
+    assert f"{len(first)} leaflet(s): 0 built, {len(first)} unchanged, 0 failed" in result.stderr
+    assert {p: p.stat().st_mtime_ns for p in pdfs} == pdfs  # nothing written
+    assert (project / "dist/manifest.json").stat().st_mtime_ns == manifest
+
+
+def test_editing_one_source_rebuilds_only_the_leaflets_that_quote_it(project: Path, run: Run,
+                                                                      tmp_path: Path) -> None:
+    assert run("build", "--lang", "en", "--lang", "vi").exit_code == 0
+    edit(project / "handouts/sources/sex-after-miscarriage.yaml", "received: 2026-11-26",
+         "received: 2026-11-27")
+    assert run("build", "--lang", "en", "--lang", "vi", "--report", str(tmp_path / "r.json")).exit_code == 0
+    result = statuses(tmp_path / "r.json")
+    rebuilt = {path for path, status in result.items() if status == "built"}
+    assert rebuilt and all("miscarriage-aftercare" in path for path in rebuilt)
+    assert all(status == "unchanged" for path, status in result.items() if "iud-aftercare" in path)
+    assert len(rebuilt) == sum("miscarriage-aftercare" in path for path in result)
+
+
+def test_force_rebuilds_everything(project: Path, run: Run, tmp_path: Path) -> None:
+    assert run("build", "--clinic", "harbour-health", "--lang", "en").exit_code == 0
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--force",
+               "--report", str(tmp_path / "r.json")).exit_code == 0
+    assert set(statuses(tmp_path / "r.json").values()) == {"built"}
+
+
+def test_a_deleted_pdf_is_rebuilt(project: Path, run: Run, tmp_path: Path) -> None:
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter").exit_code == 0
+    target = project / "dist/harbour-health/en/iud-aftercare-letter.pdf"
+    target.unlink()
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter",
+               "--report", str(tmp_path / "r.json")).exit_code == 0
+    assert statuses(tmp_path / "r.json")["harbour-health/en/iud-aftercare-letter.pdf"] == "built"
+    assert target.is_file()
+
+
+def test_shards_together_give_the_unsharded_manifest(project: Path, run: Run, tmp_path: Path) -> None:
+    args = ("--lang", "en", "--lang", "fr", "--lang", "zh-Hans")
+    assert run("build", *args, "--out", str(tmp_path / "all")).exit_code == 0
+    for number in (1, 2, 3):
+        result = run("build", *args, "--shard", f"{number}/3", "--out", str(tmp_path / f"shard{number}"))
+        assert result.exit_code == 0
+    merged = tmp_path / "merged.json"
+    result = run("manifest", "merge", *(str(tmp_path / f"shard{n}/manifest.json") for n in (1, 2, 3)),
+                 "--out", str(merged))
+    assert result.exit_code == 0, result.output
+    everything = json.loads((tmp_path / "all/manifest.json").read_text())
+    assert json.loads(merged.read_text()) == everything
+    sizes = [len(json.loads((tmp_path / f"shard{n}/manifest.json").read_text())["leaflets"]) for n in (1, 2, 3)]
+    assert all(size > 0 for size in sizes)  # the slices are real slices
+
+
+def test_workers_give_the_same_files_as_one_process(project: Path, run: Run, tmp_path: Path) -> None:
+    args = ("--clinic", "riverside-womens-health", "--handout", "iud-aftercare")
+    assert run("build", *args, "--jobs", "1", "--out", str(tmp_path / "one")).exit_code == 0
+    assert run("build", *args, "--jobs", "2", "--out", str(tmp_path / "two")).exit_code == 0
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.pdf")}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.pdf")}
+    assert one == two and len(one) >= 10
+
+
+def test_a_content_error_in_one_handout_fails_only_its_leaflets(project: Path, run: Run,
+                                                                tmp_path: Path) -> None:
+    edit(project / "handouts/miscarriage-aftercare.yaml", "{{ clinic.phone }}", "{{ clinic.phone_number }}")
+    report = tmp_path / "r.json"
+    result = run("build", "--lang", "en", "--report", str(report))
+    assert result.exit_code == 1
+    leaflets = json.loads(report.read_text())["leaflets"]
+    failed = [leaflet for leaflet in leaflets if leaflet["status"] == "failed"]
+    assert failed and all(leaflet["handout"] == "miscarriage-aftercare" for leaflet in failed)
+    assert all("`clinic.phone_number` is not defined" in leaflet["errors"][0] for leaflet in failed)
+    assert all(leaflet["status"] == "built" for leaflet in leaflets if leaflet["handout"] == "iud-aftercare")
+
+
+def test_fail_fast_stops_at_the_first_failure(project: Path, run: Run, tmp_path: Path) -> None:
+    edit(project / "handouts/iud-aftercare.yaml", "{{ clinic.phone }}", "{{ clinic.phone_number }}")
+    report = tmp_path / "r.json"
+    result = run("build", "--lang", "en", "--jobs", "1", "--fail-fast", "--report", str(report))
+    assert result.exit_code == 1
+    leaflets = json.loads(report.read_text())["leaflets"]
+    assert [leaflet["status"] for leaflet in leaflets].count("failed") == 1
+    assert len(leaflets) < 8
+
+
+def test_quiet_prints_no_line_per_leaflet(run: Run) -> None:
+    result = run("build", "--clinic", "harbour-health", "--lang", "en", "--quiet")
+    assert result.exit_code == 0
+    assert "harbour-health/en/" not in result.stderr
+    assert "leaflet(s):" in result.stderr
+
+
+def test_bad_shard_is_a_usage_error(run: Run) -> None:
+    result = run("build", "--shard", "4/3")
+    assert result.exit_code == 2 and "K/N" in result.output
