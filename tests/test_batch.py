@@ -115,3 +115,28 @@ def test_quiet_prints_no_line_per_leaflet(run: Run) -> None:
 def test_bad_shard_is_a_usage_error(run: Run) -> None:
     result = run("build", "--shard", "4/3")
     assert result.exit_code == 2 and "K/N" in result.output
+
+
+def test_bundle_holds_every_handout_with_bookmarks(project: Path, run: Run) -> None:
+    from pypdf import PdfReader
+
+    assert run("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter",
+               "--bundle").exit_code == 0
+    folder = project / "dist/harbour-health/es"
+    bundle = PdfReader(folder / "bundle-letter.pdf")
+    parts = [PdfReader(folder / f"{h}-letter.pdf") for h in ("iud-aftercare", "miscarriage-aftercare")]
+    assert len(bundle.pages) == sum(len(p.pages) for p in parts)
+    assert [item["/Title"] for item in bundle.outline] == [p.metadata.title for p in parts]
+    records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
+    assert any(r["handout"] == "bundle" and r["path"] == "harbour-health/es/bundle-letter.pdf"
+               for r in records)
+
+
+def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) -> None:
+    edit(project / "handouts/miscarriage-aftercare.yaml", "{{ clinic.phone }}", "{{ clinic.nope }}")
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter").exit_code == 1
+    html = (project / "dist/index.html").read_text(encoding="utf-8")
+    assert "<h2>harbour-health</h2>" in html and '<h3 lang="en">en</h3>' in html
+    assert '<a href="harbour-health/en/iud-aftercare-letter.pdf">iud-aftercare</a>' in html
+    assert '<td class="failed">failed</td>' in html  # the miscarriage leaflet
+    assert "2029-11-20" in html  # review-by date

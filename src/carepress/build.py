@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import multiprocessing
 import os
 import time
@@ -70,6 +71,7 @@ class BuildSettings:
     fail_fast: bool = False      # stop at the first failed leaflet
     shard: tuple[int, int] | None = None  # (K, N): build the K-th of N stable slices
     progress: Callable[[Outcome, int, int], None] | None = None  # (outcome, done, total)
+    bundle: bool = False         # also one PDF per clinic x language x layout with every handout
 
 
 @dataclass
@@ -232,11 +234,66 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
         outcomes.append(outcome)
         if settings.progress:
             settings.progress(outcome, len(outcomes), len(jobs))
-    if any(o.status != "unchanged" for o in outcomes) or not (out / "manifest.json").is_file():
-        write_manifest(out, [r for o in outcomes for r in o.records])
     order = {job: index for index, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.job])
+    changed = any(o.status != "unchanged" for o in outcomes)
+    if changed or settings.bundle or not (out / "manifest.json").is_file():
+        records = [r for o in outcomes for r in o.records]
+        if settings.bundle:
+            records += bundles(project, out, outcomes)
+        matrix = {(j.clinic, j.lang, j.layout) for j in plan(project)}
+        handouts = set(project.handouts) | {"bundle"}
+        listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
+                                and r.handout in handouts)
+        write_index_page(project, out, outcomes, listed)
     return BuildReport(outcomes, list(project.diagnostics))
+
+
+def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[ManifestRecord]:
+    """One print-ready PDF per clinic x language x layout with every handout built in it."""
+    from carepress.finish import bundle
+    from carepress.publish import publish_pdf
+    from pypdf import PdfReader
+
+    groups: dict[tuple[str, str, str], list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.record is not None:
+            job = outcome.job
+            groups.setdefault((job.clinic, job.lang, job.layout), []).append(outcome)
+    records = []
+    for (clinic, lang, layout), members in sorted(groups.items()):
+        leaflets = []
+        for outcome in sorted(members, key=lambda o: o.job.handout):
+            data = (out / outcome.record.path).read_bytes()  # type: ignore[union-attr]
+            title = PdfReader(out / outcome.record.path).metadata.title or outcome.job.handout  # type: ignore[union-attr]
+            leaflets.append((str(title), data))
+        data = bundle(leaflets)
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+        records.append(publish_pdf(out, "bundle", lang, clinic, layout, data, pages))
+    return records
+
+
+def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
+                     listed: list[ManifestRecord]) -> None:
+    """The index lists every leaflet in the manifest, and this build's failures."""
+    from carepress.index import IndexRow, write_index
+
+    status = {r.path: o.status for o in outcomes for r in o.records}
+    rows = []
+    for record in listed:
+        handout = project.handouts.get(record.handout)
+        review_by = handout.control.review_by if handout else None
+        rows.append(IndexRow(record.clinic, record.lang, record.handout, record.layout, record.variant,
+                             status.get(record.path, "earlier build"), record.pages, record.bytes,
+                             review_by, record.path))
+    for outcome in outcomes:
+        if outcome.record is None:
+            job = outcome.job
+            rows.append(IndexRow(job.clinic, job.lang, job.handout, job.layout, "", "failed", None,
+                                 None, project.handouts[job.handout].control.review_by, None))
+    failed = sum(not o.ok for o in outcomes)
+    write_index(out, rows, f"{len(listed)} PDF(s) listed; this build: {len(outcomes) - failed} "
+                           f"leaflet(s) ok, {failed} failed.")
 
 
 def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Outcome]:

@@ -165,13 +165,15 @@ require_reviewed_option = click.option(
 @click.option("--shard", default=None, metavar="K/N",
               help="Build only the K-th of N stable slices of the matrix (for CI job matrices).")
 @click.option("--quiet", "-q", is_flag=True, help="No line per leaflet; only problems and the summary.")
+@click.option("--bundle", is_flag=True,
+              help="Also write one PDF per clinic x language x layout holding every handout.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a JSON report: each leaflet's status, time, pages, warnings, errors.")
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
           clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
           require_reviewed: bool, bleed: str | None, crop_marks: bool, fillable: bool,
           jobs: int | None, force: bool, fail_fast: bool, shard: str | None, quiet: bool,
-          report_path: Path | None) -> None:
+          bundle: bool, report_path: Path | None) -> None:
     """Build every handout x language x clinic x layout into PDFs.
 
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
@@ -188,7 +190,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
         resolve=ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today()),
         printing=PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable),
         jobs=jobs or os.cpu_count() or 1, force=force, fail_fast=fail_fast,
-        shard=_parse_shard(shard), progress=_progress_printer(quiet))
+        shard=_parse_shard(shard), progress=_progress_printer(quiet), bundle=bundle)
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
     try:

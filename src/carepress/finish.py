@@ -114,3 +114,22 @@ def _copy_metadata(reader: PdfReader, writer: "PdfWriter") -> None:  # noqa: F82
     lang = reader.trailer["/Root"].get("/Lang")
     if lang is not None:
         writer._root_object[NameObject("/Lang")] = lang
+
+
+def bundle(leaflets: list[tuple[str, bytes]]) -> bytes:
+    """One print-ready PDF holding several leaflets, a bookmark per leaflet (pypdf)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for title, data in leaflets:
+        start = len(writer.pages)
+        reader = PdfReader(io.BytesIO(data))
+        for page in reader.pages:
+            writer.add_page(page)
+        writer.add_outline_item(title, start)
+    if leaflets:
+        _copy_metadata(PdfReader(io.BytesIO(leaflets[0][1])), writer)
+        writer.add_metadata({"/Title": " · ".join(title for title, _ in leaflets)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 MANIFEST = "manifest.json"
 
@@ -75,9 +75,11 @@ def _as_json(record: ManifestRecord) -> dict[str, object]:
     return fields
 
 
-def write_manifest(out: Path, built: Iterable[ManifestRecord]) -> list[ManifestRecord]:
-    """Merge this build's records over the previous ones whose PDF is still on disk."""
-    records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file()}
+def write_manifest(out: Path, built: Iterable[ManifestRecord],
+                   keep: Callable[[ManifestRecord], bool] = lambda record: True) -> list[ManifestRecord]:
+    """Merge this build's records over the previous ones whose PDF is still on disk and
+    that ``keep`` says still belong to the project's matrix."""
+    records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file() and keep(r)}
     records.update({r.key: r for r in built})
     ordered = [records[key] for key in sorted(records)]
     write_atomic(out / MANIFEST, manifest_text(ordered).encode("utf-8"))

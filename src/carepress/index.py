@@ -1,0 +1,73 @@
+"""dist/index.html: every leaflet by clinic and language, for browsing CI artifacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from carepress.publish import write_atomic
+
+TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>carepress leaflets</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2933; }
+table { border-collapse: collapse; margin-bottom: 2rem; }
+th, td { border-bottom: 1px solid #d9e2ec; padding: .35rem .8rem; text-align: left; }
+.failed { color: #b3261e; font-weight: bold; }
+.draft { color: #8a4b00; }
+</style>
+</head>
+<body>
+<h1>carepress leaflets</h1>
+<p>{{ summary }}</p>
+{% for clinic, languages in clinics.items() %}
+<h2>{{ clinic }}</h2>
+{% for lang, rows in languages.items() %}
+<h3 lang="{{ lang }}">{{ lang }}</h3>
+<table>
+<tr><th>handout</th><th>layout</th><th>status</th><th>pages</th><th>size</th><th>review by</th></tr>
+{% for row in rows %}
+<tr>
+<td>{% if row.path %}<a href="{{ row.path }}">{{ row.handout }}</a>{% else %}{{ row.handout }}{% endif %}</td>
+<td>{{ row.layout }}{% if row.variant %} ({{ row.variant }}){% endif %}</td>
+<td class="{{ row.status }}">{{ row.status }}</td>
+<td>{{ row.pages or "" }}</td>
+<td>{% if row.size %}{{ (row.size / 1024) | round(1) }} KB{% endif %}</td>
+<td>{{ row.review_by or "" }}</td>
+</tr>
+{% endfor %}
+</table>
+{% endfor %}
+{% endfor %}
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    clinic: str
+    lang: str
+    handout: str
+    layout: str
+    variant: str
+    status: str
+    pages: int | None
+    size: int | None
+    review_by: dt.date | None
+    path: str | None
+
+
+def write_index(out: Path, rows: list[IndexRow], summary: str) -> None:
+    clinics: dict[str, dict[str, list[IndexRow]]] = {}
+    for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.layout, r.variant)):
+        clinics.setdefault(row.clinic, {}).setdefault(row.lang, []).append(row)
+    environment = jinja2.Environment(autoescape=True)
+    html = environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary)
+    write_atomic(out / "index.html", html.encode("utf-8"))
