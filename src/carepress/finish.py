@@ -126,7 +126,7 @@ def bundle(leaflets: list[tuple[str, bytes]]) -> bytes:
         reader = PdfReader(io.BytesIO(data))
         for page in reader.pages:
             writer.add_page(page)
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title=title, page_number=start)
     if leaflets:
         _copy_metadata(PdfReader(io.BytesIO(leaflets[0][1])), writer)
         writer.add_metadata({"/Title": " · ".join(title for title, _ in leaflets)})
