@@ -296,6 +296,24 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
                            f"leaflet(s) ok, {failed} failed.")
 
 
+def _prepare_workers() -> None:
+    """Import the typesetting stack and parse the default fonts once, before forking: every
+    worker then starts with them in memory."""
+    import carepress.finish  # noqa: F401
+    import carepress.resolve  # noqa: F401
+    import carepress.typeset.rtl  # noqa: F401
+    from carepress.typeset.fonts import firago
+
+    firago()
+
+
+def _expected_cost(job: Job) -> float:
+    """Rough relative build time: right-to-left shaping and CJK fonts cost more, as do
+    layouts with more pages."""
+    script = 2.0 if job.lang.split("-")[0] in ("ar", "zh") else 1.0
+    return script * (1.5 if "large-print" in job.layout or "booklet" in job.layout else 1.0)
+
+
 def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Outcome]:
     """Outcomes as leaflets finish, in this process or in ``settings.jobs`` workers."""
     if settings.jobs <= 1 or len(pending) <= 1:
@@ -305,7 +323,10 @@ def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Ou
             if settings.fail_fast and not outcome.ok:
                 return
         return
+    _prepare_workers()
     context = multiprocessing.get_context("fork")
+    # The slowest leaflets first, so that no worker is left with a long one at the end.
+    pending = sorted(pending, key=lambda item: -_expected_cost(item[0]))
     with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context) as pool:
         futures = [pool.submit(_run_job, job, key) for job, key in pending]
         for future in as_completed(futures):

@@ -29,13 +29,32 @@ _LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-i
 
 @cache
 def _library_versions() -> str:
-    versions = []
-    for name in _LIBRARIES:
+    """Installed versions of everything that shapes a PDF, read from the names of the
+    `*.dist-info` folders (importlib.metadata takes ten times as long: the cache key is on
+    the path of a no-op rebuild, which must stay well under a second)."""
+    import re
+    import sys
+
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in _LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            versions.append(f"{name}={metadata.version(name)}")
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            match = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", folder)
+            if match:
+                key = re.sub(r"[-_.]+", "_", match.group(1)).lower()
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = match.group(2)
+    missing = [name for name in _LIBRARIES if name not in found]
+    for name in missing:  # e.g. an editable install without a dist-info folder on sys.path
+        try:
+            found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions.append(f"{name}=none")
-    return ";".join(versions)
+            found[name] = "none"
+    return ";".join(f"{name}={found[name]}" for name in _LIBRARIES)
 
 
 class InputHasher:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
 from carepress import __version__
-from carepress.build import BuildReport, Filters
 from carepress.errors import CarepressError, Diagnostic, UsageError
-from carepress.model import PrintOptions
-from carepress.resolve import ResolveOptions
+
+if TYPE_CHECKING:  # the library is imported inside each command: `--help` stays fast
+    from carepress.build import BuildReport
 
 
 def parse_length(text: str) -> float:
@@ -58,7 +58,7 @@ def _load(project_dir: Path):  # type: ignore[no-untyped-def]
         sys.exit(1)
 
 
-def _run_report(action: Callable[[], BuildReport], verb: str) -> BuildReport:
+def _run_report(action: Callable[[], "BuildReport"], verb: str) -> "BuildReport":
     try:
         report = action()
     except UsageError as exc:
@@ -91,14 +91,14 @@ def _progress_printer(quiet: bool) -> Callable[..., None] | None:
     return line
 
 
-def _summary(report: BuildReport, seconds: float) -> str:
+def _summary(report: "BuildReport", seconds: float) -> str:
     counts = {status: sum(o.status == status for o in report.outcomes)
               for status in ("built", "unchanged", "failed")}
     return (f"{len(report.outcomes)} leaflet(s): {counts['built']} built, {counts['unchanged']} "
             f"unchanged, {counts['failed']} failed in {seconds:.2f}s.")
 
 
-def _write_report(path: Path, report: BuildReport, seconds: float) -> None:
+def _write_report(path: Path, report: "BuildReport", seconds: float) -> None:
     import json
 
     from carepress.publish import write_atomic
@@ -182,8 +182,10 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     import os
     import time
 
-    from carepress.build import BuildSettings
+    from carepress.build import BuildSettings, Filters
     from carepress.build import build as run_build
+    from carepress.model import PrintOptions
+    from carepress.resolve import ResolveOptions
 
     started = time.perf_counter()
     settings = BuildSettings(
@@ -218,7 +220,9 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     Lists every stale translation unit (file:line) as a warning; --strict makes them errors.
     """
+    from carepress.build import Filters
     from carepress.build import check as run_check
+    from carepress.resolve import ResolveOptions
 
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
@@ -232,7 +236,7 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 def list_(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
           clinics: tuple[str, ...], langs: tuple[str, ...]) -> None:
     """Show the build matrix: one line per leaflet that `build` would write."""
-    from carepress.build import plan
+    from carepress.build import Filters, plan
 
     project = _load(project_dir)
     try:

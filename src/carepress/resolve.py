@@ -8,6 +8,7 @@ undefined template variables, bad inline markup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,12 @@ class _Undefined(jinja2.StrictUndefined):
 
 _JINJA = SandboxedEnvironment(undefined=_Undefined, autoescape=False,
                               finalize=lambda value: protect(str(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(source: str) -> jinja2.Template:
+    """Compiled once per text: a build renders the same texts for many clinics and layouts."""
+    return _JINJA.from_string(source)
 
 
 def right_to_left(lang: str) -> bool:
@@ -161,7 +168,9 @@ class _Resolver:
                 return ""
             template, origin, check_length = translated.text, translated.origin, False
         try:
-            rendered = _JINJA.from_string(template).render(self.context)
+            # Most texts hold no placeholder: they skip Jinja (compiling a template costs more
+            # than typesetting its line).
+            rendered = _template(template).render(self.context) if "{" in template else template
         except jinja2.TemplateSyntaxError as exc:
             origin = Origin(origin.path, origin.line + max(exc.lineno - 1, 0), origin.column)
             self.diagnostics.error(origin, f"template error: {exc.message}")

@@ -26,8 +26,9 @@ def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
     return texts
 
 
-def leaflet_text(leaflet: Leaflet) -> str:
-    """Every character the leaflet's pages will show, page furniture included."""
+def leaflet_text(leaflet: Leaflet, *, markup: bool = False) -> str:
+    """Every character the leaflet's pages will show, page furniture included (as markup,
+    tags and all, with ``markup``)."""
     from carepress.resolve import format_date
     from carepress.typeset.document import ENGLISH_DRAFT_MARKER
 
@@ -43,7 +44,8 @@ def leaflet_text(leaflet: Leaflet) -> str:
     for section in leaflet.sections:
         texts.append(section.heading)
         texts.extend(_block_texts(section.blocks))
-    return to_plain("\n".join(texts))
+    joined = "\n".join(texts)
+    return joined if markup else to_plain(joined)
 
 
 def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
@@ -60,7 +62,7 @@ def preflight(leaflet: Leaflet) -> FontSet:
     text = leaflet_text(leaflet)
     specs = leaflet.brand.fonts
     try:
-        fonts = fonts_for(leaflet.lang, text, specs)
+        fonts = fonts_for(leaflet.lang, text, specs, italic="<i>" in leaflet_text(leaflet, markup=True))
     except FontNotFound as exc:
         script = script_of(leaflet.lang)
         raise CarepressError([Diagnostic(specs[script].origin,

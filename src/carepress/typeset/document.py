@@ -27,7 +27,7 @@ from carepress.resolve import format_date, tel_href
 from carepress.typeset.checks import preflight
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.flowables import (
-    BreakToPage, CheckBox, FillInLine, callout_box, draw_logo, paragraph_class, qr_code, with_role,
+    BreakToPage, CheckBox, FillInLine, QrCode, callout_box, draw_logo, paragraph_class, with_role,
 )
 from carepress.typeset.styles import Styles, make_styles
 
@@ -110,7 +110,7 @@ class _Story:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
                                                self.width)
         size = s.body.fontSize * 5.5
-        code = with_role(qr_code(closing.url, size, self.fonts.regular), "Figure")
+        code = QrCode(closing.url, size)
         inner_width = self.width - pad * 2.3
         cells = [code, text] if not self.rtl else [text, code]
         widths = [size + pad, inner_width - size - pad]

@@ -133,28 +133,36 @@ def script_of(lang: str) -> str:
 
 
 def _configure_reportlab() -> None:
-    # Subsets keep only the glyphs used, not every ASCII glyph too (28 % smaller files).
+    # Subsets keep only the glyphs used, not every ASCII glyph too (28 % smaller files);
+    # compressed streams stay binary rather than ASCII85-encoded (smaller, and faster).
     rl_config.ttfAsciiReadable = 0
+    rl_config.useA85 = 0
 
 
 @cache
-def firago() -> FontSet:
-    """Register the FiraGO family with ReportLab (once per process)."""
+def _firago_face(name: str) -> frozenset[int]:
+    """Register one FiraGO face (once per process); the code points it covers.  Each face
+    costs a decompression and a parse, so faces are registered only when a leaflet uses them."""
     import importlib
 
     _configure_reportlab()
-    covered: frozenset[int] | None = None
-    for name, module in _FIRAGO_FACES.items():
-        data = importlib.import_module(f"pymupdf_fonts.{module}").fontbuffer
-        font = ShapingTTFont(name, data)
-        pdfmetrics.registerFont(font)
-        codes = frozenset(font.face.charToGlyph)
-        covered = codes if covered is None else covered & codes
-    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Italic"), (1, 1, "-BoldItalic")):
-        addMapping(FAMILY, bold, italic, FAMILY + suffix)
-    assert covered is not None
-    return FontSet(FAMILY, f"{FAMILY}-Bold", f"{FAMILY}-Italic", f"{FAMILY}-BoldItalic", covered,
-                   "latin", "FiraGO 1.001 (pymupdf-fonts package)")
+    data = importlib.import_module(f"pymupdf_fonts.{_FIRAGO_FACES[name]}").fontbuffer
+    font = ShapingTTFont(name, data)
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph)
+
+
+@cache
+def firago(italic: bool = False) -> FontSet:
+    """The FiraGO family; its italic faces too when ``italic`` (else italic maps to upright)."""
+    faces = [FAMILY, f"{FAMILY}-Bold"] + ([f"{FAMILY}-Italic", f"{FAMILY}-BoldItalic"] if italic else [])
+    covered = frozenset.intersection(*(_firago_face(face) for face in faces))
+    italic_face, bold_italic_face = (faces[2], faces[3]) if italic else (faces[0], faces[1])
+    for bold, is_italic, face in ((0, 0, faces[0]), (1, 0, faces[1]), (0, 1, italic_face),
+                                  (1, 1, bold_italic_face)):
+        addMapping(FAMILY, bold, is_italic, face)
+    return FontSet(FAMILY, faces[1], italic_face, bold_italic_face, covered, "latin",
+                   "FiraGO 1.001 (pymupdf-fonts package)")
 
 
 @cache
@@ -255,16 +263,17 @@ def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> Fo
                    f"the brand's own typeface ({regular})")
 
 
-def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = None) -> FontSet:
+def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = None,
+              italic: bool = False) -> FontSet:
     """The fonts that draw ``text`` in ``lang``: the brand's own for this script if it names
-    one, else the packaged defaults."""
+    one, else the packaged defaults (with italic faces when the text uses italics)."""
     script = script_of(lang)
     spec = (brand_specs or {}).get(script)
     if spec is not None:
         return brand_fonts(spec.regular, spec.bold, spec.folder, script)
     if script_of(lang) == "cjk":
         return noto_cjk_sc("".join(sorted(set(text) - {"\n"})))
-    latin = firago()
+    latin = firago(italic)
     if script_of(lang) == "arabic":
         return FontSet(latin.regular, latin.bold, latin.regular, latin.bold, latin.covered,
                        "arabic", latin.origin)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Iterator
 from xml.etree import ElementTree
 
 import uharfbuzz as hb
@@ -171,13 +171,6 @@ def _hb_font(font_name: str) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
-def _char_for_glyph(font_name: str, gid: int, text: str) -> str:
-    """A character that ReportLab maps to glyph ``gid``; glyphs with no character of their
-    own (contextual forms) get one from the private use area, remembered with ``text``."""
-    font = pdfmetrics.getFont(font_name)
-    return font.char_for_glyph(gid, text)
-
-
 def shape_run(codepoints: list[int], start: int, end: int, level: int, style: Style) -> Run:
     font, upem = _hb_font(style.font)
     buffer = hb.Buffer()
@@ -189,16 +182,42 @@ def shape_run(codepoints: list[int], start: int, end: int, level: int, style: St
     scale = style.size / upem
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
     clusters = sorted({info.cluster for info in infos})
+    # The logical text a glyph stands for: its cluster, up to the next cluster.
+    cluster_end = dict(zip(clusters, [*clusters[1:], end]))
+    ttf = pdfmetrics.getFont(style.font)
     glyphs = []
     for info, position in zip(infos, positions, strict=True):
-        # The logical text this glyph stands for: its cluster, up to the next cluster.
-        following = [c for c in clusters if c > info.cluster]
-        cluster_end = following[0] if following else end
-        text = "".join(map(chr, codepoints[info.cluster:cluster_end]))
-        glyphs.append(Glyph(_char_for_glyph(style.font, info.codepoint, text),
+        text = "".join(map(chr, codepoints[info.cluster:cluster_end[info.cluster]]))
+        glyphs.append(Glyph(ttf.char_for_glyph(info.codepoint, text),
                             position.x_advance * scale, position.x_offset * scale,
                             position.y_offset * scale, info.cluster, text))
     return Run(start, end, level, style, tuple(glyphs))
+
+
+def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float, str]]:
+    """The run's glyphs as strings to show from one position each: a glyph starts a new
+    string when it is offset (a mark) or when its shaped advance is not the font's own
+    (kerning), so most words are one text operation rather than one per glyph."""
+    font, size = run.style.font, run.style.size
+    chars: list[str] = []
+    start_x = start_y = 0.0
+    natural_end = x
+    for glyph in run.glyphs:
+        gx, gy = x + glyph.x_offset, baseline + glyph.y_offset
+        if chars and (glyph.x_offset or glyph.y_offset or abs(gx - natural_end) > 0.01
+                      or gy != start_y):
+            yield start_x, start_y, "".join(chars)
+            chars = []
+        if not chars:
+            start_x, start_y, natural_end = gx, gy, gx
+        chars.append(glyph.char)
+        natural_end += pdfmetrics.stringWidth(glyph.char, font, size)
+        x += glyph.x_advance
+        if glyph.x_offset or glyph.y_offset:  # an offset glyph stands alone
+            yield start_x, start_y, "".join(chars)
+            chars = []
+    if chars:
+        yield start_x, start_y, "".join(chars)
 
 
 def _actual_texts(logical: str) -> list[tuple[str, str]]:
@@ -297,10 +316,10 @@ class RtlParagraph(Flowable):
             run, x = line.runs[index], positions[index]
             start = x
             text.setFont(run.style.font, run.style.size)
-            for glyph in run.glyphs:
-                text.setTextOrigin(x + glyph.x_offset, baseline + run.style.rise + glyph.y_offset)
-                text.textOut(glyph.char)
-                x += glyph.x_advance
+            for chunk_x, chunk_y, chars in _chunks(run, x, baseline + run.style.rise):
+                text.setTextOrigin(chunk_x, chunk_y)
+                text.textOut(chars)
+            x += sum(glyph.x_advance for glyph in run.glyphs)
             if run.style.href:
                 canv.linkURL(run.style.href, (start, baseline - 2, x, baseline + run.style.size),
                              relative=1)
@@ -395,7 +414,9 @@ def replace_space_before(style: Any) -> Any:
 __all__ = ["RtlParagraph", "bidi_levels", "draw_line", "line_width", "visual_order"]
 
 
+@lru_cache(maxsize=1024)
 def _single_line(markup: str, font: str, size: float, colour: Any) -> tuple[RtlParagraph, Line]:
+    """One shaped line, kept: page furniture repeats the same lines on every page."""
     from reportlab.lib.styles import ParagraphStyle
 
     paragraph = RtlParagraph(markup, ParagraphStyle("line", fontName=font, fontSize=size,
