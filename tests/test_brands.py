@@ -91,3 +91,20 @@ def test_review_date_passed_is_a_warning_or_with_strict_an_error(project: Path, 
     assert result.exit_code == 0
     assert "handouts/iud-aftercare.yaml:11:14: warning: `iud-aftercare` was due for review on 2023-01-01" in result.stderr
     assert run("check", "--clinic", "harbour-health", "--lang", "en", "--strict").exit_code == 1
+
+
+def test_qr_code_decodes_to_the_online_copy(project: Path, run: Run, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("needs poppler-utils and zbar-tools (installed by .ci/run)")
+    assert run("build", "--clinic", "harbour-health", "--lang", "vi", "--layout", "letter",
+               "--handout", "miscarriage-aftercare").exit_code == 0
+    pdf = project / "dist/harbour-health/vi/miscarriage-aftercare-letter.pdf"
+    pages = len(PdfReader(pdf).pages)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(pages), "-l", str(pages), str(pdf),
+                    str(tmp_path / "page")], check=True)
+    image = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True)
+    assert decoded.stdout.strip() == "https://harbourhealth.example/leaflets/vi/miscarriage-aftercare"
