@@ -77,8 +77,7 @@ def _progress_printer(quiet: bool) -> Callable[..., None] | None:
     """One line per leaflet for logs and CI; a bar on a terminal; nothing with --quiet."""
     if quiet:
         return None
-    stream = click.get_text_stream("stderr")
-    if stream.isatty():
+    if sys.stderr.isatty():
         def bar(outcome: Any, done: int, total: int) -> None:
             filled = int(30 * done / max(total, 1))
             click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} "
