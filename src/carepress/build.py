@@ -230,7 +230,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
         else:
             pending.append((job, key))
     _WORKER.update(project=project, out=out, settings=settings)
-    for outcome in _run(pending, settings):
+    for outcome in _run(pending, settings, project):
         outcomes.append(outcome)
         if settings.progress:
             settings.progress(outcome, len(outcomes), len(jobs))
@@ -296,15 +296,27 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
                            f"leaflet(s) ok, {failed} failed.")
 
 
-def _prepare_workers() -> None:
-    """Import the typesetting stack and parse the default fonts once, before forking: every
-    worker then starts with them in memory."""
+def _prepare_workers(project: Project, jobs: list[Job]) -> None:
+    """Import the typesetting stack, parse fonts and logos and load each language's date
+    formats once, before forking: every worker then starts with them in memory."""
     import carepress.finish  # noqa: F401
-    import carepress.resolve  # noqa: F401
     import carepress.typeset.rtl  # noqa: F401
-    from carepress.typeset.fonts import firago
+    from carepress.resolve import format_date
+    from carepress.typeset.flowables import check_logo
+    from carepress.typeset.fonts import brand_fonts, firago, script_of
 
     firago()
+    for lang in {job.lang for job in jobs}:
+        format_date(dt.date(2000, 1, 1), lang)
+    for clinic in {job.clinic for job in jobs}:
+        brand = project.brands[clinic]
+        check_logo(brand.logo.path)
+        for script, spec in brand.fonts.items():
+            if any(script_of(job.lang) == script for job in jobs if job.clinic == clinic):
+                try:
+                    brand_fonts(spec.regular, spec.bold, spec.folder, script)
+                except Exception:  # reported, with its origin, by the leaflets that use it
+                    pass
 
 
 def _expected_cost(job: Job) -> float:
@@ -314,7 +326,8 @@ def _expected_cost(job: Job) -> float:
     return script * (1.5 if "large-print" in job.layout or "booklet" in job.layout else 1.0)
 
 
-def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Outcome]:
+def _run(pending: list[tuple[Job, str]], settings: BuildSettings,
+         project: Project) -> Iterator[Outcome]:
     """Outcomes as leaflets finish, in this process or in ``settings.jobs`` workers."""
     if settings.jobs <= 1 or len(pending) <= 1:
         for job, key in pending:
@@ -323,7 +336,7 @@ def _run(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Ou
             if settings.fail_fast and not outcome.ok:
                 return
         return
-    _prepare_workers()
+    _prepare_workers(project, [job for job, _ in pending])
     context = multiprocessing.get_context("fork")
     # The slowest leaflets first, so that no worker is left with a long one at the end.
     pending = sorted(pending, key=lambda item: -_expected_cost(item[0]))

@@ -3,6 +3,9 @@ structure (H1, H2, P, L, Aside, Form, Figure) so a later step can tag the PDF.""
 
 from __future__ import annotations
 
+import io
+import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -159,9 +162,61 @@ def _svg_drawing(path: Path) -> Drawing | None:
     return svg2rlg(str(path))
 
 
+_SVG_CACHE_VERSION = "1"
+# A state-only text object the renderer emits for its initial font; it draws nothing and
+# would name a font resource of the scratch document.
+_EMPTY_TEXT = re.compile(r"^BT /F\d+ [\d.]+ Tf [\d.]+ TL ET$")
+
+
+@cache
+def svg_operators(path: Path) -> tuple[float, float, str] | None:
+    """An SVG logo as width, height and PDF drawing operators, cached on disk by the file's
+    hash: drawing a cached logo needs neither svglib nor lxml (a tenth of a second to import)
+    nor a walk of the shape tree.  None when the logo uses fonts or images (drawn directly)."""
+    import hashlib
+    import json
+
+    from carepress.typeset.cjkfont import cache_dir
+
+    data = path.read_bytes()
+    key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
+    cached = cache_dir().parent / "logos" / f"{key}.json"
+    if cached.is_file():
+        width, height, operators = json.loads(cached.read_text(encoding="utf-8"))
+        return width, height, operators
+    from reportlab.graphics import renderPDF
+
+    drawing = _svg_drawing(path)
+    if drawing is None or not drawing.height:
+        return None
+    scratch = Canvas(io.BytesIO())
+    start = len(scratch._code)
+    renderPDF.draw(drawing, scratch, 0, 0)
+    lines = [line for op in scratch._code[start:] for line in op.split("\n")
+             if not _EMPTY_TEXT.match(line.strip())]
+    operators = "\n".join(lines)
+    if re.search(r"\b(Tf|Do|sh)\b", operators):
+        return None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps([drawing.width, drawing.height, operators]), encoding="utf-8")
+    os.replace(temporary, cached)
+    return drawing.width, drawing.height, operators
+
+
 def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font: str) -> float:
     """Draw a logo with its bottom-left corner at (x, y); returns the width drawn."""
     if path.suffix.lower() == ".svg":
+        vector = svg_operators(path)
+        if vector is not None:
+            width, logo_height, operators = vector
+            scale = height / logo_height
+            canv.saveState()
+            canv.translate(x, y)
+            canv.scale(scale, scale)
+            canv._code.append(operators)  # recorded from ReportLab's own SVG rendering
+            canv.restoreState()
+            return width * scale
         from reportlab.graphics import renderPDF
 
         drawing = _svg_drawing(path)
@@ -188,6 +243,8 @@ def check_logo(path: Path) -> str | None:
     """Why a logo cannot be drawn, or None."""
     try:
         if path.suffix.lower() == ".svg":
+            if svg_operators(path) is not None:
+                return None
             drawing = _svg_drawing(path)
             return None if drawing is not None and drawing.height else "not a readable SVG image"
         from reportlab.lib.utils import ImageReader
