@@ -94,6 +94,33 @@ class BuildReport:
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
+    def counts(self) -> dict[str, int]:
+        return {status: sum(o.status == status for o in self.outcomes)
+                for status in ("built", "unchanged", "failed")}
+
+    def summary(self, seconds: float) -> str:
+        counts = self.counts()
+        return (f"{len(self.outcomes)} leaflet(s): {counts['built']} built, {counts['unchanged']} "
+                f"unchanged, {counts['failed']} failed in {seconds:.2f}s.")
+
+    def write_json(self, path: Path, seconds: float) -> None:
+        """The machine-readable report: each leaflet's status, time, pages, warnings, errors."""
+        import json
+
+        from carepress.publish import write_atomic
+
+        leaflets = [{
+            "path": o.job.path, "handout": o.job.handout, "lang": o.job.lang, "clinic": o.job.clinic,
+            "layout": o.job.layout, "status": o.status, "seconds": round(o.seconds, 4),
+            "pages": o.record.pages if o.record else None,
+            "warnings": [d.format() for d in o.diagnostics if d.severity == "warning"],
+            "errors": [d.format() for d in o.diagnostics if d.severity == "error"],
+        } for o in self.outcomes]
+        document = {"summary": {**self.counts(), "seconds": round(seconds, 3),
+                                "project_errors": [d.format() for d in self.project_diagnostics]},
+                    "leaflets": leaflets}
+        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
 
 def _select(kind: str, wanted: Sequence[str], available: Iterable[str],
             broken: Iterable[str] = ()) -> list[str]:

@@ -90,33 +90,6 @@ def _progress_printer(quiet: bool) -> Callable[..., None] | None:
     return line
 
 
-def _summary(report: "BuildReport", seconds: float) -> str:
-    counts = {status: sum(o.status == status for o in report.outcomes)
-              for status in ("built", "unchanged", "failed")}
-    return (f"{len(report.outcomes)} leaflet(s): {counts['built']} built, {counts['unchanged']} "
-            f"unchanged, {counts['failed']} failed in {seconds:.2f}s.")
-
-
-def _write_report(path: Path, report: "BuildReport", seconds: float) -> None:
-    import json
-
-    from carepress.publish import write_atomic
-
-    leaflets = [{
-        "path": o.job.path, "handout": o.job.handout, "lang": o.job.lang, "clinic": o.job.clinic,
-        "layout": o.job.layout, "status": o.status, "seconds": round(o.seconds, 4),
-        "pages": o.record.pages if o.record else None,
-        "warnings": [d.format() for d in o.diagnostics if d.severity == "warning"],
-        "errors": [d.format() for d in o.diagnostics if d.severity == "error"],
-    } for o in report.outcomes]
-    summary = {status: sum(o.status == status for o in report.outcomes)
-               for status in ("built", "unchanged", "failed")}
-    document = {"summary": {**summary, "seconds": round(seconds, 3),
-                            "project_errors": [d.format() for d in report.project_diagnostics]},
-                "leaflets": leaflets}
-    write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-
-
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -201,8 +174,8 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     seconds = time.perf_counter() - started
     _print_diagnostics(report.diagnostics)
     if report_path is not None:
-        _write_report(report_path, report, seconds)
-    click.echo(_summary(report, seconds), err=True)
+        report.write_json(report_path, seconds)
+    click.echo(report.summary(seconds), err=True)
     if not report.ok:
         sys.exit(1)
 

@@ -30,7 +30,7 @@ def leaflet_text(leaflet: Leaflet, *, markup: bool = False) -> str:
     """Every character the leaflet's pages will show, page furniture included (as markup,
     tags and all, with ``markup``)."""
     from carepress.resolve import format_date
-    from carepress.typeset.document import ENGLISH_DRAFT_MARKER
+    from carepress.typeset.furniture import ENGLISH_DRAFT_MARKER
 
     brand, control = leaflet.brand, leaflet.control
     texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, *leaflet.strings.values(),

@@ -1,0 +1,210 @@
+"""Page furniture: the header band and the footer on every page, and crop marks.
+
+Right-to-left leaflets mirror it: logo and clinic name on the right, the page count on the
+left, and every line of their own script shaped and ordered by rtl.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from carepress.inline import escape_markup, to_plain
+from carepress.model import Layout, Leaflet, PrintOptions
+from carepress.resolve import format_date, tel_href
+from carepress.typeset.flowables import draw_logo
+from carepress.typeset.fonts import FontSet
+from carepress.typeset.styles import Styles
+
+PAGE_COUNT_FORM = "carepressPageCount"
+ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
+
+
+def draft_marker(leaflet: Leaflet) -> str:
+    """The draft line in the leaflet's language and, for readers of the clinic, in English."""
+    own = leaflet.strings["draft_marker"]
+    return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
+
+
+MM = 72 / 25.4
+CROP_MARK_LENGTH = 5 * MM
+
+
+class Furniture:
+    """Header band and footer, drawn on every page; marked as artifacts for tagging later.
+
+    Right-to-left leaflets mirror it: logo and clinic name on the right, the page count on
+    the left, and every line of their own script shaped and ordered by rtl.py.
+    """
+
+    def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
+                 printing: PrintOptions = PrintOptions()):
+        self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
+        self.colours = leaflet.brand.colours
+        self.small = styles.small.fontSize
+        self.rtl = fonts.script == "arabic"
+        left, right = layout.margin_left, layout.page_width - layout.margin_right
+        # `start` is where reading starts: the left margin, or the right one for RTL.
+        self.start, self.end = (right, left) if self.rtl else (left, right)
+
+    def first_page(self, canv: Canvas, doc: Any) -> None:
+        self.page(canv, doc, self.layout.header_height, logo=True)
+
+    def later_page(self, canv: Canvas, doc: Any) -> None:
+        self.page(canv, doc, self.layout.header_height * 0.45, logo=False)
+
+    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool) -> None:
+        outer = self.printing.outer
+        canv.saveState()
+        canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
+        self.header(canv, header, logo=logo)
+        self.footer(canv, doc)
+        canv.restoreState()
+        if self.printing.crop_marks:
+            self.crop_marks(canv)
+
+    def crop_marks(self, canv: Canvas) -> None:
+        """Thin lines at each corner of the trim, outside the bleed."""
+        outer, bleed = self.printing.outer, self.printing.bleed
+        width, height = self.layout.page_width, self.layout.page_height
+        start, end = bleed + 1 * MM, bleed + 1 * MM + CROP_MARK_LENGTH
+        canv.saveState()
+        canv.setStrokeColorRGB(0, 0, 0)
+        canv.setLineWidth(0.25)
+        for x, sx in ((outer, -1), (outer + width, 1)):
+            for y, sy in ((outer, -1), (outer + height, 1)):
+                canv.line(x + sx * start, y, x + sx * end, y)
+                canv.line(x, y + sy * start, x, y + sy * end)
+        canv.restoreState()
+
+    # -- text that knows its direction --------------------------------------------------
+
+    def width(self, markup: str, font: str, size: float) -> float:
+        if self.rtl:
+            from carepress.typeset.rtl import line_width
+
+            return line_width(markup, font, size)
+        return stringWidth(to_plain(markup), font, size)
+
+    def text(self, canv: Canvas, markup: str, x: float, y: float, font: str, size: float,
+             colour: str, *, at_start: bool = True) -> tuple[float, float]:
+        """Draw one line of markup (plain text, or <b>/<a>) from the reading start edge ``x``
+        (or ending at ``x`` when not ``at_start``); returns its left and right edges."""
+        width = self.width(markup, font, size)
+        anchored_left = at_start != self.rtl
+        left = x if anchored_left else x - width
+        if self.rtl:
+            from carepress.typeset.rtl import draw_line
+
+            draw_line(canv, markup, left, y, font, size, HexColor(colour))
+        else:
+            canv.setFillColor(HexColor(colour))
+            canv.setFont(font, size)
+            canv.drawString(left, y, to_plain(markup))
+        return left, left + width
+
+    # -- header and footer --------------------------------------------------------------
+
+    def header(self, canv: Canvas, height: float, *, logo: bool) -> None:
+        layout, brand, fonts = self.layout, self.leaflet.brand, self.fonts
+        top = layout.page_height
+        on_band = self.colours.on_primary
+        canv.saveState()
+        canv.setFillColor(HexColor(self.colours.primary))
+        bleed = self.printing.bleed  # the band runs off the trimmed page into the bleed
+        canv.rect(-bleed, top - height, layout.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
+        if logo:
+            logo_height = height * 0.62
+            step = -1 if self.rtl else 1
+            logo_left = self.start - logo_height if self.rtl else self.start
+            drawn = draw_logo(canv, brand.logo.path, logo_left, top - height / 2 - logo_height / 2,
+                              logo_height, fonts.regular)
+            x = self.start + step * (drawn + logo_height * 0.3)
+            room = abs(self.end - x)
+            name_size = layout.type.subtitle * 1.15
+            name_width = self.width(escape_markup(brand.name), fonts.bold, name_size)
+            if name_width > room:  # a narrow panel: the name shrinks to fit beside the logo
+                name_size = max(name_size * room / name_width, 7.0)
+            self.text(canv, escape_markup(brand.name), x, top - height / 2 + name_size * 0.05,
+                      fonts.bold, name_size, on_band)
+            y = top - height / 2 - self.small * 1.5
+            left, right = self.text(canv, escape_markup(brand.website), x, y, fonts.regular,
+                                    self.small * 1.1, on_band)
+            canv.linkURL(brand.website, (left, y - 2, right, y + self.small), relative=1)
+        else:
+            size = self.small * 1.2
+            baseline = top - height / 2 - size * 0.35
+            self.text(canv, escape_markup(brand.name), self.start, baseline, fonts.bold, size, on_band)
+            if layout.page_width > 400:  # a narrow panel has room for the clinic's name only
+                self.text(canv, self.leaflet.title, self.end, baseline, fonts.regular, size, on_band,
+                          at_start=False)
+        canv.restoreState()
+
+    def footer(self, canv: Canvas, doc: Any) -> None:
+        """Document control, page count and the clinic's phone, inside the bottom margin area;
+        a draft translation adds a line saying so, in its language and in English."""
+        layout, leaflet, strings = self.layout, self.leaflet, self.leaflet.strings
+        control, brand, fonts = leaflet.control, leaflet.brand, self.fonts
+        size = self.small
+        top = layout.margin_bottom + layout.footer_height - size * 0.3
+        canv.saveState()
+        canv.setStrokeColor(HexColor(self.colours.accent))
+        canv.setLineWidth(0.6)
+        canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
+        text = self.colours.text
+        line1 = top - size * 1.4
+        # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf: plain spaces.
+        review = format_date(control.review_by, leaflet.lang).replace("\u00a0", " ")
+        self.text(canv, escape_markup(f"{control.code} · {strings['version']} {control.version} · "
+                                      f"{strings['review_by']} {review}"),
+                  self.start, line1, fonts.regular, size, text)
+        self.page_number(canv, doc.page, line1, size)
+        line2 = line1 - size * 1.3
+        prefix = f"{strings['questions']} {brand.name}{strings['colon']}".replace("\u00a0", " ")
+        phone = f"<b>{escape_markup(brand.phone)}</b>"
+        if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
+            left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,
+                                    fonts.regular, size, text)
+            link = (left, right - self.width(escape_markup(prefix), fonts.regular, size))
+        else:
+            _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
+            link = self.text(canv, phone, x, line2, fonts.bold, size, text)
+        canv.linkURL(tel_href(brand.phone), (link[0], line2 - 2, link[1], line2 + size), relative=1)
+        if leaflet.draft:
+            self.text(canv, escape_markup(draft_marker(leaflet)), self.start, line2 - size * 1.3,
+                      fonts.regular, size, self.colours.urgent)
+        canv.restoreState()
+
+    def page_number(self, canv: Canvas, page: int, y: float, size: float) -> None:
+        """`Page N of M` at the reading end of the line.  M is a form drawn once the page
+        count is known; its width is reserved from the layout's page limit (a longer leaflet
+        fails anyway)."""
+        template = self.leaflet.strings["page_of"]
+        head, _, tail = template.partition("{pages}")
+        before, after = head.format(page=page), tail.format(page=page)
+        font, colour = self.fonts.regular, self.colours.text
+        reserved = stringWidth(str(self.layout.max_pages), font, size)
+        if self.rtl:  # mirrored: `after`, the number, then `before`, from the left margin
+            _, x = self.text(canv, escape_markup(after), self.end, y, font, size, colour, at_start=False) \
+                if after.strip() else (self.end, self.end)
+            self._count(canv, x, y)
+            gap = stringWidth(" ", font, size)  # the space that ends `before` is at its left
+            self.text(canv, escape_markup(before), x + reserved + gap, y, font, size, colour,
+                      at_start=False)
+            return
+        width = self.width(before, font, size) + reserved + self.width(after, font, size)
+        _, x = self.text(canv, escape_markup(before), self.end - width, y, font, size, colour)
+        self._count(canv, x, y)
+        self.text(canv, escape_markup(after), x + reserved, y, font, size, colour)
+
+    @staticmethod
+    def _count(canv: Canvas, x: float, y: float) -> None:
+        canv.saveState()
+        canv.translate(x, y)
+        canv.doForm(PAGE_COUNT_FORM)
+        canv.restoreState()
+
+

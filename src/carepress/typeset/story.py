@@ -1,0 +1,160 @@
+"""The story: a resolved Leaflet's blocks as ReportLab flowables, block type by block type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, PageBreak, Spacer, Table, TableStyle
+
+from carepress.inline import escape_markup, to_plain
+from carepress.model import (
+    Layout, Leaflet, PrintOptions, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText,
+)
+from carepress.typeset.flowables import (
+    BreakToPage, CheckBox, FillInLine, QrCode, callout_box, paragraph_class, with_role,
+)
+from carepress.typeset.fonts import FontSet
+from carepress.typeset.styles import Styles
+
+
+class Story:
+    """Builds the flowables for one leaflet, block type by block type."""
+
+    def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
+                 width: float, printing: PrintOptions = PrintOptions()) -> None:
+        self.leaflet, self.layout, self.styles, self.fonts, self.width = leaflet, layout, styles, fonts, width
+        self.colours = leaflet.brand.colours
+        self.rtl = fonts.script == "arabic"
+        self.printing = printing
+        self.fields = 0
+
+    def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
+        s, leaflet = self.styles, self.leaflet
+        story: list[Any] = [self.para(leaflet.title, s.title, "H1")]
+        if leaflet.subtitle:
+            story.append(self.para(leaflet.subtitle, s.subtitle))
+        if back_panel is not None:  # a tri-fold's cover holds the title alone
+            story.append(PageBreak())
+        contact: list[Any] = []
+        for number, section in enumerate(leaflet.sections, start=1):
+            heading = self.para(section.heading, s.heading, "H2")
+            heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
+            story.append(heading)
+            for block in section.blocks:
+                if back_panel is not None and isinstance(block, RContact):
+                    contact = self.block(block, self.width)  # a tri-fold keeps it for the back
+                    continue
+                story.extend(self.block(block, self.width))
+        if back_panel is None:
+            return story + self.sources() + self.closing()
+        # Tri-fold: sources close the content panels; the back panel has contact and closing.
+        return story + self.sources() + [back_panel] + contact + self.closing()
+
+    def closing(self) -> list[Any]:
+        """The leaflet ends with how to get it in other languages or large print (with a QR
+        code to the online copy when the clinic has one) and how to give feedback."""
+        closing, s = self.leaflet.closing, self.styles
+        if closing is None:
+            return []
+        text = [self.para(closing.other_formats, s.bullet)]
+        if closing.url and closing.short_url:
+            label = escape_markup(self.leaflet.strings["online"] + self.leaflet.strings["colon"])
+            text.append(self.para(f'{label}<a href="{escape_markup(closing.url)}">'
+                                  f"{escape_markup(closing.short_url)}</a>", s.bullet))
+        text.append(self.para(closing.feedback, s.bullet))
+        pad = s.body.fontSize * 0.8
+        if not closing.url:
+            return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
+                                               self.width)
+        size = s.body.fontSize * 5.5
+        code = QrCode(closing.url, size)
+        inner_width = self.width - pad * 2.3
+        cells = [code, text] if not self.rtl else [text, code]
+        widths = [size + pad, inner_width - size - pad]
+        table = Table([cells], colWidths=widths if not self.rtl else widths[::-1])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("FONT", (0, 0), (-1, -1), self.fonts.regular),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
+                                           self.width)
+
+    def para(self, markup: str, style: Any, role: str = "P") -> Any:
+        """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
+        return with_role(paragraph_class(self.fonts)(markup, style), role)
+
+    def block(self, block: RBlock, width: float) -> list[Any]:
+        s = self.styles
+        if isinstance(block, RPassage):
+            marker = f'<super><font size="{s.body.fontSize * 0.7:.1f}">[{block.source_number}]</font></super>'
+            return [self.para(f"{block.markup}\u00a0{marker}", s.body)]
+        if isinstance(block, RText):
+            return [self.para(block.markup, s.body)]
+        if isinstance(block, RList):
+            return [self.checklist(block) if block.checklist else self.bullets(block)]
+        if isinstance(block, RFillIn):
+            colon = self.leaflet.strings["colon"]
+            fields = []
+            for label, choices in block.fields:
+                self.fields += 1
+                name = f"field{self.fields}" if self.printing.fillable else None
+                fields.append(FillInLine((to_plain(label) + colon).rstrip(),
+                                         tuple(to_plain(c) for c in choices), self.fonts.regular,
+                                         s.body.fontSize, self.colours.text, self.rtl, name))
+            return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
+        if isinstance(block, RContact):
+            content = [self.para(block.heading, s.callout_title, "H3")]
+            content += [self.para(line, s.bullet) for line in block.lines]
+            return self.box(content, self.colours.info, self.colours.info_background, width)
+        if isinstance(block, RCallout):
+            title_style = s.urgent_title if block.kind == "urgent" else s.callout_title
+            content = [self.para(block.title, title_style, "H3")]
+            inner_width = width - s.body.fontSize * 2.5
+            for inner in block.blocks:
+                content.extend(self.block(inner, inner_width))
+            bar = self.colours.urgent if block.kind == "urgent" else self.colours.info
+            background = (self.colours.urgent_background if block.kind == "urgent"
+                          else self.colours.info_background)
+            return self.box(content, bar, background, width)
+        raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+    def box(self, content: list[Any], bar: str, background: str, width: float) -> list[Any]:
+        pad = self.styles.body.fontSize * 0.8
+        return [callout_box(content, bar=bar, background=background, width=width, padding=pad,
+                            font=self.fonts.regular, rtl=self.rtl),
+                Spacer(1, self.styles.body.fontSize * 0.7)]
+
+    def bullets(self, block: RList) -> Any:
+        s = self.styles
+        items = [ListItem(self.para(item, s.bullet, "LI")) for item in block.items]
+        return with_role(ListFlowable(items, bulletType="bullet", start="•", bulletFontName=self.fonts.regular,
+                                      bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
+                                      bulletColor=HexColor(self.colours.accent),
+                                      bulletDir="rtl" if self.rtl else "ltr",
+                                      spaceAfter=s.body.fontSize * 0.4), "L")
+
+    def checklist(self, block: RList) -> Any:
+        s = self.styles
+        box = s.body.fontSize * 0.85
+        rows = [[CheckBox(box, self.colours.text), self.para(item, s.bullet, "LI")] for item in block.items]
+        widths: list[float | None] = [box + s.body.fontSize * 0.7, None]
+        if self.rtl:  # the box goes on the reading side
+            rows, widths = [row[::-1] for row in rows], widths[::-1]
+        table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("FONT", (0, 0), (-1, -1), self.fonts.regular),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (0, -1), s.body.fontSize * 0.2)]))
+        return with_role(table, "L")
+
+    def sources(self) -> list[Any]:
+        s, leaflet = self.styles, self.leaflet
+        if not leaflet.sources:
+            return []
+        out: list[Any] = [self.para(escape_markup(leaflet.strings["sources_heading"]), s.sources_heading, "H2")]
+        out += [self.para(f"[{src.number}] {src.markup}", s.small) for src in leaflet.sources]
+        out.append(self.para(leaflet.sources_note, s.small))
+        return [KeepTogether(out)]
+
+
