@@ -61,6 +61,14 @@ def test_chinese_lines_follow_the_break_rules() -> None:
     assert lines_checked > 1000
 
 
+def test_dates_and_numbers_stay_whole() -> None:
+    from carepress.typeset.cjk import break_allowed
+
+    assert not break_allowed("1", "月") and not break_allowed("月", "2")
+    assert not break_allowed("5", "5") and not break_allowed("I", "U")
+    assert break_allowed("的", "宫") and break_allowed("，", "宫")
+
+
 def test_reportlab_alone_would_break_the_rules() -> None:
     """The reason for KinsokuParagraph: the stock CJK wrap starts lines with `，`."""
     from reportlab.platypus import Paragraph

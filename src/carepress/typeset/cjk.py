@@ -5,7 +5,8 @@ past the margin; it never applies its "cannot end a line" list and splits Latin 
 as phone numbers.  Here a line may break between two characters only when:
 - the next character may start a line (not `，。、；：？！）」` …),
 - the previous one may end a line (not `（「《` …),
-- they are not both part of a Latin/digit run (`555-0100`, `IUD`), unless after a space.
+- they are not both part of a Latin/digit run (`555-0100`, `IUD`), unless after a space;
+- they are not inside a date (`2026年11月26日`).
 The break falls at the last legal point that fits, so nothing overflows the column.
 """
 
@@ -26,10 +27,15 @@ def _is_cjk(ch: str) -> bool:
     return code >= 0x2E80 and not 0xFF01 <= code <= 0xFF5E or 0xFF01 <= code <= 0xFF5E and not ch.isalnum()
 
 
+_DATE_UNITS = frozenset("年月日时分号")
+
+
 def break_allowed(previous: str, following: str) -> bool:
     """May a line end after ``previous`` and the next start with ``following``?"""
     if following in CANNOT_START or previous in CANNOT_END:
         return False
+    if (previous.isdigit() and following in _DATE_UNITS) or (previous in _DATE_UNITS and following.isdigit()):
+        return False  # a date such as 2026年11月26日 stays on one line
     if previous.isspace():
         return not following.isspace()
     if following.isspace():
