@@ -109,6 +109,8 @@ def test_pdf_metadata_bookmarks_and_links(built: Path) -> None:
     assert reader.metadata.title == "After your IUD insertion"
     assert reader.metadata.author == "Harbour Health Clinic"
     assert reader.metadata.subject.startswith("What to expect")
+    assert "owner: Women's Health Nursing Team" in reader.metadata["/Keywords"]
+    assert "review by: 2029-11-20" in reader.metadata["/Keywords"]
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert [item["/Title"] for item in reader.outline] == [s.heading.template for s in handout.sections]
     uris = {annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots", [])}

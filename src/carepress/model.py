@@ -184,7 +184,6 @@ class Brand:
     layouts: tuple[str, ...] = ()    # layouts the clinic prints; empty means all
     leaflet_url: str | None = None   # online copy: a template with {lang} and {handout}
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
-    colour_origins: dict[str, Origin] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -304,7 +303,6 @@ class Leaflet:
     brand: Brand
     path: Path  # the handout file, for problems found while typesetting
     strings: dict[str, str] = field(default_factory=dict)  # fixed strings the layout prints
-    quoted_passages: tuple[str, ...] = ()
     draft: bool = False  # a translation not yet reviewed, or with stale units
     closing: RClosing | None = None
 

@@ -133,7 +133,6 @@ class _Resolver:
         self.lang = translation.lang if translation else handout.lang
         self.stale = 0
         self.quoted: list[Source] = []
-        self.passages: list[str] = []
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
                                                       "version": handout.control.version})}
@@ -228,7 +227,6 @@ class _Resolver:
             text = translated.text
         if source not in self.quoted:
             self.quoted.append(source)
-        self.passages.append(text)
         number = self.quoted.index(source) + 1
         return RPassage(escape_markup(text), text, number)
 
@@ -322,7 +320,6 @@ class _Resolver:
             sections=tuple(sections), sources=self.sources_list(),
             sources_note=escape_markup(self.strings["sources_note"].format(clinic=self.brand.name)),
             control=h.control, brand=self.brand, path=h.path, strings=dict(self.strings),
-            quoted_passages=tuple(self.passages),
             draft=self.translation is not None and (self.translation.review.status != "reviewed"
                                                     or self.stale > 0),
             closing=self.closing(),

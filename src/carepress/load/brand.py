@@ -84,8 +84,7 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         diagnostics.error(origin, problem)
     if problems:  # its leaflets would be hard to read: none are built until it is fixed
         return None
-    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin),
-                    "colour_origins": origins})
+    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin)})
 
 
 WCAG_AA = 4.5

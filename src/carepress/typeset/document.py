@@ -84,7 +84,10 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         topMargin=layout.margin_top, bottomMargin=layout.margin_bottom,
         title=to_plain(leaflet.title), author=brand.name,
         subject=to_plain(leaflet.subtitle or leaflet.title), creator="carepress",
-        keywords=[control.code, f"version {control.version}"], lang=leaflet.lang,
+        # Document control a records system can read: code, version, owner, approver, dates.
+        keywords=[control.code, f"version {control.version}", f"owner: {control.owner}",
+                  f"approved by: {control.approver}", f"approved: {control.approved.isoformat()}",
+                  f"review by: {control.review_by.isoformat()}"], lang=leaflet.lang,
         invariant=1, pageCompression=1, displayDocTitle=1,
         initialFontName=fonts.regular,  # else the canvas starts in base-14 Helvetica
     )
