@@ -227,21 +227,14 @@ def test_arabic_extracts_as_base_letters_in_reading_order(tmp_path: Path) -> Non
         assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text), reader  # no presentation forms
         assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
         assert re.search("[\u0621-\u064a]", text), reader
-    # Each reader rebuilds the reading order its own way (see rtl._actual_texts). pypdf and
-    # pdftotext give every Arabic word, harakat included, in reading order; PDFium gives the
-    # words in order but moves the harakat of some words (measured 0.86).
-    import difflib
-
+    # Each reader rebuilds the reading order its own way (see rtl._actual_texts); each gives
+    # every Arabic word, harakat included, in reading order.
     def arabic_words(text: str) -> list[str]:
         return re.findall("[\u0621-\u0652]+", unicodedata.normalize("NFC", text))
 
     wanted = arabic_words(ARABIC)
     for reader, text in texts.items():
-        got = arabic_words(text)
-        if reader == "pdfium":
-            assert difflib.SequenceMatcher(None, got, wanted).ratio() >= 0.8
-        else:
-            assert got == wanted, reader
+        assert arabic_words(text) == wanted, reader
     # pypdf follows drawing order: it reads the logical text, harakat and ligatures intact.
     flat = squash(texts["pypdf"])
     for word in ("عادةً", "يتوقّف", "وأحيانًا", "لاتقلقي", "اللولبالرحمي"):
@@ -258,15 +251,23 @@ def test_arabic_leaflet_extracts_logically(built_scripts: Path) -> None:
         assert re.search("[\u0621-\u064a]", text), reader
         assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text), reader  # no presentation forms
         assert not re.search("[\ue000-\uf8ff]", text), reader  # no private-use code points
-    # pypdf follows drawing order: the Arabic words of each unit come out as they are read.
-    # (Neutral marks next to embedded Latin, like the brackets of "(IUD)", follow its own
-    # heuristics, so the check is on the words.)
+    # pypdf and pdftotext give the Arabic words of every unit as they are read.  PDFium
+    # mostly does; it still misplaces punctuation after a word with harakat and reads lines
+    # that are mostly Latin (running header, footer) the other way: measured as a floor.
+    # (Neutral marks next to embedded Latin follow each reader's heuristics: the check is on
+    # the words.)
     def words(text: str) -> str:
         return " ".join(re.findall("[\u0621-\u0652]+", unicodedata.normalize("NFC", text)))
 
-    extracted = words(texts["pypdf"])
-    for key in ("title", "s1.heading", "s1.b1", "s2.b1", "s4.b1.b1", "s6.b2.f1.label"):
-        assert words(translation["units"][key]["text"]) in extracted, key
+    units = [words(unit["text"]) for unit in translation["units"].values()]
+    units = [unit for unit in units if unit]
+    for reader, text in texts.items():
+        extracted = words(text)
+        found = sum(unit in extracted for unit in units)
+        if reader == "pdfium":
+            assert found >= 0.75 * len(units), (found, len(units))
+        else:
+            assert found == len(units), (reader, [u for u in units if u not in extracted][:3])
 
 
 def test_brand_typeface_from_a_path(project: Path, run: Run) -> None:

@@ -220,21 +220,31 @@ def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float,
         yield start_x, start_y, "".join(chars)
 
 
+_HARAKAT = re.compile("[\u064b-\u0652\u0670]")
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+
+
 def _actual_texts(logical: str) -> list[tuple[str, str]]:
     """Replacement text for one line, for the readers that rebuild reading order from the
     page rather than following drawing order (pypdf does that and ignores these).
 
     Measured on poppler 22 and PDFium (pypdfium2 4): poppler reads /ActualText only on /Span
-    and treats it as visual order, so it gets the line as the bidi algorithm displays it;
-    PDFium takes the innermost /ActualText and reverses the characters of each word of a
-    right-to-left line, so it gets the words in reading order with their characters
-    reversed.  Each then recovers the logical text (the tests measure how closely).
+    and treats it as visual order, so it gets the line as the bidi algorithm displays it.
+    PDFium takes the innermost /ActualText and reverses each word of a right-to-left line;
+    in a word with harakat it reverses the letters only, leaving the marks (and punctuation)
+    where they stand.  Each encoding below is the one its reader turns back into the logical
+    text (on the leaflets' Arabic, 354 of 358 words come out of PDFium in place).
     """
     from bidi import get_display
 
     visual = get_display(logical, base_dir="R")
-    per_word = " ".join(word[::-1] for word in logical.split(" "))
-    return [("Span", visual), ("P", per_word)]
+    return [("Span", visual), ("P", " ".join(_for_pdfium(word) for word in logical.split(" ")))]
+
+
+def _for_pdfium(word: str) -> str:
+    if _HARAKAT.search(word):
+        return _ARABIC_LETTERS.sub(lambda letters: letters.group()[::-1], word)
+    return word[::-1]
 
 
 def _pdf_text(text: str) -> str:
