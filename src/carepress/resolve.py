@@ -271,10 +271,10 @@ class _Resolver:
             publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
                          else source.publisher)
             stop = s["full_stop"]  # ". " or, in Chinese, "。"
-            gap = " " if stop.endswith(" ") else ""
             title = source.title.rstrip()
             if title[-1:] not in ".?!。？！":
                 title += stop.rstrip()
+            gap = " " if stop.endswith(" ") or title[-1:].isascii() else ""  # "…?" then Latin
             if right_to_left(self.lang):  # an English title stays one left-to-right unit
                 title = f"\u202a{title}\u202c"
             received = format_date(source.received, self.lang)
