@@ -140,3 +140,14 @@ def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) ->
     assert '<a href="harbour-health/en/iud-aftercare-letter.pdf">iud-aftercare</a>' in html
     assert '<td class="failed">failed</td>' in html  # the miscarriage leaflet
     assert "2029-11-20" in html  # review-by date
+
+
+def test_a_change_to_carepress_itself_rebuilds(project: Path, run: Run, tmp_path: Path,
+                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from carepress import cache
+
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter").exit_code == 0
+    monkeypatch.setattr(cache, "_code_digest", lambda: "another version of the code")
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter",
+               "--report", str(tmp_path / "r.json")).exit_code == 0
+    assert set(statuses(tmp_path / "r.json").values()) == {"built"}

@@ -94,11 +94,24 @@ class InputHasher:
                     files.append(candidate)
         digest = hashlib.sha256()
         digest.update(_library_versions().encode())
+        digest.update(_code_digest().encode())
         digest.update(repr((handout_id, lang, clinic, layout, printing, extra,
                             os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
         for path in files:
             digest.update(f"{path.name}:{self.file(path)}".encode())
         return digest.hexdigest()
+
+
+@cache
+def _code_digest() -> str:
+    """A hash of carepress's own source: a changed line of code rebuilds, not only a new
+    version number (what a developer or a CI run on an unreleased commit needs)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _key_path(out: Path, leaflet: str) -> Path:
