@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from carepress.cache import InputHasher, cached_records, remember
 from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
+from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import Handout, PrintOptions
 from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
@@ -48,12 +49,12 @@ class Outcome:
     record: ManifestRecord | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     extra: list[ManifestRecord] = field(default_factory=list)  # e.g. a booklet's reading order
-    status: str = "built"  # "built" | "unchanged" | "failed"
+    status: str = "built"  # "built" | "unchanged" | "failed" | "checked"
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return self.record is not None
+        return self.status != "failed"
 
     @property
     def records(self) -> list[ManifestRecord]:
@@ -330,7 +331,7 @@ def _prepare_workers(project: Project, jobs: list[Job]) -> None:
     import carepress.typeset.rtl  # noqa: F401
     from carepress.resolve import format_date
     from carepress.typeset.flowables import check_logo
-    from carepress.typeset.fonts import brand_fonts, firago, script_of
+    from carepress.typeset.fonts import brand_fonts, firago
 
     firago()
     for lang in {job.lang for job in jobs}:
@@ -349,7 +350,7 @@ def _prepare_workers(project: Project, jobs: list[Job]) -> None:
 def _expected_cost(job: Job) -> float:
     """Rough relative build time: right-to-left shaping and CJK fonts cost more, as do
     layouts with more pages."""
-    script = 2.0 if job.lang.split("-")[0] in ("ar", "zh") else 1.0
+    script = 1.0 if script_of(job.lang) == "latin" else 2.0
     return script * (1.5 if "large-print" in job.layout or "booklet" in job.layout else 1.0)
 
 
@@ -388,8 +389,7 @@ def check(project: Project, filters: Filters = Filters(),
         try:
             resolved = resolve_job(project, job, options)
             preflight(resolved.leaflet)
-            outcomes.append(Outcome(job, ManifestRecord(job.handout, job.lang, job.clinic, job.layout,
-                                                        job.path, "", 0, 0), list(resolved.warnings)))
+            outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked"))
         except CarepressError as exc:
-            outcomes.append(Outcome(job, None, list(exc.diagnostics)))
+            outcomes.append(Outcome(job, None, list(exc.diagnostics), status="failed"))
     return BuildReport(outcomes, list(project.diagnostics))

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.languages import right_to_left
 from carepress.model import Layout, Leaflet
 
 
@@ -52,7 +53,7 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
     imposition = layout.imposition
     if imposition is None:
         return FinishedPdf(pdf, pages)
-    rtl = leaflet.lang.split("-")[0] in ("ar", "fa", "he", "ur")
+    rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(pdf, imposition.sheet_width, imposition.sheet_height, order)
     return FinishedPdf(pdf, pages, imposed, len(order))

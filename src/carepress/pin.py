@@ -13,7 +13,7 @@ from typing import Iterator
 
 import yaml
 
-from carepress.errors import CarepressError, Diagnostics
+from carepress.errors import Diagnostics
 from carepress.load import Project
 from carepress.load.sources import pin_of
 from carepress.model import Block, CalloutBlock, Handout, PassageRef
@@ -95,4 +95,4 @@ def pin_handouts(project: Project, handout_ids: tuple[str, ...] = ()) -> list[Pi
     return changes
 
 
-__all__ = ["CarepressError", "PinChange", "pin_handouts", "passages_of"]
+__all__ = ["PinChange", "pin_handouts", "passages_of"]

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from carepress.errors import CarepressError, Diagnostics, Origin
 from carepress.inline import InlineMarkupError, escape_markup, link_markup, protect, to_markup, to_plain
+from carepress.languages import right_to_left
 from carepress.load.sources import normalise, pin_of
 from carepress.model import (
     Block, Brand, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, Handout,
@@ -55,10 +56,6 @@ _JINJA = SandboxedEnvironment(undefined=_Undefined, autoescape=False,
 def _template(source: str) -> jinja2.Template:
     """Compiled once per text: a build renders the same texts for many clinics and layouts."""
     return _JINJA.from_string(source)
-
-
-def right_to_left(lang: str) -> bool:
-    return lang.split("-")[0] in ("ar", "fa", "he", "ur")
 
 
 def keep_together(text: str) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generic, Mapping as TMapping, TypeVar
 
-from carepress.errors import Diagnostics, Origin, did_you_mean
-from carepress.load.yamlmarks import MarkedDict, MarkedList
+from carepress.errors import CarepressError, Diagnostics, Origin, did_you_mean
+from carepress.load.yamlmarks import MarkedDict, MarkedList, read_yaml
 
 T = TypeVar("T")
 
@@ -253,9 +253,6 @@ def validate_document(data: MarkedDict, kind: Kind[T], diagnostics: Diagnostics)
 
 def read_document(path: Path, kind: Kind[T], diagnostics: Diagnostics) -> tuple[MarkedDict, T] | None:
     """Read one YAML file and validate it; None (with diagnostics recorded) if either fails."""
-    from carepress.errors import CarepressError
-    from carepress.load.yamlmarks import read_yaml
-
     try:
         data = read_yaml(path)
     except CarepressError as exc:

@@ -6,7 +6,8 @@ from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import to_plain
 from carepress.model import Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText
 from carepress.typeset.flowables import check_logo
-from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for, script_of
+from carepress.languages import script_of
+from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for
 
 
 def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
@@ -59,10 +60,11 @@ def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
 
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
-    text = leaflet_text(leaflet)
+    markup = leaflet_text(leaflet, markup=True)
+    text = to_plain(markup)
     specs = leaflet.brand.fonts
     try:
-        fonts = fonts_for(leaflet.lang, text, specs, italic="<i>" in leaflet_text(leaflet, markup=True))
+        fonts = fonts_for(leaflet.lang, text, specs, italic="<i>" in markup)
     except FontNotFound as exc:
         script = script_of(leaflet.lang)
         raise CarepressError([Diagnostic(specs[script].origin,

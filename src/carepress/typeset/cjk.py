@@ -47,7 +47,10 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
     units: list[cjkU] = []
     for frag in frags:
         text = frag.text if isinstance(frag.text, str) else frag.text.decode("utf8")
-        units.extend(cjkU(ch, frag, "utf8") for ch in text) if text else units.append(cjkU("", frag, "utf8"))
+        if text:
+            units.extend(cjkU(ch, frag, "utf8") for ch in text)
+        else:  # an empty fragment (an image, a link anchor) still takes part in the line
+            units.append(cjkU("", frag, "utf8"))
     lines = []
     start, index, width = 0, 0, 0.0
     last_break: int | None = None

@@ -24,6 +24,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from carepress.languages import script_of
 from carepress.model import FontSpec
 
 _PRIVATE_USE = 0xE000
@@ -121,15 +122,6 @@ class FontSet:
         """Characters in ``text`` that the fonts cannot draw (whitespace aside)."""
         return sorted({ch for ch in text if ord(ch) not in self.covered and not ch.isspace()
                        and unicodedata.category(ch) != "Cf"})  # bidi controls draw nothing
-
-
-def script_of(lang: str) -> str:
-    primary = lang.split("-")[0].lower()
-    if primary in ("ar", "fa", "ur", "he"):
-        return "arabic"
-    if primary in ("zh", "ja", "ko"):
-        return "cjk"
-    return "latin"
 
 
 def _configure_reportlab() -> None:

@@ -103,7 +103,8 @@ class Furniture:
         else:
             canv.setFillColor(HexColor(colour))
             canv.setFont(font, size)
-            canv.drawString(left, y, to_plain(markup))
+            # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf.
+            canv.drawString(left, y, to_plain(markup).replace("\u00a0", " "))
         return left, left + width
 
     # -- header and footer --------------------------------------------------------------
@@ -156,14 +157,13 @@ class Furniture:
         canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
         text = self.colours.text
         line1 = top - size * 1.4
-        # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf: plain spaces.
-        review = format_date(control.review_by, leaflet.lang).replace("\u00a0", " ")
+        review = format_date(control.review_by, leaflet.lang)
         self.text(canv, escape_markup(f"{control.code} · {strings['version']} {control.version} · "
                                       f"{strings['review_by']} {review}"),
                   self.start, line1, fonts.regular, size, text)
         self.page_number(canv, doc.page, line1, size)
         line2 = line1 - size * 1.3
-        prefix = f"{strings['questions']} {brand.name}{strings['colon']}".replace("\u00a0", " ")
+        prefix = f"{strings['questions']} {brand.name}{strings['colon']}"
         phone = f"<b>{escape_markup(brand.phone)}</b>"
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
             left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,

@@ -1,0 +1,25 @@
+"""What the pipeline needs to know about a language tag: its script and its direction.
+
+One place, so resolve (bidi isolation of Latin titles), typeset (fonts and line layout),
+finish (which side a booklet binds on) and the build (scheduling) agree.
+"""
+
+from __future__ import annotations
+
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+CJK = frozenset({"zh", "ja", "ko"})
+
+
+def primary(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+def right_to_left(lang: str) -> bool:
+    return primary(lang) in RIGHT_TO_LEFT
+
+
+def script_of(lang: str) -> str:
+    """Which line layout the text needs: "arabic" (right to left), "cjk" or "latin"."""
+    if right_to_left(lang):
+        return "arabic"
+    return "cjk" if primary(lang) in CJK else "latin"
