@@ -6,6 +6,7 @@ left, and every line of their own script shaped and ordered by rtl.py.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -31,6 +32,9 @@ def draft_marker(leaflet: Leaflet) -> str:
 
 MM = 72 / 25.4
 CROP_MARK_LENGTH = 5 * MM
+
+
+_NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
 
 
 class Furniture:
@@ -103,8 +107,9 @@ class Furniture:
         else:
             canv.setFillColor(HexColor(colour))
             canv.setFont(font, size)
-            # A no-break space drawn straight on the canvas extracts as U+0000 in pypdf.
-            canv.drawString(left, y, to_plain(markup).replace("\u00a0", " "))
+            # No-break spaces (U+00A0, U+202F in Babel's dates) drawn straight on the canvas
+            # extract as U+0000 in pypdf: the canvas gets plain spaces.
+            canv.drawString(left, y, _NO_BREAK.sub(" ", to_plain(markup)))
         return left, left + width
 
     # -- header and footer --------------------------------------------------------------
