@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import multiprocessing
 import os
 import time
@@ -281,7 +280,6 @@ def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[Manife
     """One print-ready PDF per clinic x language x layout with every handout built in it."""
     from carepress.finish import bundle
     from carepress.publish import publish_pdf
-    from pypdf import PdfReader
 
     groups: dict[tuple[str, str, str], list[Outcome]] = {}
     for outcome in outcomes:
@@ -290,13 +288,9 @@ def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[Manife
             groups.setdefault((job.clinic, job.lang, job.layout), []).append(outcome)
     records = []
     for (clinic, lang, layout), members in sorted(groups.items()):
-        leaflets = []
-        for outcome in sorted(members, key=lambda o: o.job.handout):
-            data = (out / outcome.record.path).read_bytes()  # type: ignore[union-attr]
-            title = PdfReader(out / outcome.record.path).metadata.title or outcome.job.handout  # type: ignore[union-attr]
-            leaflets.append((str(title), data))
-        data = bundle(leaflets)
-        pages = len(PdfReader(io.BytesIO(data)).pages)
+        leaflets = [(out / outcome.record.path).read_bytes()  # type: ignore[union-attr]
+                    for outcome in sorted(members, key=lambda o: o.job.handout)]
+        data, pages = bundle(leaflets)
         records.append(publish_pdf(out, "bundle", lang, clinic, layout, data, pages))
     return records
 

@@ -55,7 +55,7 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
         return FinishedPdf(pdf, pages)
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
-    imposed = impose(pdf, imposition.sheet_width, imposition.sheet_height, order)
+    imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order)
     return FinishedPdf(pdf, pages, imposed, len(order))
 
 
@@ -84,13 +84,12 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
     return [side[::-1] for side in sides] if right_to_left else sides
 
 
-def impose(pdf: bytes, sheet_width: float, sheet_height: float,
+def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
            order: list[tuple[int, ...]]) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
     (a number past the last page is left blank)."""
     from pypdf import PdfWriter, Transformation
 
-    reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
@@ -117,20 +116,26 @@ def _copy_metadata(reader: PdfReader, writer: "PdfWriter") -> None:  # noqa: F82
         writer._root_object[NameObject("/Lang")] = lang
 
 
-def bundle(leaflets: list[tuple[str, bytes]]) -> bytes:
-    """One print-ready PDF holding several leaflets, a bookmark per leaflet (pypdf)."""
+def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
+    """One print-ready PDF holding several leaflets, a bookmark per leaflet titled as the
+    leaflet is (pypdf); and its page count."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    for title, data in leaflets:
-        start = len(writer.pages)
+    titles = []
+    for number, data in enumerate(leaflets):
         reader = PdfReader(io.BytesIO(data))
+        title = str(reader.metadata.title if reader.metadata and reader.metadata.title
+                    else f"Leaflet {number + 1}")
+        start = len(writer.pages)
         for page in reader.pages:
             writer.add_page(page)
         writer.add_outline_item(title=title, page_number=start)
-    if leaflets:
-        _copy_metadata(PdfReader(io.BytesIO(leaflets[0][1])), writer)
-        writer.add_metadata({"/Title": " · ".join(title for title, _ in leaflets)})
+        titles.append(title)
+        if number == 0:
+            _copy_metadata(reader, writer)
+    if titles:
+        writer.add_metadata({"/Title": " · ".join(titles)})
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), len(writer.pages)

@@ -13,13 +13,10 @@ import io
 import os
 from pathlib import Path
 
+from carepress.usercache import user_cache_dir
+
 SC_FACE = 2  # "Noto Sans CJK SC" in NotoSansCJK-Regular.ttc
 _CONVERTER_VERSION = "1"
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "carepress" / "fonts"
 
 
 def _package_path(module: str) -> Path:
@@ -33,7 +30,7 @@ def cjk_font_bytes(chars: str, bold: bool) -> tuple[bytes, str]:
     covering ``chars``; and a short hash naming that subset."""
     wanted = "".join(sorted(set(chars)))
     key = hashlib.sha256(f"{_CONVERTER_VERSION}|{bold}|{wanted}".encode()).hexdigest()[:12]
-    cached = cache_dir() / f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}.ttf"
+    cached = user_cache_dir("fonts") / f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}.ttf"
     if cached.is_file():
         return cached.read_bytes(), key
     data = _convert(wanted, bold, key)

@@ -176,11 +176,11 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
     import hashlib
     import json
 
-    from carepress.typeset.cjkfont import cache_dir
+    from carepress.usercache import user_cache_dir
 
     data = path.read_bytes()
     key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
-    cached = cache_dir().parent / "logos" / f"{key}.json"
+    cached = user_cache_dir("logos") / f"{key}.json"
     if cached.is_file():
         width, height, operators = json.loads(cached.read_text(encoding="utf-8"))
         return width, height, operators
