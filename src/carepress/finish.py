@@ -111,9 +111,10 @@ def _copy_metadata(reader: PdfReader, writer: "PdfWriter") -> None:  # noqa: F82
 
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items()})
-    lang = reader.trailer["/Root"].get("/Lang")
-    if lang is not None:
-        writer._root_object[NameObject("/Lang")] = lang
+    for key in ("/Lang", "/ViewerPreferences"):
+        value = reader.trailer["/Root"].get(key)
+        if value is not None:
+            writer._root_object[NameObject(key)] = value
 
 
 def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:

@@ -15,6 +15,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import to_plain
+from carepress.languages import right_to_left
 from carepress.model import Layout, Leaflet, PrintOptions
 from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
@@ -40,11 +41,13 @@ def _timestamp(epoch: int) -> TimeStamp:
 
 
 def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: Layout,
-                  printing: PrintOptions) -> type[Canvas]:
+                  printing: PrintOptions, rtl: bool) -> type[Canvas]:
     class LeafletCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(epoch)  # CreationDate/ModDate from the content
+            if rtl:  # viewers lay out spreads right to left; PDFium reads lines that way
+                self.setViewerPreference("Direction", "R2L")
             if printing.outer:
                 outer, bleed = printing.outer, printing.bleed
                 trim = (outer, outer, outer + layout.page_width, outer + layout.page_height)
@@ -111,7 +114,8 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     story = Story(leaflet, layout, styles, fonts, width, printing).build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
-                                                   leaflet.brand.colours.text, layout, printing))
+                                                   leaflet.brand.colours.text, layout, printing,
+                                                   right_to_left(leaflet.lang)))
     except LayoutError as exc:
         raise CarepressError([Diagnostic(Origin(leaflet.path),
                                          f"a block is too tall for the `{layout.id}` page: {exc}")]) from None

@@ -14,16 +14,18 @@ without it words on a line come out reversed.  This flowable does the layout its
    glyph at the positions HarfBuzz gave.
 
 The text a reader copies stays logical: ShapingTTFont (fonts.py) writes a ToUnicode map from
-each glyph to the letters it was shaped from.
+each glyph to the letters it was shaped from, and each line carries /ActualText for the
+readers that reorder text by position (actualtext.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any, Iterator
+from typing import Any
 from xml.etree import ElementTree
 
 import uharfbuzz as hb
@@ -31,6 +33,14 @@ from bidi import algorithm as uba
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
+
+from carepress.typeset.actualtext import (
+    PDFIUM_SKIP,
+    for_pdfium,
+    for_poppler,
+    pdf_text_string,
+    pdfium_right_to_left,
+)
 
 LRE, PDF = "\u202a", "\u202c"
 # A number with its separators: phone numbers, ranges (3-6), times.  Bidi would otherwise
@@ -194,61 +204,44 @@ def shape_run(codepoints: list[int], start: int, end: int, level: int, style: St
     return Run(start, end, level, style, tuple(glyphs))
 
 
-def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float, str]]:
-    """The run's glyphs as strings to show from one position each: a glyph starts a new
-    string when it is offset (a mark) or when its shaped advance is not the font's own
+def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float, list[Glyph]]]:
+    """The run's glyphs in groups to show from one position each: a glyph starts a new
+    group when it is offset (a mark) or when its shaped advance is not the font's own
     (kerning), so most words are one text operation rather than one per glyph."""
     font, size = run.style.font, run.style.size
-    chars: list[str] = []
+    glyphs: list[Glyph] = []
     start_x = start_y = 0.0
     natural_end = x
     for glyph in run.glyphs:
         gx, gy = x + glyph.x_offset, baseline + glyph.y_offset
-        if chars and (glyph.x_offset or glyph.y_offset or abs(gx - natural_end) > 0.01
-                      or gy != start_y):
-            yield start_x, start_y, "".join(chars)
-            chars = []
-        if not chars:
+        if glyphs and (glyph.x_offset or glyph.y_offset or abs(gx - natural_end) > 0.01
+                       or gy != start_y):
+            yield start_x, start_y, glyphs
+            glyphs = []
+        if not glyphs:
             start_x, start_y, natural_end = gx, gy, gx
-        chars.append(glyph.char)
+        glyphs.append(glyph)
         natural_end += pdfmetrics.stringWidth(glyph.char, font, size)
         x += glyph.x_advance
         if glyph.x_offset or glyph.y_offset:  # an offset glyph stands alone
-            yield start_x, start_y, "".join(chars)
-            chars = []
-    if chars:
-        yield start_x, start_y, "".join(chars)
+            yield start_x, start_y, glyphs
+            glyphs = []
+    if glyphs:
+        yield start_x, start_y, glyphs
 
 
-_HARAKAT = re.compile("[\u064b-\u0652\u0670]")
-_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
-
-
-def _actual_texts(logical: str) -> list[tuple[str, str]]:
-    """Replacement text for one line, for the readers that rebuild reading order from the
-    page rather than following drawing order (pypdf does that and ignores these).
-
-    Measured on poppler 22 and PDFium (pypdfium2 4): poppler reads /ActualText only on /Span
-    and treats it as visual order, so it gets the line as the bidi algorithm displays it.
-    PDFium takes the innermost /ActualText and reverses each word of a right-to-left line;
-    in a word with harakat it reverses the letters only, leaving the marks (and punctuation)
-    where they stand.  Each encoding below is the one its reader turns back into the logical
-    text (on the leaflets' Arabic, 354 of 358 words come out of PDFium in place).
-    """
-    from bidi import get_display
-
-    visual = get_display(logical, base_dir="R")
-    return [("Span", visual), ("P", " ".join(_for_pdfium(word) for word in logical.split(" ")))]
-
-
-def _for_pdfium(word: str) -> str:
-    if _HARAKAT.search(word):
-        return _ARABIC_LETTERS.sub(lambda letters: letters.group()[::-1], word)
-    return word[::-1]
-
-
-def _pdf_text(text: str) -> str:
-    return "<" + ("\ufeff" + text).encode("utf-16-be").hex().upper() + ">"
+def _pdfium_carrier(groups: list[list[Glyph]]) -> tuple[int, bool]:
+    """Which glyph group carries PDFium's /ActualText for a line, and whether PDFium takes
+    it as right-to-left.  A right-to-left group when there is one: PDFium reads a
+    left-to-right carrier as right-to-left too when the object before it is and the line
+    has more right-to-left runs than left-to-right ones, so only a right-to-left carrier
+    is read the same way wherever the line sits.  Never an offset mark on its own."""
+    candidates = [n for n, glyphs in enumerate(groups)
+                  if not (glyphs[0].x_offset or glyphs[0].y_offset)] or [0]
+    for number in candidates:
+        if pdfium_right_to_left("".join(glyph.text[:1] for glyph in groups[number])):
+            return number, True
+    return candidates[0], False
 
 
 @dataclass(frozen=True)
@@ -274,13 +267,13 @@ class RtlParagraph(Flowable):
 
     # -- flowable protocol --------------------------------------------------------------
 
-    def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+    def getSpaceBefore(self) -> float:
         return float(self.style.spaceBefore)
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
-    def getKeepWithNext(self) -> bool:  # noqa: N802
+    def getKeepWithNext(self) -> bool:
         return bool(getattr(self.style, "keepWithNext", 0))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -310,7 +303,9 @@ class RtlParagraph(Flowable):
 
     def _draw_line(self, line: Line, left: float, baseline: float) -> None:
         """Position every glyph visually, but emit the runs in logical order: a reader that
-        follows drawing order (pypdf) then meets the words as they are read."""
+        follows drawing order (pypdf) then meets the words as they are read.  The readers
+        that order by position get /ActualText (see actualtext.py): poppler the whole line's,
+        PDFium the line's on one glyph group, the carrier, and is told to skip the rest."""
         canv = self.canv
         canv.setFillColor(self.style.textColor)
         positions = []
@@ -319,22 +314,32 @@ class RtlParagraph(Flowable):
             positions.append(x)
             x += sum(glyph.x_advance for glyph in run.glyphs)
         logical = self._text[min(r.start for r in line.runs):max(r.end for r in line.runs)]
-        for tag, actual in _actual_texts(logical.replace(NBSP, " ")):
-            canv._code.append(f"/{tag} <</ActualText {_pdf_text(actual)}>> BDC")
-        text = canv.beginText()
+        logical = logical.replace(NBSP, " ")
+        groups = []  # (run, x, y, glyphs) in drawing order
         for index in sorted(range(len(line.runs)), key=lambda i: line.runs[i].start):
-            run, x = line.runs[index], positions[index]
-            start = x
-            text.setFont(run.style.font, run.style.size)
-            for chunk_x, chunk_y, chars in _chunks(run, x, baseline + run.style.rise):
-                text.setTextOrigin(chunk_x, chunk_y)
-                text.textOut(chars)
-            x += sum(glyph.x_advance for glyph in run.glyphs)
-            if run.style.href:
-                canv.linkURL(run.style.href, (start, baseline - 2, x, baseline + run.style.size),
-                             relative=1)
+            run = line.runs[index]
+            for chunk_x, chunk_y, glyphs in _chunks(run, positions[index], baseline + run.style.rise):
+                groups.append((run, chunk_x, chunk_y, glyphs))
+        carrier, carrier_rtl = _pdfium_carrier([glyphs for _, _, _, glyphs in groups])
+        canv._code.append(f"/Span <</ActualText {pdf_text_string(for_poppler(logical))}>> BDC")
+        text = canv.beginText()
+        font = None
+        for number, (run, chunk_x, chunk_y, glyphs) in enumerate(groups):
+            actual = for_pdfium(logical, carrier_rtl) if number == carrier else PDFIUM_SKIP
+            if font != (run.style.font, run.style.size):
+                font = (run.style.font, run.style.size)
+                text.setFont(*font)
+            text._code.append(f"/P <</ActualText {pdf_text_string(actual)}>> BDC")
+            text.setTextOrigin(chunk_x, chunk_y)
+            text.textOut("".join(glyph.char for glyph in glyphs))
+            text._code.append("EMC")
         canv.drawText(text)
-        canv._code.extend(["EMC", "EMC"])
+        canv._code.append("EMC")
+        for run, x in zip(line.runs, positions):
+            if run.style.href:
+                end = x + sum(glyph.x_advance for glyph in run.glyphs)
+                canv.linkURL(run.style.href, (x, baseline - 2, end, baseline + run.style.size),
+                             relative=1)
 
     # -- layout -------------------------------------------------------------------------
 
