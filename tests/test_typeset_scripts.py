@@ -306,3 +306,19 @@ def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> N
                      r"the arabic script \(language `ar`\) cannot be set\. Install the font", result.stderr)
     assert len(list((project / "dist/riverside-womens-health/en").glob("*.pdf"))) == 2
     assert not (project / "dist/riverside-womens-health/ar").exists()
+
+
+def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import pymupdf_fonts.Ubuntu_Regular as packaged
+
+    from carepress.typeset.fonts import package_font_bytes
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == packaged.fontbuffer
+    [cached] = (tmp_path / "carepress/fonts").glob("pymupdf_fonts.Ubuntu_Regular-*.ttf")
+    assert cached.read_bytes() == packaged.fontbuffer
+    cached.write_bytes(b"from the cache")  # the next call reads the file, not the module
+    assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == b"from the cache"
+    assert package_font_bytes("pymupdf_fonts.No_Such_Face") is None
+    assert package_font_bytes("no_such_package.Face") is None

@@ -14,7 +14,6 @@ import json
 import os
 from dataclasses import asdict
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from carepress.load import Project
@@ -49,6 +48,8 @@ def _library_versions() -> str:
                 if key in wanted and wanted[key] not in found:
                     found[wanted[key]] = match.group(2)
     missing = [name for name in _LIBRARIES if name not in found]
+    if missing:
+        from importlib import metadata
     for name in missing:  # e.g. an editable install without a dist-info folder on sys.path
         try:
             found[name] = metadata.version(name)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from pathlib import Path
 
-from carepress.usercache import user_cache_dir
+from carepress.usercache import cached_bytes
 
 SC_FACE = 2  # "Noto Sans CJK SC" in NotoSansCJK-Regular.ttc
 _CONVERTER_VERSION = "1"
@@ -30,15 +29,8 @@ def cjk_font_bytes(chars: str, bold: bool) -> tuple[bytes, str]:
     covering ``chars``; and a short hash naming that subset."""
     wanted = "".join(sorted(set(chars)))
     key = hashlib.sha256(f"{_CONVERTER_VERSION}|{bold}|{wanted}".encode()).hexdigest()[:12]
-    cached = user_cache_dir("fonts") / f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}.ttf"
-    if cached.is_file():
-        return cached.read_bytes(), key
-    data = _convert(wanted, bold, key)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, cached)
-    return data, key
+    name = f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}.ttf"
+    return cached_bytes("fonts", name, lambda: _convert(wanted, bold, key)), key
 
 
 def _convert(chars: str, bold: bool, key: str) -> bytes:

@@ -111,7 +111,7 @@ class FillInLine(Flowable):
 
 
     def _draw_rtl(self) -> None:
-        from xml.sax.saxutils import escape
+        from carepress.inline import escape
 
         from carepress.typeset.rtl import draw_line, line_width
 

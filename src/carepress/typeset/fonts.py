@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from carepress.languages import script_of
 from carepress.model import FontSpec
+from carepress.usercache import cached_bytes
 
 _PRIVATE_USE = 0xE000
 
@@ -133,15 +134,34 @@ def _configure_reportlab() -> None:
 
 @cache
 def _firago_face(name: str) -> frozenset[int]:
-    """Register one FiraGO face (once per process); the code points it covers.  Each face
-    costs a decompression and a parse, so faces are registered only when a leaflet uses them."""
-    import importlib
-
+    """Register one FiraGO face (once per process); the code points it covers."""
     _configure_reportlab()
-    data = importlib.import_module(f"pymupdf_fonts.{_FIRAGO_FACES[name]}").fontbuffer
+    data = package_font_bytes(f"pymupdf_fonts.{_FIRAGO_FACES[name]}")
+    assert data is not None, "pymupdf-fonts is a dependency"
     font = ShapingTTFont(name, data)
     pdfmetrics.registerFont(font)
     return frozenset(font.face.charToGlyph)
+
+
+def package_font_bytes(module_name: str) -> bytes | None:
+    """A font from a Python module: its `fontbuffer` or the file at its `FONT_PATH`; None
+    when there is no such module.  pymupdf-fonts keeps each face LZMA-compressed in a module
+    (30 ms to unpack), so unpacked faces are kept in the user cache under a hash of the module."""
+    import importlib
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except ImportError:
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    source = Path(spec.origin).read_bytes()
+    if b"fontbuffer" in source:
+        key = hashlib.sha256(source).hexdigest()[:16]
+        return cached_bytes("fonts", f"{module_name}-{key}.ttf",
+                            lambda: bytes(importlib.import_module(module_name).fontbuffer))
+    return Path(str(importlib.import_module(module_name).FONT_PATH)).read_bytes()
 
 
 @cache
@@ -207,16 +227,9 @@ def _fc_match(family: str, bold: bool) -> Path | None:
 def font_bytes(value: str, folder: Path, bold: bool = False) -> tuple[bytes, str] | None:
     """The font file a brand names, and a short description: `package:MODULE` (a Python
     module with `fontbuffer` or `FONT_PATH`), a path next to the brand, or a system family."""
-    import importlib
-
     if value.startswith("package:"):
-        try:
-            module = importlib.import_module(value.removeprefix("package:"))
-        except ImportError:
-            return None
-        if hasattr(module, "fontbuffer"):
-            return bytes(module.fontbuffer), value
-        return Path(str(module.FONT_PATH)).read_bytes(), value
+        data = package_font_bytes(value.removeprefix("package:"))
+        return None if data is None else (data, value)
     if value.lower().endswith((".ttf", ".otf", ".ttc")) or "/" in value:
         path = (folder / value).resolve()
         return (path.read_bytes(), path.name) if path.is_file() else None
