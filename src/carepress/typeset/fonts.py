@@ -121,7 +121,7 @@ class FontSet:
 
     def missing(self, text: str) -> list[str]:
         """Characters in ``text`` that the fonts cannot draw (whitespace aside)."""
-        return sorted({ch for ch in text if ord(ch) not in self.covered and not ch.isspace()
+        return sorted({ch for ch in set(text) if ord(ch) not in self.covered and not ch.isspace()
                        and unicodedata.category(ch) != "Cf"})  # bidi controls draw nothing
 
 
