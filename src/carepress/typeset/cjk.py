@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
-from reportlab.platypus.paragraph import ParaLines, Paragraph, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+from carepress.typeset.flowables import SettledParagraph
 
 CANNOT_START = frozenset(ALL_CANNOT_START + "，。、；：？！）」』》〉】〕〗”’％,.;:?!)]}…‥・ー～—")
 CANNOT_END = frozenset(ALL_CANNOT_END + "（「『《〈【〔〖“‘([{")
@@ -86,7 +88,7 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
     return ParaLines(kind=1, lines=lines)
 
 
-class KinsokuParagraph(Paragraph):
+class KinsokuParagraph(SettledParagraph):
     """A Paragraph whose CJK line breaking follows the rules above."""
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 - ReportLab's name

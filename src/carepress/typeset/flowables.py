@@ -24,6 +24,22 @@ def with_role(flowable: Any, role: str) -> Any:
     return flowable
 
 
+class SettledParagraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.  Frames, keep-with-next groups and
+    table cells wrap most paragraphs two or three times at one width (half of a leaflet's
+    line breaking, measured); the lines depend on the width alone."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # (split() drops the lines it used: then they are broken again.)
+        if self._wrapped is not None and self._wrapped[0] == availWidth and "blPara" in self.__dict__:
+            return self._wrapped[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 def paragraph_class(fonts: FontSet) -> type[Paragraph]:
     """The paragraph flowable that lays out this script's lines correctly."""
     if fonts.script == "cjk":
@@ -34,7 +50,7 @@ def paragraph_class(fonts: FontSet) -> type[Paragraph]:
         from carepress.typeset.rtl import RtlParagraph
 
         return RtlParagraph  # type: ignore[return-value]
-    return Paragraph
+    return SettledParagraph
 
 
 class CheckBox(Flowable):
