@@ -16,6 +16,7 @@ own reordering turns back into the logical text:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # PDFium's marked content for the glyphs of a line other than the one carrying its text:
@@ -43,15 +44,21 @@ def pdfium_direction(char: str) -> str:
     return "W" if kind in ("EN", "AN", "NSM", "CS", "ES", "ET", "BN") else "N"
 
 
+class _Directions(dict):  # type: ignore[type-arg]
+    """str.translate table: each character to its PDFium class, looked up once each."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = kind = pdfium_direction(chr(code))
+        return kind
+
+
+_DIRECTIONS = _Directions()
+_RUN = re.compile(r"R+|L+|W+|N+")
+
+
 def _runs(text: str) -> list[tuple[str, str]]:
-    runs: list[tuple[str, str]] = []
-    for char in text:
-        kind = pdfium_direction(char)
-        if runs and runs[-1][1] == kind:
-            runs[-1] = (runs[-1][0] + char, kind)
-        else:
-            runs.append((char, kind))
-    return runs
+    kinds = text.translate(_DIRECTIONS)
+    return [(text[m.start():m.end()], m.group()[0]) for m in _RUN.finditer(kinds)]
 
 
 def pdfium_right_to_left(characters: str) -> bool:

@@ -50,8 +50,15 @@ class ShapingTTFont(TTFont):
         super().__init__(name, io.BytesIO(data))
         self.logical_text: dict[int, str] = {}  # private-use code -> the text it stands for
         self._private: dict[tuple[int, str], int] = {}
+        self._chars: dict[tuple[int, str], str] = {}
 
     def char_for_glyph(self, gid: int, text: str) -> str:
+        char = self._chars.get((gid, text))
+        if char is None:
+            char = self._chars[(gid, text)] = self._char_for_glyph(gid, text)
+        return char
+
+    def _char_for_glyph(self, gid: int, text: str) -> str:
         face = self.face
         for code in face.glyphToChar.get(gid, ()):
             if code not in self.logical_text and self._unicode_for(code) == text:

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 import uharfbuzz as hb
@@ -58,8 +58,7 @@ class Style:
     href: str | None = None
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):  # a tuple: a leaflet makes thousands of these
     char: str        # the character ReportLab draws this glyph with
     x_advance: float  # points
     x_offset: float
@@ -181,7 +180,10 @@ def _hb_font(font_name: str) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
-def shape_run(codepoints: list[int], start: int, end: int, level: int, style: Style) -> Run:
+def shape_run(codepoints: list[int], start: int, end: int, level: int, style: Style,
+              text: str | None = None) -> Run:
+    """Shape codepoints[start:end] in the context of the whole paragraph (``text``, the
+    same characters as a string, if the caller has it)."""
     font, upem = _hb_font(style.font)
     buffer = hb.Buffer()
     buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
@@ -192,23 +194,24 @@ def shape_run(codepoints: list[int], start: int, end: int, level: int, style: St
     scale = style.size / upem
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
     clusters = sorted({info.cluster for info in infos})
+    if text is None:
+        text = "".join(map(chr, codepoints[:end]))
     # The logical text a glyph stands for: its cluster, up to the next cluster.
-    cluster_end = dict(zip(clusters, [*clusters[1:], end]))
-    ttf = pdfmetrics.getFont(style.font)
-    glyphs = []
-    for info, position in zip(infos, positions, strict=True):
-        text = "".join(map(chr, codepoints[info.cluster:cluster_end[info.cluster]]))
-        glyphs.append(Glyph(ttf.char_for_glyph(info.codepoint, text),
-                            position.x_advance * scale, position.x_offset * scale,
-                            position.y_offset * scale, info.cluster, text))
-    return Run(start, end, level, style, tuple(glyphs))
+    cluster_text = dict(zip(clusters, (text[a:b] for a, b in zip(clusters, [*clusters[1:], end]))))
+    char_for_glyph = pdfmetrics.getFont(style.font).char_for_glyph
+    glyphs = tuple(Glyph(char_for_glyph(info.codepoint, cluster_text[info.cluster]),
+                         position.x_advance * scale, position.x_offset * scale,
+                         position.y_offset * scale, info.cluster, cluster_text[info.cluster])
+                   for info, position in zip(infos, positions, strict=True))
+    return Run(start, end, level, style, glyphs)
 
 
 def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float, list[Glyph]]]:
     """The run's glyphs in groups to show from one position each: a glyph starts a new
     group when it is offset (a mark) or when its shaped advance is not the font's own
     (kerning), so most words are one text operation rather than one per glyph."""
-    font, size = run.style.font, run.style.size
+    face = pdfmetrics.getFont(run.style.font).face
+    widths, default, em = face.charWidths, face.defaultWidth, run.style.size * 0.001
     glyphs: list[Glyph] = []
     start_x = start_y = 0.0
     natural_end = x
@@ -221,13 +224,16 @@ def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float,
         if not glyphs:
             start_x, start_y, natural_end = gx, gy, gx
         glyphs.append(glyph)
-        natural_end += pdfmetrics.stringWidth(glyph.char, font, size)
+        natural_end += widths.get(ord(glyph.char), default) * em  # the font's own advance
         x += glyph.x_advance
         if glyph.x_offset or glyph.y_offset:  # an offset glyph stands alone
             yield start_x, start_y, glyphs
             glyphs = []
     if glyphs:
         yield start_x, start_y, glyphs
+
+
+_SKIP_FOR_PDFIUM = f"/P <</ActualText {pdf_text_string(PDFIUM_SKIP)}>> BDC"
 
 
 def _pdfium_carrier(groups: list[list[Glyph]]) -> tuple[int, bool]:
@@ -324,15 +330,17 @@ class RtlParagraph(Flowable):
         canv._code.append(f"/Span <</ActualText {pdf_text_string(for_poppler(logical))}>> BDC")
         text = canv.beginText()
         font = None
+        code = text._code
         for number, (run, chunk_x, chunk_y, glyphs) in enumerate(groups):
-            actual = for_pdfium(logical, carrier_rtl) if number == carrier else PDFIUM_SKIP
             if font != (run.style.font, run.style.size):
                 font = (run.style.font, run.style.size)
                 text.setFont(*font)
-            text._code.append(f"/P <</ActualText {pdf_text_string(actual)}>> BDC")
+            code.append(f"/P <</ActualText {pdf_text_string(for_pdfium(logical, carrier_rtl))}>> BDC"
+                        if number == carrier else _SKIP_FOR_PDFIUM)
             text.setTextOrigin(chunk_x, chunk_y)
-            text.textOut("".join(glyph.char for glyph in glyphs))
-            text._code.append("EMC")
+            # (textOut would also measure the string to advance a cursor no one reads)
+            code.append(text._formatText("".join(glyph.char for glyph in glyphs)))
+            code.append("EMC")
         canv.drawText(text)
         canv._code.append("EMC")
         for run, x in zip(line.runs, positions):
@@ -358,9 +366,10 @@ class RtlParagraph(Flowable):
             start = 0
             for index in range(1, len(clean) + 1):
                 if index == len(clean) or clean_levels[index] != clean_levels[start] \
-                        or clean_styles[index] != clean_styles[start]:
+                        or (clean_styles[index] is not clean_styles[start]
+                            and clean_styles[index] != clean_styles[start]):
                     runs.append(shape_run(codepoints, start, index, int(clean_levels[start] or 0),
-                                          clean_styles[start]))
+                                          clean_styles[start], clean))
                     start = index
             self._text, self._runs = clean, tuple(runs)
         return self._text, self._runs
