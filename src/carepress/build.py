@@ -365,14 +365,18 @@ def _run(pending: list[tuple[Job, str]], settings: BuildSettings,
 @contextlib.contextmanager
 def _frozen_heap() -> Iterator[None]:
     """Everything loaded so far (modules, fonts, the project) lives for the whole build: the
-    garbage collector stops walking it, and forked workers stop copying the memory pages it
+    garbage collector, on for the build, stops walking it, and forked workers stop copying the memory pages it
     sits on just to update its collection counts.  Measured on the full matrix: 3.4 -> 3.0 s
     in one process, 2.1 -> 1.85 s in two workers."""
+    was_enabled = gc.isenabled()
     gc.freeze()  # (no collection first: the holes it frees would be written to by workers)
+    gc.enable()  # (the command line turns it off for short runs)
     try:
         yield
     finally:
         gc.unfreeze()
+        if not was_enabled:
+            gc.disable()
 
 
 def _run_here(pending: list[tuple[Job, str]], settings: BuildSettings) -> Iterator[Outcome]:

@@ -101,12 +101,20 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carepress")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Build printable patient-education leaflets from YAML handouts.
 
     Handouts (handouts/*.yaml) quote passages from source documents
     (handouts/sources/); layouts and clinic brands (layouts/) say how they look.
     """
+    # A command is a short run: the cycle collector would spend a tenth of it walking the
+    # libraries' import-time objects.  A many-leaflet build turns it back on (build.py).
+    import gc
+
+    if gc.isenabled():
+        gc.disable()
+        ctx.call_on_close(gc.enable)
 
 
 strict_option = click.option(
