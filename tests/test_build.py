@@ -8,13 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import Run
 from pypdf import PdfReader
 
 from carepress.load import load_project
 from carepress.pin import passages_of
 from carepress.resolve import select_passage
-
-from conftest import Run
 
 BASE14 = {"/Helvetica", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}
 
@@ -24,14 +23,24 @@ def squash(text: str) -> str:
 
 
 def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
-    """(BaseFont, embedded) for every font any page uses."""
+    """(BaseFont, embedded) for every font any page uses, in its own resources or in the form
+    XObjects it draws (an imposed sheet draws its pages as forms)."""
     found = []
-    for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
+
+    def visit(resources) -> None:  # type: ignore[no-untyped-def]
+        resources = resources.get_object()
+        for ref in resources.get("/Font", {}).values():
             font = ref.get_object()
             descriptor = font.get("/FontDescriptor")
             embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
             found.append((str(font["/BaseFont"]), embedded))
+        for ref in resources.get("/XObject", {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject["/Resources"])
+
+    for page in reader.pages:
+        visit(page["/Resources"])
     return found
 
 
@@ -41,9 +50,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
     from click.testing import CliRunner
+    from conftest import REPO
 
     from carepress.cli import main
-    from conftest import REPO
 
     root = tmp_path_factory.mktemp("built") / "project"
     for folder in ("handouts", "layouts"):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import Run
+from pypdf import PdfReader
 
 MM = 72 / 25.4
 
@@ -70,6 +69,32 @@ def test_booklet_order_for_eight_pages() -> None:
     assert booklet_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
 
 
+def column_texts(imposed: Path, columns: int) -> list[list[str]]:
+    """For each sheet side, the text standing in each of ``columns`` equal columns, read with
+    pypdf.  A sheet draws each page as a form XObject (/PageN); pypdf reports a form's text
+    at the form's own coordinates, so each form's offset comes from the `cm` before its `Do`."""
+    return [_column_texts(page, columns) for page in PdfReader(imposed).pages]
+
+
+def _column_texts(page, columns: int) -> list[str]:  # type: ignore[no-untyped-def]
+    width = float(page.mediabox.width)
+    texts = [""] * columns
+    state = {"cm": [1.0, 0, 0, 1, 0, 0], "form_x": 0.0}
+
+    def before(operator, operands, cm, tm):  # type: ignore[no-untyped-def]
+        if operator == b"cm":
+            state["cm"] = [float(v) for v in operands]
+        elif operator == b"Do" and str(operands[0]).startswith("/Page"):
+            state["form_x"] = state["cm"][4]  # a placed page: its text follows, moved by that cm
+
+    def visitor(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+        x = state["form_x"] + cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        texts[min(max(int(x / width * columns), 0), columns - 1)] += text + " "
+
+    page.extract_text(visitor_operand_before=before, visitor_text=visitor)
+    return texts
+
+
 def halves_as_reading_pages(imposed: Path, reading: Path) -> list[tuple[int | None, int | None]]:
     """For each sheet side: which reading-order page stands in its left and right half,
     found by the words each half shares with each reading page (None: a blank half)."""
@@ -80,18 +105,10 @@ def halves_as_reading_pages(imposed: Path, reading: Path) -> list[tuple[int | No
 
     pages = [words(page.extract_text()) for page in PdfReader(reading).pages]
     sides = []
-    for page in PdfReader(imposed).pages:
-        middle = float(page.mediabox.width) / 2
-        halves = {"left": "", "right": ""}
-
-        def visitor(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            halves["left" if x < middle else "right"] += text + " "
-
-        page.extract_text(visitor_text=visitor)
+    for halves in column_texts(imposed, 2):
         found = []
-        for side in ("left", "right"):
-            seen = words(halves[side])
+        for half in halves:
+            seen = words(half)
             overlap = [len(seen & page_words) for page_words in pages]
             best = max(range(len(pages)), key=lambda i: overlap[i])
             found.append(best + 1 if overlap[best] > 5 else None)
@@ -118,6 +135,9 @@ def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang
     reading_path = folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf"
     assert halves_as_reading_pages(imposed, reading_path) == expected
     assert len(PdfReader(imposed).pages) * 2 % 4 == 0
+    catalog = PdfReader(imposed).trailer["/Root"]  # the reading-order file's language and direction
+    assert catalog["/Lang"] == lang
+    assert catalog["/ViewerPreferences"].get("/Direction") == ("/R2L" if rtl else None)
 
 
 def regions_as_reading_pages(imposed: Path, reading: Path,
@@ -135,15 +155,7 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
     furniture = {w for w in set().union(*pages) if sum(w in p for p in pages) > len(pages) // 2}
     pages = [p - furniture for p in pages]
     sides = []
-    for page in PdfReader(imposed).pages:
-        width = float(page.mediabox.width)
-        columns = [""] * slots
-
-        def visitor(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            columns[min(int(x / width * slots), slots - 1)] += text + " "
-
-        page.extract_text(visitor_text=visitor)
+    for columns in column_texts(imposed, slots):
         found = []
         for column in columns:
             overlap = [len(words(column) & page_words) for page_words in pages]

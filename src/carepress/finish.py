@@ -22,11 +22,12 @@ class FinishedPdf:
 
 
 def _unembedded_fonts(reader: PdfReader) -> set[str]:
-    """Names of fonts used on any page whose program is not embedded in the file."""
+    """Names of fonts used on any page, or in a form XObject a page draws, whose program is
+    not embedded in the file."""
     missing: set[str] = set()
-    for page in reader.pages:
-        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
-        for ref in fonts.get_object().values():
+
+    def visit(resources: DictionaryObject) -> None:
+        for ref in resources.get("/Font", DictionaryObject()).get_object().values():
             font = ref.get_object()
             if font.get("/Subtype") == "/Type0":
                 font = font["/DescendantFonts"][0].get_object()
@@ -34,6 +35,13 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
             descriptor = descriptor.get_object() if descriptor is not None else DictionaryObject()
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 missing.add(str(font.get("/BaseFont")))
+        for ref in resources.get("/XObject", DictionaryObject()).get_object().values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject["/Resources"].get_object())
+
+    for page in reader.pages:
+        visit(page.get("/Resources", DictionaryObject()).get_object())
     return missing
 
 
@@ -87,34 +95,85 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
            order: list[tuple[int, ...]]) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
-    (a number past the last page is left blank)."""
-    from pypdf import PdfWriter, Transformation
+    (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
+    form XObject with its links moved along: pypdf's merge_transformed_page parsed and
+    rewrote every text operation instead (0.2 s for an Arabic booklet)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
 
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
         slot = sheet_width / len(numbers)
+        forms, annotations, drawing = DictionaryObject(), ArrayObject(), []
         for index, number in enumerate(numbers):
-            if number <= len(reader.pages):
-                page = reader.pages[number - 1]
-                y = (sheet_height - float(page.mediabox.height)) / 2
-                x_offset = index * slot + (slot - float(page.mediabox.width)) / 2
-                side.merge_transformed_page(page, Transformation().translate(x_offset, y))
+            if number > len(reader.pages):
+                continue
+            page = reader.pages[number - 1]
+            x = index * slot + (slot - float(page.mediabox.width)) / 2
+            y = (sheet_height - float(page.mediabox.height)) / 2
+            name = NameObject(f"/Page{number}")
+            forms[name] = writer._add_object(_page_as_form(page, writer))
+            drawing.append(f"q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q")
+            for annotation in page.get("/Annots", ArrayObject()):
+                moved = annotation.get_object().clone(writer, ignore_fields=("/P",))
+                left, bottom, right, top = (float(v) for v in moved["/Rect"])
+                moved[NameObject("/Rect")] = ArrayObject(
+                    _pdf_number(v) for v in (left + x, bottom + y, right + x, top + y))
+                annotations.append(writer._add_object(moved))
+        content = DecodedStreamObject()
+        content.set_data("\n".join(drawing).encode("ascii"))
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+        side[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+        if annotations:
+            side[NameObject("/Annots")] = annotations
     _copy_metadata(reader, writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _copy_metadata(reader: PdfReader, writer: "PdfWriter") -> None:  # noqa: F821
+def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:  # noqa: F821
+    """A page's content and resources as a form XObject the size of its media box."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    contents = page["/Contents"].get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    form = DecodedStreamObject()
+    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(_pdf_number(float(v)) for v in page.mediabox),
+        NameObject("/Resources"): page["/Resources"].clone(writer),
+    })
+    return form.flate_encode()
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 4) or 0.0:.4f}".rstrip("0").rstrip(".")  # (never "-0")
+
+
+def _pdf_number(value: float) -> FloatObject:  # noqa: F821
+    from pypdf.generic import FloatObject
+
+    return FloatObject(_number(value))
+
+
+def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:  # noqa: F821
     from pypdf.generic import NameObject
 
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items()})
     for key in ("/Lang", "/ViewerPreferences"):
         value = reader.trailer["/Root"].get(key)
-        if value is not None:
-            writer._root_object[NameObject(key)] = value
+        if value is not None:  # a copy in the writer, not a reference into the reader's file
+            writer._root_object[NameObject(key)] = value.get_object().clone(writer)
 
 
 def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
