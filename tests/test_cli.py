@@ -15,6 +15,27 @@ def test_version() -> None:
     assert result.exit_code == 0 and __version__ in result.output
 
 
+def test_the_command_exits_with_its_code_and_everything_written(project, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`python -m carepress` (and the `carepress` script) leave without the interpreter's
+    clean-up: output, files and exit codes must all be there."""
+    import subprocess
+    import sys
+
+    def carepress(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "carepress", *args], capture_output=True,
+                              text=True, cwd=project)
+
+    version = carepress("--version")
+    assert version.returncode == 0 and __version__ in version.stdout
+    usage = carepress("build", "--shard", "5/3")
+    assert usage.returncode == 2 and "--shard" in usage.stderr
+    built = carepress("build", "--handout", "iud-aftercare", "--lang", "en", "--clinic",
+                      "harbour-health", "--layout", "letter", "--out", str(tmp_path))
+    assert built.returncode == 0 and "1 built" in built.stdout + built.stderr
+    assert (tmp_path / "harbour-health/en/iud-aftercare-letter.pdf").stat().st_size > 10_000
+    assert (tmp_path / "manifest.json").is_file() and (tmp_path / "index.html").is_file()
+
+
 def test_help_everywhere() -> None:
     for command in ([], ["build"], ["check"], ["list"], ["pin"], ["sources"], ["sources", "show"]):
         result = CliRunner().invoke(main, [*command, "--help"])

@@ -1,5 +1,5 @@
 """`python -m carepress`: the same as the `carepress` command."""
 
-from carepress.cli import main
+from carepress.cli import run
 
-main()
+run()
