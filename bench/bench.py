@@ -136,8 +136,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         matrix = [*carepress, "build", "--force", "-q", "--out", folder]
-        serial = process_seconds([*matrix, "--jobs", "1"], runs=1)
-        parallel = process_seconds([*matrix, "--jobs", "2"], runs=1)
+        serial = process_seconds([*matrix, "--jobs", "1"], runs=3)
+        parallel = process_seconds([*matrix, "--jobs", "2"], runs=3)
         noop = process_seconds([*carepress, "build", "-q", "--out", folder], runs=3)
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     line("full matrix, --jobs 1", f"{serial:.2f} s")
