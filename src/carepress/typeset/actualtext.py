@@ -7,11 +7,16 @@ own reordering turns back into the logical text:
 
 - poppler (pdftotext) reads /ActualText only on a /Span and takes it as visual order: it gets
   the line as the Unicode bidi algorithm displays it (python-bidi).
-- PDFium reads the innermost /ActualText, from the first text object of the marked content it
-  meets, and puts it through its own line reordering; `for_pdfium` runs that reordering
-  backwards.  The rule was read from PDFium's CPDF_TextPage and fitted to what PDFium 159
-  (pypdfium2 5) returns for 400 random strings of Arabic, Latin, digits, harakat, spaces and
-  punctuation, in both kinds of text object (tests/test_actualtext.py keeps that check).
+- PDFium reads the innermost /ActualText of the first text object it meets in a marked
+  content, and puts it through its own line reordering, which depends on whether it takes
+  that object's glyphs as right-to-left.  So each line's text rides on one glyph group (the
+  carrier, rtl._pdfium_carrier), every other group is marked PDFIUM_SKIP, and `for_pdfium`
+  runs the reordering backwards.  The rule was read from PDFium's CPDF_TextPage and fitted
+  to what PDFium 159 (pypdfium2 5) returns for 800 random strings of Arabic, Latin, digits,
+  harakat, spaces and punctuation in both kinds of carrier (tests/test_actualtext.py keeps
+  that check, and one of leaflet lines in every order).  Known: inside a form XObject (an
+  imposed booklet sheet) PDFium places these characters at the form's own coordinates; the
+  text and its order are right, its selection boxes are not.
 """
 
 from __future__ import annotations
