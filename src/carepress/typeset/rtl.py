@@ -131,9 +131,11 @@ def isolate_numbers(text: str, styles: list[Style]) -> tuple[str, list[Style]]:
 # ---- bidi levels ------------------------------------------------------------------------
 
 
-def bidi_levels(text: str, base_level: int = 1) -> list[int | None]:
+@lru_cache(maxsize=4096)
+def bidi_levels(text: str, base_level: int = 1) -> tuple[int | None, ...]:
     """The resolved embedding level of every character (rules X1-I2 of UAX #9); None for
-    the explicit controls that rule X9 removes."""
+    the explicit controls that rule X9 removes.  Kept per text: a matrix build sets each
+    paragraph in several layouts, and the levels do not depend on the type size."""
     storage = uba.get_empty_storage()
     storage["base_level"] = base_level
     storage["base_dir"] = ("L", "R")[base_level]
@@ -147,7 +149,7 @@ def bidi_levels(text: str, base_level: int = 1) -> list[int | None]:
     levels: list[int | None] = [None] * len(text)
     for char in storage["chars"]:
         levels[char["index"]] = char["level"]
-    return levels
+    return tuple(levels)
 
 
 def visual_order(levels: list[int]) -> list[int]:
