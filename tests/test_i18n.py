@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from conftest import Run, edit, leaflet_pdf
 from pypdf import PdfReader
 
 from carepress.i18n.units import unit_states
 from carepress.load import load_project
-
-from conftest import Run, edit, leaflet_pdf
 
 LANGS = ("es", "fr", "pt", "vi", "ru", "ar", "zh-Hans")
 
@@ -120,3 +120,22 @@ def test_status_table(run: Run, project: Path) -> None:
     rows = [line.split() for line in result.output.splitlines()[1:]]
     assert len(rows) == 2 * len(LANGS)
     assert all(row[3:] == ["0", "0", "draft"] for row in rows)
+
+
+def test_dates_are_written_as_each_language_writes_them_and_kept(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from carepress import resolve
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    resolve._dates_of.cache_clear()
+    day = dt.date(2029, 11, 20)
+    assert resolve.format_date(day, "es") == "20 de noviembre de 2029"
+    assert resolve.format_date(day, "ru") == "20 ноября 2029\u202fг."  # (a narrow no-break space)
+    assert resolve.format_date(day, "zh-Hans") == "2029年11月20日"
+    [cached] = (tmp_path / "carepress/dates").glob("es-babel-*.json")
+    cached.write_text('{"2029-11-20": "from the cache"}', encoding="utf-8")
+    resolve._dates_of.cache_clear()  # a new process reads the file, not Babel
+    assert resolve.format_date(day, "es") == "from the cache"
+    resolve._dates_of.cache_clear()

@@ -9,21 +9,52 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from carepress.errors import CarepressError, Diagnostics, Origin
-from carepress.inline import InlineMarkupError, escape_markup, link_markup, protect, to_markup, to_plain
+from carepress.inline import (
+    InlineMarkupError,
+    escape_markup,
+    link_markup,
+    protect,
+    to_markup,
+    to_plain,
+)
 from carepress.languages import right_to_left
 from carepress.load.sources import normalise, pin_of
 from carepress.model import (
-    Block, Brand, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, Handout,
-    Leaflet, Paragraph, PassageRef, RBlock, RCallout, RClosing, RContact, RFillIn, RList, RPassage, RSection,
-    RSource, RText, Source, TextBlock, TranslatedUnit, Translation,
+    Block,
+    Brand,
+    BulletsBlock,
+    CalloutBlock,
+    ChecklistBlock,
+    ContactBlock,
+    FillInBlock,
+    Handout,
+    Leaflet,
+    Paragraph,
+    PassageRef,
+    RBlock,
+    RCallout,
+    RClosing,
+    RContact,
+    RFillIn,
+    RList,
+    RPassage,
+    RSection,
+    RSource,
+    RText,
+    Source,
+    TextBlock,
+    TranslatedUnit,
+    Translation,
 )
 
 CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
@@ -68,10 +99,43 @@ def tel_href(phone: str) -> str:
 
 
 def format_date(day: dt.date, lang: str) -> str:
-    """A date as the language writes it (Babel's CLDR data): `20 de noviembre de 2029`."""
-    from babel.dates import format_date as babel_format_date
+    """A date as the language writes it (Babel's CLDR data): `20 de noviembre de 2029`.
 
-    return babel_format_date(day, format="long", locale=lang.replace("-", "_"))
+    Kept in the user cache under Babel's version: a leaflet prints three or four dates, and
+    importing Babel and loading a language's data cost 40 ms of every process."""
+    dates = _dates_of(lang)
+    text = dates.get(day.isoformat())
+    if text is None:
+        from babel.dates import format_date as babel_format_date
+
+        from carepress.usercache import store_cached
+
+        text = dates[day.isoformat()] = babel_format_date(day, format="long",
+                                                          locale=lang.replace("-", "_"))
+        store_cached("dates", _dates_name(lang), json.dumps(dates, ensure_ascii=False).encode())
+    return text
+
+
+@functools.cache
+def _dates_of(lang: str) -> dict[str, str]:
+    """The dates formatted in ``lang`` so far, on this machine (one dict per process)."""
+    from carepress.usercache import read_cached
+
+    try:
+        return dict(json.loads(read_cached("dates", _dates_name(lang)) or b"{}"))
+    except ValueError:
+        return {}
+
+
+@functools.cache
+def _dates_name(lang: str) -> str:
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")  # its __init__ names the version; not imported
+    origin = Path(str(spec.origin)) if spec and spec.origin else None
+    version = hashlib.sha256(origin.read_bytes()).hexdigest()[:12] if origin else "none"
+    return f"{lang}-babel-{version}.json"
 
 
 def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:

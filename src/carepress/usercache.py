@@ -1,5 +1,7 @@
 """Where carepress keeps work worth keeping between runs on one machine (converted fonts,
-unpacked fonts, recorded logos): `$XDG_CACHE_HOME/carepress/KIND`, by default under ~/.cache."""
+unpacked fonts, recorded logos, QR codes, formatted dates): `$XDG_CACHE_HOME/carepress/KIND`,
+by default under ~/.cache.  Every name carries a hash of what made the file, so a stale
+entry is never read; a cache that cannot be read or written costs time, never a build."""
 
 from __future__ import annotations
 
@@ -13,16 +15,16 @@ def user_cache_dir(kind: str) -> Path:
     return Path(base) / "carepress" / kind
 
 
-def cached_bytes(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
-    """The cached file ``name`` of ``kind``, made by ``make`` when it is missing.  The name
-    must carry a hash of every input.  Written atomically, so parallel workers and
-    interrupted runs never leave half a file; a cache that cannot be written costs time only."""
-    path = user_cache_dir(kind) / name
+def read_cached(kind: str, name: str) -> bytes | None:
     try:
-        return path.read_bytes()
+        return (user_cache_dir(kind) / name).read_bytes()
     except OSError:
-        pass
-    data = make()
+        return None
+
+
+def store_cached(kind: str, name: str, data: bytes) -> None:
+    """Written atomically: parallel workers and interrupted runs never leave half a file."""
+    path = user_cache_dir(kind) / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -30,4 +32,12 @@ def cached_bytes(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def cached_bytes(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
+    """The cached file ``name`` of ``kind``, made by ``make`` when it is missing."""
+    data = read_cached(kind, name)
+    if data is None:
+        data = make()
+        store_cached(kind, name, data)
     return data
