@@ -23,7 +23,7 @@ ARABIC = ("iud-aftercare", "ar", "riverside-womens-health", "a4")
 CHINESE = ("iud-aftercare", "zh-Hans", "harbour-health", "letter")
 # What a one-leaflet build cannot do without: the floor under its cold start.
 LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "pypdf", "jinja2", "yaml", "click",
-             "babel.dates", "markdown_it", "PIL.Image")
+             "markdown_it", "PIL.Image")
 
 
 def median_seconds(action, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
