@@ -155,3 +155,22 @@ def test_a_change_to_carepress_itself_rebuilds(project: Path, run: Run, tmp_path
     assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter",
                "--report", str(tmp_path / "r.json")).exit_code == 0
     assert set(statuses(tmp_path / "r.json").values()) == {"built"}
+
+
+def test_the_machine_cache_never_changes_a_pdf(project: Path, tmp_path: Path) -> None:
+    """Fonts, QR codes and dates come from the machine cache when it has them: a build that
+    fills an empty cache and one that reads it write the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    outs = [tmp_path / "filling", tmp_path / "reading"]
+    for out in outs:
+        subprocess.run([sys.executable, "-m", "carepress", "build", "--clinic", "riverside-womens-health",
+                        "--layout", "a4", "--lang", "en", "--lang", "ar", "--out", str(out), "-q"],
+                       cwd=project, env=env, check=True, capture_output=True)
+    assert {p.name for p in (tmp_path / "cache/carepress").iterdir()} >= {"fonts", "qr", "dates"}
+    first = {p.relative_to(outs[0]): p.read_bytes() for p in outs[0].rglob("*.pdf")}
+    second = {p.relative_to(outs[1]): p.read_bytes() for p in outs[1].rglob("*.pdf")}
+    assert first == second and len(first) == 4
