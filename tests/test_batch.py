@@ -174,3 +174,21 @@ def test_the_machine_cache_never_changes_a_pdf(project: Path, tmp_path: Path) ->
     first = {p.relative_to(outs[0]): p.read_bytes() for p in outs[0].rglob("*.pdf")}
     second = {p.relative_to(outs[1]): p.read_bytes() for p in outs[1].rglob("*.pdf")}
     assert first == second and len(first) == 4
+
+
+def test_an_unchanged_leaflet_still_meets_the_gates_and_its_warnings(project: Path, run: Run) -> None:
+    """The cache never lets a leaflet slip past --require-reviewed or --strict, and a leaflet
+    skipped as unchanged reports the warnings it was built with."""
+    one = ("--clinic", "riverside-womens-health", "--handout", "iud-aftercare", "--layout", "a4")
+    assert run("build", *one, "--lang", "fr").exit_code == 0
+    gated = run("build", *one, "--lang", "fr", "--require-reviewed")
+    assert gated.exit_code == 1 and "is a draft" in gated.stderr
+
+    path = project / "handouts/iud-aftercare.yaml"
+    edit(path, "approved: 2026-11-20", "approved: 2020-01-01")
+    edit(path, "review_by: 2029-11-20", "review_by: 2023-01-01")
+    for _ in range(2):  # built, then unchanged: the same warning both times
+        result = run("build", *one, "--lang", "en")
+        assert result.exit_code == 0 and "was due for review on 2023-01-01" in result.stderr
+    assert "1 unchanged" in result.stdout + result.stderr
+    assert run("build", *one, "--lang", "en", "--strict").exit_code == 1

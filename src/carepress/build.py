@@ -229,7 +229,7 @@ def _run_job(job: Job, key: str) -> Outcome:
     started = time.perf_counter()
     outcome = build_job(project, job, out, settings.resolve, settings.printing)
     if outcome.ok:
-        remember(out, cache_name(job, settings), key, outcome.records)
+        remember(out, cache_name(job, settings), key, outcome.records, outcome.diagnostics)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -247,10 +247,12 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     outcomes: list[Outcome] = []
     pending: list[tuple[Job, str]] = []
     for job in jobs:
-        key = hasher.key(project, job.handout, job.lang, job.clinic, job.layout, settings.printing)
-        records = None if settings.force else cached_records(out, cache_name(job, settings), key)
-        if records is not None:
-            outcome = Outcome(job, records[0], [], records[1:], status="unchanged")
+        key = hasher.key(project, job.handout, job.lang, job.clinic, job.layout, settings.printing,
+                         settings.resolve)
+        cached = None if settings.force else cached_records(out, cache_name(job, settings), key)
+        if cached is not None:
+            records, warnings = cached
+            outcome = Outcome(job, records[0], warnings, records[1:], status="unchanged")
             outcomes.append(outcome)
             if settings.progress:
                 settings.progress(outcome, len(outcomes), len(jobs))

@@ -15,10 +15,15 @@ import os
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from carepress.load import Project
+from carepress.errors import Diagnostic, Origin
 from carepress.model import PassageRef, PrintOptions
 from carepress.publish import ManifestRecord, write_atomic
+
+if TYPE_CHECKING:
+    from carepress.resolve import ResolveOptions
 
 CACHE_FOLDER = ".carepress"
 _LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-it-py", "Babel",
@@ -73,7 +78,10 @@ class InputHasher:
         return self._files[path]
 
     def key(self, project: Project, handout_id: str, lang: str, clinic: str, layout: str,
-            printing: PrintOptions, extra: str = "") -> str:
+            printing: PrintOptions, gates: ResolveOptions) -> str:
+        """The leaflet's key: its input files, the options that shape its bytes, and the
+        gates that decide whether it may be built at all (--strict, --require-reviewed and
+        whether its review date has passed), so a cached leaflet never slips past them."""
         from carepress.pin import passages_of
 
         root = project.root
@@ -96,7 +104,9 @@ class InputHasher:
         digest = hashlib.sha256()
         digest.update(_library_versions().encode())
         digest.update(_code_digest().encode())
-        digest.update(repr((handout_id, lang, clinic, layout, printing, extra,
+        overdue = gates.today is not None and handout.control.review_by < gates.today
+        digest.update(repr((handout_id, lang, clinic, layout, printing, gates.strict,
+                            gates.require_reviewed, overdue,
                             os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
         for path in files:
             digest.update(f"{path.name}:{self.file(path)}".encode())
@@ -119,23 +129,31 @@ def _key_path(out: Path, leaflet: str) -> Path:
     return out / CACHE_FOLDER / (leaflet + ".json")
 
 
-def cached_records(out: Path, leaflet: str, key: str) -> list[ManifestRecord] | None:
-    """The records of a leaflet built earlier from exactly these inputs, if its files are
-    still there as written."""
+def cached_records(out: Path, leaflet: str, key: str
+                   ) -> tuple[list[ManifestRecord], list[Diagnostic]] | None:
+    """The records and warnings of a leaflet built earlier from exactly these inputs, if its
+    files are still there as written."""
     try:
         entry = json.loads(_key_path(out, leaflet).read_text(encoding="utf-8"))
         if entry["key"] != key:
             return None
         records = [ManifestRecord(**record) for record in entry["records"]]
+        warnings = [Diagnostic(Origin(Path(w["path"]), w["line"], w["column"]), w["message"],
+                               "warning", tuple(w["details"])) for w in entry["warnings"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     for record in records:
         target = out / record.path
         if not target.is_file() or target.stat().st_size != record.bytes:
             return None
-    return records
+    return records, warnings
 
 
-def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord]) -> None:
-    entry = {"key": key, "records": [asdict(record) for record in records]}
+def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord],
+             warnings: list[Diagnostic]) -> None:
+    """Written with the leaflet: an unchanged leaflet still reports what it warned of."""
+    entry = {"key": key, "records": [asdict(record) for record in records],
+             "warnings": [{"path": str(w.origin.path), "line": w.origin.line,
+                           "column": w.origin.column, "message": w.message,
+                           "details": list(w.details)} for w in warnings]}
     write_atomic(_key_path(out, leaflet), json.dumps(entry, sort_keys=True).encode("utf-8"))
