@@ -139,3 +139,12 @@ def test_dates_are_written_as_each_language_writes_them_and_kept(tmp_path: Path,
     resolve._dates_of.cache_clear()  # a new process reads the file, not Babel
     assert resolve.format_date(day, "es") == "from the cache"
     resolve._dates_of.cache_clear()
+
+
+def test_a_text_without_placeholders_renders_as_jinja_would() -> None:
+    """Texts with no `{` skip Jinja; they must come out exactly as Jinja renders them (a YAML
+    block scalar ends in a newline, which Jinja drops)."""
+    from carepress.resolve import _JINJA, _render
+
+    for text in ("Heading\n", "Two lines\nof text\n", "No newline", "Ends blank\n\n"):
+        assert _render(text, {}) == _JINJA.from_string(text).render({}), text

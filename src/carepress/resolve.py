@@ -89,6 +89,13 @@ def _template(source: str) -> jinja2.Template:
     return _JINJA.from_string(source)
 
 
+def _render(source: str, context: dict[str, Any]) -> str:
+    """A clinic text rendered with Jinja; most hold no placeholder and skip it (compiling a
+    template costs more than the rest of resolving), with the result Jinja would give: one
+    trailing newline dropped."""
+    return _template(source).render(context) if "{" in source else source.removesuffix("\n")
+
+
 def keep_together(text: str) -> str:
     """A phone number never breaks across lines: its spaces become no-break spaces."""
     return text.replace(" ", "\u00a0")
@@ -228,9 +235,7 @@ class _Resolver:
                 return ""
             template, origin, check_length = translated.text, translated.origin, False
         try:
-            # Most texts hold no placeholder: they skip Jinja (compiling a template costs more
-            # than typesetting its line).
-            rendered = _template(template).render(self.context) if "{" in template else template
+            rendered = _render(template, self.context)
         except jinja2.TemplateSyntaxError as exc:
             origin = Origin(origin.path, origin.line + max(exc.lineno - 1, 0), origin.column)
             self.diagnostics.error(origin, f"template error: {exc.message}")
