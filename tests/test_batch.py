@@ -192,3 +192,18 @@ def test_an_unchanged_leaflet_still_meets_the_gates_and_its_warnings(project: Pa
         assert result.exit_code == 0 and "was due for review on 2023-01-01" in result.stderr
     assert "1 unchanged" in result.stdout + result.stderr
     assert run("build", *one, "--lang", "en", "--strict").exit_code == 1
+
+
+def test_a_machine_cache_that_cannot_be_written_costs_time_not_the_build(project: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = dict(os.environ, XDG_CACHE_HOME=str(blocker / "cache"))  # under a file: unusable
+    result = subprocess.run([sys.executable, "-m", "carepress", "build", "--clinic", "harbour-health",
+                             "--lang", "en", "--layout", "letter", "--out", str(tmp_path / "out")],
+                            cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr  # an SVG logo, fonts, QR codes and dates
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 2

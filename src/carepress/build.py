@@ -107,7 +107,7 @@ class BuildReport:
         """The machine-readable report: each leaflet's status, time, pages, warnings, errors."""
         import json
 
-        from carepress.publish import write_atomic
+        from carepress.files import write_atomic
 
         leaflets = [{
             "path": o.job.path, "handout": o.job.handout, "lang": o.job.lang, "clinic": o.job.clinic,

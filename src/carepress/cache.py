@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from carepress.load import Project
 from carepress.errors import Diagnostic, Origin
 from carepress.model import PassageRef, PrintOptions
-from carepress.publish import ManifestRecord, write_atomic
+from carepress.files import write_atomic
+from carepress.publish import ManifestRecord
 
 if TYPE_CHECKING:
     from carepress.resolve import ResolveOptions

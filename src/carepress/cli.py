@@ -294,7 +294,8 @@ def manifest() -> None:
               help="The merged manifest to write.")
 def manifest_merge(manifests: tuple[Path, ...], out: Path) -> None:
     """Join the manifests of a sharded build (`build --shard K/N`) into one."""
-    from carepress.publish import manifest_text, merge_manifests, write_atomic
+    from carepress.files import write_atomic
+    from carepress.publish import manifest_text, merge_manifests
 
     try:
         records = merge_manifests(manifests)
@@ -338,7 +339,7 @@ def i18n_export(project_dir: Path, lang: str, out: Path | None) -> None:
     units are marked fuzzy.
     """
     from carepress.i18n.po import export_po
-    from carepress.publish import write_atomic
+    from carepress.files import write_atomic
 
     project = _load(project_dir)
     target = out or Path(f"{lang}.po")

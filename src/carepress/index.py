@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from carepress.publish import write_atomic
+from carepress.files import write_atomic
 
 TEMPLATE = """<!doctype html>
 <html lang="en">

@@ -17,7 +17,7 @@ from carepress.errors import Diagnostics
 from carepress.load import Project
 from carepress.load.sources import pin_of
 from carepress.model import Block, CalloutBlock, Handout, PassageRef
-from carepress.publish import write_atomic
+from carepress.files import write_atomic
 from carepress.resolve import select_passage
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
+
+from carepress.files import write_atomic
 
 MANIFEST = "manifest.json"
 
@@ -37,18 +37,6 @@ class ManifestRecord:
 def leaflet_path(clinic: str, lang: str, handout: str, layout: str, variant: str = "") -> str:
     suffix = f"-{variant}" if variant else ""
     return f"{clinic}/{lang}/{handout}-{layout}{suffix}.pdf"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def publish_pdf(out: Path, handout: str, lang: str, clinic: str, layout: str, data: bytes,

@@ -9,6 +9,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from carepress.files import write_atomic
+
 
 def user_cache_dir(kind: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -23,13 +25,8 @@ def read_cached(kind: str, name: str) -> bytes | None:
 
 
 def store_cached(kind: str, name: str, data: bytes) -> None:
-    """Written atomically: parallel workers and interrupted runs never leave half a file."""
-    path = user_cache_dir(kind) / name
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_atomic(user_cache_dir(kind) / name, data)
     except OSError:
         pass
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from carepress.i18n.units import Unit
 from carepress.model import Review, TranslatedUnit
-from carepress.publish import write_atomic
+from carepress.files import write_atomic
 
 
 def _quote(value: str) -> str:

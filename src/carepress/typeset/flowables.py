@@ -4,7 +4,6 @@ structure (H1, H2, P, L, Aside, Form, Figure) so a later step can tag the PDF.""
 from __future__ import annotations
 
 import io
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -191,14 +190,16 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
     import hashlib
     import json
 
-    from carepress.usercache import user_cache_dir
+    from carepress.usercache import read_cached, store_cached
 
-    data = path.read_bytes()
-    key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
-    cached = user_cache_dir("logos") / f"{key}.json"
-    if cached.is_file():
-        width, height, operators = json.loads(cached.read_text(encoding="utf-8"))
-        return width, height, operators
+    key = hashlib.sha256(path.read_bytes() + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
+    cached = read_cached("logos", f"{key}.json")
+    if cached is not None:
+        try:
+            width, height, operators = json.loads(cached)
+            return width, height, operators
+        except ValueError:
+            pass  # a damaged entry: record the logo again
     from reportlab.graphics import renderPDF
 
     drawing = _svg_drawing(path)
@@ -212,10 +213,7 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
     operators = "\n".join(lines)
     if re.search(r"\b(Tf|Do|sh)\b", operators):
         return None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps([drawing.width, drawing.height, operators]), encoding="utf-8")
-    os.replace(temporary, cached)
+    store_cached("logos", f"{key}.json", json.dumps([drawing.width, drawing.height, operators]).encode())
     return drawing.width, drawing.height, operators
 
 
