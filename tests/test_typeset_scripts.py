@@ -322,3 +322,19 @@ def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == b"from the cache"
     assert package_font_bytes("pymupdf_fonts.No_Such_Face") is None
     assert package_font_bytes("no_such_package.Face") is None
+
+
+def test_italic_stays_italic_whatever_order_leaflets_come_in() -> None:
+    """ReportLab's <b>/<i> mapping is global: a leaflet without italics, set after one with
+    italics, must not map the family's italic back to the upright face."""
+    from reportlab.lib.fonts import tt2ps
+
+    from carepress.typeset.fonts import FAMILY, firago
+
+    firago.cache_clear()
+    firago(True)  # a leaflet with italics
+    firago.cache_clear()
+    firago(False)  # then one without
+    assert tt2ps(FAMILY, 0, 1) == f"{FAMILY}-Italic"
+    assert tt2ps(FAMILY, 1, 1) == f"{FAMILY}-BoldItalic"
+    firago.cache_clear()

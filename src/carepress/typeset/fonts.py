@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -49,8 +49,8 @@ class ShapingTTFont(TTFont):
     def __init__(self, name: str, data: bytes) -> None:
         super().__init__(name, io.BytesIO(data))
         self.logical_text: dict[int, str] = {}  # private-use code -> the text it stands for
-        self._private: dict[tuple[int, str], int] = {}
-        self._chars: dict[tuple[int, str], str] = {}
+        self._next_private = _PRIVATE_USE
+        self._chars: dict[tuple[int, str], str] = {}  # (glyph, text) -> the character drawing it
 
     def char_for_glyph(self, gid: int, text: str) -> str:
         char = self._chars.get((gid, text))
@@ -63,16 +63,14 @@ class ShapingTTFont(TTFont):
         for code in face.glyphToChar.get(gid, ()):
             if code not in self.logical_text and self._unicode_for(code) == text:
                 return chr(code)
-        code = self._private.get((gid, text))
-        if code is None:
-            code = max([_PRIVATE_USE - 1, *self._private.values()]) + 1
-            while code in face.charToGlyph:
-                code += 1
-            self._private[(gid, text)] = code
-            face.charToGlyph[code] = gid
-            face.glyphToChar.setdefault(gid, []).append(code)
-            face.charWidths[code] = face.hmetrics[gid][0]
-            self.logical_text[code] = text
+        code = self._next_private
+        while code in face.charToGlyph:
+            code += 1
+        self._next_private = code + 1
+        face.charToGlyph[code] = gid
+        face.glyphToChar.setdefault(gid, []).append(code)
+        face.charWidths[code] = face.hmetrics[gid][0]
+        self.logical_text[code] = text
         return chr(code)
 
     def _unicode_for(self, code: int) -> str:
@@ -124,7 +122,6 @@ class FontSet:
     bold_italic: str
     covered: frozenset[int]  # code points every face can draw
     script: str              # "latin" | "arabic" | "cjk": which line layout the text needs
-    origin: str              # where the fonts came from, for `carepress fonts`
 
     def missing(self, text: str) -> list[str]:
         """Characters in ``text`` that the fonts cannot draw (whitespace aside)."""
@@ -171,17 +168,27 @@ def package_font_bytes(module_name: str) -> bytes | None:
     return Path(str(importlib.import_module(module_name).FONT_PATH)).read_bytes()
 
 
+def _family(regular: str, bold: str, italic: str, bold_italic: str, covered: frozenset[int],
+            script: str) -> FontSet:
+    """Map a family's four styles for ReportLab's <b>/<i> (the family is named after its
+    regular face; for a face named twice ReportLab keeps the mapping written last, hence the
+    fixed order) and describe it."""
+    for is_bold, is_italic, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic),
+                                     (1, 1, bold_italic)):
+        addMapping(regular, is_bold, is_italic, face)
+    return FontSet(regular, bold, italic, bold_italic, covered, script)
+
+
 @cache
 def firago(italic: bool = False) -> FontSet:
-    """The FiraGO family; its italic faces too when ``italic`` (else italic maps to upright)."""
+    """The FiraGO family; its italic faces too when ``italic``.  Italic maps to upright
+    until the italic faces are registered, and to them from then on: the mapping is global,
+    and a leaflet without italics must not take them from a later one that has some."""
     faces = [FAMILY, f"{FAMILY}-Bold"] + ([f"{FAMILY}-Italic", f"{FAMILY}-BoldItalic"] if italic else [])
     covered = frozenset.intersection(*(_firago_face(face) for face in faces))
-    italic_face, bold_italic_face = (faces[2], faces[3]) if italic else (faces[0], faces[1])
-    for bold, is_italic, face in ((0, 0, faces[0]), (1, 0, faces[1]), (0, 1, italic_face),
-                                  (1, 1, bold_italic_face)):
-        addMapping(FAMILY, bold, is_italic, face)
-    return FontSet(FAMILY, faces[1], italic_face, bold_italic_face, covered, "latin",
-                   "FiraGO 1.001 (pymupdf-fonts package)")
+    has_italic = f"{FAMILY}-Italic" in pdfmetrics.getRegisteredFontNames()
+    slanted = (f"{FAMILY}-Italic", f"{FAMILY}-BoldItalic") if has_italic else (faces[0], faces[1])
+    return _family(faces[0], faces[1], *slanted, covered, "latin")
 
 
 @cache
@@ -201,14 +208,8 @@ def noto_cjk_sc(chars: str) -> FontSet:
         codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes
     regular, bold_name = names
-    addMapping(regular, 0, 0, regular)
-    addMapping(regular, 1, 0, bold_name)
-    addMapping(regular, 0, 1, regular)  # Chinese has no italic: emphasis is bold
-    addMapping(regular, 1, 1, bold_name)
     assert covered is not None
-    return FontSet(regular, bold_name, regular, bold_name, covered, "cjk",
-                   "Noto Sans CJK SC (noto-cjk-sans-otc; bold from noto-cjk-sans-jp-bold), "
-                   "converted to TrueType by fontTools")
+    return _family(regular, bold_name, regular, bold_name, covered, "cjk")  # no italic in Chinese
 
 
 class FontNotFound(Exception):
@@ -268,11 +269,8 @@ def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> Fo
         names.append(name)
         codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes
-    for bold_flag, italic, name in ((0, 0, names[0]), (1, 0, names[1]), (0, 1, names[0]), (1, 1, names[1])):
-        addMapping(names[0], bold_flag, italic, name)
     assert covered is not None
-    return FontSet(names[0], names[1], names[0], names[1], covered, script,
-                   f"the brand's own typeface ({regular})")
+    return _family(names[0], names[1], names[0], names[1], covered, script)
 
 
 def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = None,
@@ -283,13 +281,11 @@ def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = No
     spec = (brand_specs or {}).get(script)
     if spec is not None:
         return brand_fonts(spec.regular, spec.bold, spec.folder, script)
-    if script_of(lang) == "cjk":
+    if script == "cjk":
         return noto_cjk_sc("".join(sorted(set(text) - {"\n"})))
-    latin = firago(italic)
-    if script_of(lang) == "arabic":
-        return FontSet(latin.regular, latin.bold, latin.regular, latin.bold, latin.covered,
-                       "arabic", latin.origin)
-    return latin
+    if script == "arabic":  # right-to-left lines are never slanted (rtl.parse_markup)
+        return replace(firago(False), italic=FAMILY, bold_italic=f"{FAMILY}-Bold", script="arabic")
+    return firago(italic)
 
 
 @dataclass(frozen=True)
