@@ -131,11 +131,9 @@ def isolate_numbers(text: str, styles: list[Style]) -> tuple[str, list[Style]]:
 # ---- bidi levels ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def bidi_levels(text: str, base_level: int = 1) -> tuple[int | None, ...]:
     """The resolved embedding level of every character (rules X1-I2 of UAX #9); None for
-    the explicit controls that rule X9 removes.  Kept per text: a matrix build sets each
-    paragraph in several layouts, and the levels do not depend on the type size."""
+    the explicit controls that rule X9 removes."""
     storage = uba.get_empty_storage()
     storage["base_level"] = base_level
     storage["base_dir"] = ("L", "R")[base_level]
@@ -309,13 +307,13 @@ class RtlParagraph(Flowable):
             baseline = self.height - style.fontSize - number * style.leading
             self._draw_line(line, self.width - line.width, baseline)  # ragged on the left
 
-    def _draw_line(self, line: Line, left: float, baseline: float) -> None:
+    def _draw_line(self, line: Line, left: float, baseline: float, colour: Any = None) -> None:
         """Position every glyph visually, but emit the runs in logical order: a reader that
         follows drawing order (pypdf) then meets the words as they are read.  The readers
         that order by position get /ActualText (see actualtext.py): poppler the whole line's,
         PDFium the line's on one glyph group, the carrier, and is told to skip the rest."""
         canv = self.canv
-        canv.setFillColor(self.style.textColor)
+        canv.setFillColor(self.style.textColor if colour is None else colour)
         positions = []
         x = left
         for run in line.runs:
@@ -355,25 +353,7 @@ class RtlParagraph(Flowable):
 
     def _shape(self) -> tuple[str, tuple[Run, ...]]:
         if self._runs is None:
-            family_style = Style(self.style.fontName, self.style.fontSize)
-            text, styles = parse_markup(self.markup, family_style)
-            text, styles = isolate_numbers(text, styles)
-            levels = bidi_levels(text)
-            kept = [i for i, level in enumerate(levels) if level is not None]
-            clean = "".join(text[i] for i in kept)
-            clean_levels = [levels[i] for i in kept]
-            clean_styles = [styles[i] for i in kept]
-            codepoints = [ord(ch) for ch in clean]
-            runs = []
-            start = 0
-            for index in range(1, len(clean) + 1):
-                if index == len(clean) or clean_levels[index] != clean_levels[start] \
-                        or (clean_styles[index] is not clean_styles[start]
-                            and clean_styles[index] != clean_styles[start]):
-                    runs.append(shape_run(codepoints, start, index, int(clean_levels[start] or 0),
-                                          clean_styles[start], clean))
-                    start = index
-            self._text, self._runs = clean, tuple(runs)
+            self._text, self._runs = _shaped(self.markup, self.style.fontName, self.style.fontSize)
         return self._text, self._runs
 
     def _break(self, width: float) -> list[Line]:
@@ -430,6 +410,32 @@ def _fit(text: str, advance: list[float], start: int, end: int, width: float) ->
     return cut
 
 
+
+@lru_cache(maxsize=4096)
+def _shaped(markup: str, font: str, size: float) -> tuple[str, tuple[Run, ...]]:
+    """A paragraph's logical text (bidi controls removed) and its shaped runs.  Kept per
+    markup, font and size: most layouts share a body size, so a matrix build sets the same
+    paragraph more than once, and page furniture repeats its lines on every page."""
+    text, styles = parse_markup(markup, Style(font, size))
+    text, styles = isolate_numbers(text, styles)
+    levels = bidi_levels(text)
+    kept = [i for i, level in enumerate(levels) if level is not None]
+    clean = "".join(text[i] for i in kept)
+    clean_levels = [levels[i] for i in kept]
+    clean_styles = [styles[i] for i in kept]
+    codepoints = [ord(ch) for ch in clean]
+    runs = []
+    start = 0
+    for index in range(1, len(clean) + 1):
+        if index == len(clean) or clean_levels[index] != clean_levels[start] \
+                or (clean_styles[index] is not clean_styles[start]
+                    and clean_styles[index] != clean_styles[start]):
+            runs.append(shape_run(codepoints, start, index, int(clean_levels[start] or 0),
+                                  clean_styles[start], clean))
+            start = index
+    return clean, tuple(runs)
+
+
 def replace_space_before(style: Any) -> Any:
     """The rest of a split paragraph starts at the top of its frame with no space before."""
     from reportlab.lib.styles import ParagraphStyle
@@ -441,12 +447,13 @@ __all__ = ["RtlParagraph", "bidi_levels", "draw_line", "line_width", "visual_ord
 
 
 @lru_cache(maxsize=1024)
-def _single_line(markup: str, font: str, size: float, colour: Any) -> tuple[RtlParagraph, Line]:
-    """One shaped line, kept: page furniture repeats the same lines on every page."""
+def _single_line(markup: str, font: str, size: float) -> tuple[RtlParagraph, Line]:
+    """One shaped line, kept: page furniture repeats the same lines on every page, and
+    measures them before it draws them."""
     from reportlab.lib.styles import ParagraphStyle
 
     paragraph = RtlParagraph(markup, ParagraphStyle("line", fontName=font, fontSize=size,
-                                                    leading=size * 1.2, textColor=colour))
+                                                    leading=size * 1.2))
     paragraph.wrap(1e6, 1e6)
     lines = paragraph._lines or ()
     return paragraph, lines[0] if lines else Line((), 0.0)
@@ -454,14 +461,14 @@ def _single_line(markup: str, font: str, size: float, colour: Any) -> tuple[RtlP
 
 def line_width(markup: str, font: str, size: float) -> float:
     """The width of ``markup`` set as one right-to-left line."""
-    return _single_line(markup, font, size, None)[1].width
+    return _single_line(markup, font, size)[1].width
 
 
 def draw_line(canv: Any, markup: str, left: float, baseline: float, font: str, size: float,
               colour: Any) -> float:
     """Draw ``markup`` as one right-to-left line starting at ``left``; returns its width."""
-    paragraph, line = _single_line(markup, font, size, colour)
+    paragraph, line = _single_line(markup, font, size)
     paragraph.canv = canv
-    paragraph._draw_line(line, left, baseline)
+    paragraph._draw_line(line, left, baseline, colour)
     del paragraph.canv
     return line.width
