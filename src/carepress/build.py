@@ -192,7 +192,8 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
         layout = project.layouts[job.layout]
         result = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                          printing=printing)
-        finished = finish(result.pdf, resolved.leaflet, layout)
+        # (a fillable form is the reading-order pages only: no sheets to impose)
+        finished = finish(result.pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable)
     except CarepressError as exc:
         return Outcome(job, None, list(exc.diagnostics), status="failed")
     except Exception as exc:  # a bug in carepress must not stop the other leaflets

@@ -5,8 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    StreamObject,
+)
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
@@ -45,8 +52,9 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
     return missing
 
 
-def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
-    """Check page count against the layout's limit and that every font is embedded."""
+def finish(pdf: bytes, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True) -> FinishedPdf:
+    """Check page count against the layout's limit and that every font is embedded; and
+    place the pages on printed sheets when the layout says so (unless not wanted)."""
     reader = PdfReader(io.BytesIO(pdf))
     pages = len(reader.pages)
     origin = Origin(leaflet.path)
@@ -59,7 +67,7 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout) -> FinishedPdf:
     if unembedded:
         raise CarepressError([Diagnostic(origin, "fonts not embedded: " + ", ".join(sorted(unembedded)))])
     imposition = layout.imposition
-    if imposition is None:
+    if imposition is None or not impose_sheets:
         return FinishedPdf(pdf, pages)
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
@@ -98,14 +106,6 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
     form XObject with its links moved along: pypdf's merge_transformed_page parsed and
     rewrote every text operation instead (0.2 s for an Arabic booklet)."""
-    from pypdf import PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        NameObject,
-    )
-
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
@@ -138,10 +138,8 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     return out.getvalue()
 
 
-def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:  # noqa: F821
+def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:
     """A page's content and resources as a form XObject the size of its media box."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
-
     contents = page["/Contents"].get_object()
     streams = contents if isinstance(contents, ArrayObject) else [contents]
     form = DecodedStreamObject()
@@ -159,15 +157,11 @@ def _number(value: float) -> str:
     return f"{round(value, 4) or 0.0:.4f}".rstrip("0").rstrip(".")  # (never "-0")
 
 
-def _pdf_number(value: float) -> FloatObject:  # noqa: F821
-    from pypdf.generic import FloatObject
-
+def _pdf_number(value: float) -> FloatObject:
     return FloatObject(_number(value))
 
 
-def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:  # noqa: F821
-    from pypdf.generic import NameObject
-
+def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items()})
     for key in ("/Lang", "/ViewerPreferences"):
@@ -179,8 +173,6 @@ def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:  # noqa: F821
 def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
     """One print-ready PDF holding several leaflets, a bookmark per leaflet titled as the
     leaflet is (pypdf); and its page count."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     titles = []
     for number, data in enumerate(leaflets):
