@@ -338,3 +338,19 @@ def test_italic_stays_italic_whatever_order_leaflets_come_in() -> None:
     assert tt2ps(FAMILY, 0, 1) == f"{FAMILY}-Italic"
     assert tt2ps(FAMILY, 1, 1) == f"{FAMILY}-BoldItalic"
     firago.cache_clear()
+
+
+def test_the_chinese_subset_draws_what_the_layout_adds(project: Path) -> None:
+    """The Chinese font is a subset of the leaflet's characters: the ones the layout draws
+    itself (list bullets, page numbers, separators) must be in it, or a bullet list prints
+    empty boxes that no text check would see."""
+    from carepress.build import Job, resolve_job
+    from carepress.typeset.checks import DRAWN_BY_THE_LAYOUT, preflight
+
+    from carepress.load import load_project
+
+    model = load_project(project)
+    leaflet = resolve_job(model, Job("iud-aftercare", "zh-Hans", "harbour-health", "letter")).leaflet
+    fonts = preflight(leaflet)
+    assert "•" in DRAWN_BY_THE_LAYOUT
+    assert all(ord(ch) in fonts.covered for ch in DRAWN_BY_THE_LAYOUT)

@@ -4,7 +4,6 @@ ReportLab is imported here and nowhere earlier, so that `carepress --help`, `lis
 `check` stay fast.
 """
 
-from carepress.model import PrintOptions
 from carepress.typeset.document import TypesetResult, typeset
 
-__all__ = ["PrintOptions", "TypesetResult", "typeset"]
+__all__ = ["TypesetResult", "typeset"]

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.inline import to_plain
-from carepress.model import Leaflet, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText
-from carepress.typeset.flowables import check_logo
 from carepress.languages import script_of
+from carepress.model import (
+    Leaflet,
+    RBlock,
+    RCallout,
+    RContact,
+    RFillIn,
+    RList,
+    RPassage,
+    RText,
+)
+from carepress.resolve import format_date
+from carepress.typeset.flowables import check_logo
 from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for
+from carepress.typeset.furniture import ENGLISH_DRAFT_MARKER
+from carepress.typeset.story import BULLET
+
+# Characters the layout draws itself, whatever the text: page numbers, separators, the
+# citation marks, list bullets.
+DRAWN_BY_THE_LAYOUT = "0123456789·:[]" + BULLET
 
 
 def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
@@ -27,17 +43,13 @@ def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
     return texts
 
 
-def leaflet_text(leaflet: Leaflet, *, markup: bool = False) -> str:
-    """Every character the leaflet's pages will show, page furniture included (as markup,
-    tags and all, with ``markup``)."""
-    from carepress.resolve import format_date
-    from carepress.typeset.furniture import ENGLISH_DRAFT_MARKER
-
+def leaflet_markup(leaflet: Leaflet) -> str:
+    """Every character the leaflet's pages will show, page furniture included, as markup."""
     brand, control = leaflet.brand, leaflet.control
     texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, *leaflet.strings.values(),
              brand.name, *brand.address, brand.phone, brand.urgent_phone, brand.website,
              brand.email or "", control.code, control.version,
-             format_date(control.review_by, leaflet.lang), ENGLISH_DRAFT_MARKER, "0123456789·:[]"]
+             format_date(control.review_by, leaflet.lang), ENGLISH_DRAFT_MARKER, DRAWN_BY_THE_LAYOUT]
     texts.extend(source.markup for source in leaflet.sources)
     if leaflet.closing:
         closing = leaflet.closing
@@ -45,8 +57,7 @@ def leaflet_text(leaflet: Leaflet, *, markup: bool = False) -> str:
     for section in leaflet.sections:
         texts.append(section.heading)
         texts.extend(_block_texts(section.blocks))
-    joined = "\n".join(texts)
-    return joined if markup else to_plain(joined)
+    return "\n".join(texts)
 
 
 def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
@@ -60,7 +71,7 @@ def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
 
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
-    markup = leaflet_text(leaflet, markup=True)
+    markup = leaflet_markup(leaflet)
     text = to_plain(markup)
     specs = leaflet.brand.fonts
     try:

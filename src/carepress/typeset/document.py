@@ -111,7 +111,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     ])
     trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
     back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
-    story = Story(leaflet, layout, styles, fonts, width, printing).build(back_panel)
+    story = Story(leaflet, styles, fonts, width, printing).build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    leaflet.brand.colours.text, layout, printing,

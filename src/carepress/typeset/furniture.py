@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from carepress.inline import escape_markup, to_plain
+from carepress.languages import right_to_left
 from carepress.model import Layout, Leaflet, PrintOptions
 from carepress.resolve import format_date, tel_href
 from carepress.typeset.flowables import draw_logo
@@ -49,7 +50,7 @@ class Furniture:
         self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
         self.colours = leaflet.brand.colours
         self.small = styles.small.fontSize
-        self.rtl = fonts.script == "arabic"
+        self.rtl = right_to_left(leaflet.lang)
         left, right = layout.margin_left, layout.page_width - layout.margin_right
         # `start` is where reading starts: the left margin, or the right one for RTL.
         self.start, self.end = (right, left) if self.rtl else (left, right)

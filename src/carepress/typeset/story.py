@@ -5,27 +5,53 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from carepress.inline import escape_markup, to_plain
+from carepress.languages import right_to_left
 from carepress.model import (
-    Layout, Leaflet, PrintOptions, RBlock, RCallout, RContact, RFillIn, RList, RPassage, RText,
+    Leaflet,
+    PrintOptions,
+    RBlock,
+    RCallout,
+    RContact,
+    RFillIn,
+    RList,
+    RPassage,
+    RText,
 )
 from carepress.typeset.flowables import (
-    BreakToPage, CheckBox, FillInLine, QrCode, callout_box, paragraph_class, with_role,
+    BreakToPage,
+    CheckBox,
+    FillInLine,
+    QrCode,
+    callout_box,
+    paragraph_class,
+    with_role,
 )
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.styles import Styles
+
+BULLET = "•"
 
 
 class Story:
     """Builds the flowables for one leaflet, block type by block type."""
 
-    def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
-                 width: float, printing: PrintOptions = PrintOptions()) -> None:
-        self.leaflet, self.layout, self.styles, self.fonts, self.width = leaflet, layout, styles, fonts, width
+    def __init__(self, leaflet: Leaflet, styles: Styles, fonts: FontSet, width: float,
+                 printing: PrintOptions = PrintOptions()) -> None:
+        self.leaflet, self.styles, self.fonts, self.width = leaflet, styles, fonts, width
         self.colours = leaflet.brand.colours
-        self.rtl = fonts.script == "arabic"
+        self.rtl = right_to_left(leaflet.lang)
+        self.paragraph = paragraph_class(fonts)  # Latin/Cyrillic, Chinese (kinsoku) or Arabic
         self.printing = printing
         self.fields = 0
 
@@ -82,7 +108,7 @@ class Story:
 
     def para(self, markup: str, style: Any, role: str = "P") -> Any:
         """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
-        return with_role(paragraph_class(self.fonts)(markup, style), role)
+        return with_role(self.paragraph(markup, style), role)
 
     def block(self, block: RBlock, width: float) -> list[Any]:
         s = self.styles
@@ -128,7 +154,7 @@ class Story:
     def bullets(self, block: RList) -> Any:
         s = self.styles
         items = [ListItem(self.para(item, s.bullet, "LI")) for item in block.items]
-        return with_role(ListFlowable(items, bulletType="bullet", start="•", bulletFontName=self.fonts.regular,
+        return with_role(ListFlowable(items, bulletType="bullet", start=BULLET, bulletFontName=self.fonts.regular,
                                       bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
                                       bulletColor=HexColor(self.colours.accent),
                                       bulletDir="rtl" if self.rtl else "ltr",
