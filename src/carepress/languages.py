@@ -1,4 +1,5 @@
-"""What the pipeline needs to know about a language tag: its script and its direction.
+"""What the pipeline needs to know about a language tag: its script, its direction, and how
+Babel names its locale.
 
 One place, so resolve (bidi isolation of Latin titles), typeset (fonts and line layout),
 finish (which side a booklet binds on) and the build (scheduling) agree.
@@ -23,3 +24,8 @@ def script_of(lang: str) -> str:
     if right_to_left(lang):
         return "arabic"
     return "cjk" if primary(lang) in CJK else "latin"
+
+
+def babel_locale(lang: str) -> str:
+    """Babel's (and gettext's) name for a language tag: `zh-Hans` -> `zh_Hans`."""
+    return lang.replace("-", "_")

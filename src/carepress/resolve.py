@@ -12,7 +12,6 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -27,8 +26,9 @@ from carepress.inline import (
     to_markup,
     to_plain,
 )
-from carepress.languages import right_to_left
+from carepress.languages import babel_locale, right_to_left
 from carepress.load.sources import normalise, pin_of
+from carepress.load.translations import unit_state
 from carepress.model import (
     Block,
     Brand,
@@ -118,7 +118,7 @@ def format_date(day: dt.date, lang: str) -> str:
         from carepress.usercache import store_cached
 
         text = dates[day.isoformat()] = babel_format_date(day, format="long",
-                                                          locale=lang.replace("-", "_"))
+                                                          locale=babel_locale(lang))
         store_cached("dates", _dates_name(lang), json.dumps(dates, ensure_ascii=False).encode())
     return text
 
@@ -134,15 +134,10 @@ def _dates_of(lang: str) -> dict[str, str]:
         return {}
 
 
-@functools.cache
 def _dates_name(lang: str) -> str:
-    import hashlib
-    import importlib.util
+    from carepress.usercache import module_key
 
-    spec = importlib.util.find_spec("babel")  # its __init__ names the version; not imported
-    origin = Path(str(spec.origin)) if spec and spec.origin else None
-    version = hashlib.sha256(origin.read_bytes()).hexdigest()[:12] if origin else "none"
-    return f"{lang}-babel-{version}.json"
+    return f"{lang}-babel-{module_key('babel') or 'none'}.json"  # its __init__ names its version
 
 
 def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:
@@ -211,20 +206,20 @@ class _Resolver:
         """The translation of one unit (None when resolving the English or when missing)."""
         if self.translation is None:
             return None
-        found = self.translation.units.get(unit)
-        path = self.translation.path.name
-        if found is None:
+        english_hash = pin_of(english)
+        status, found = unit_state(self.translation, unit, english_hash)
+        if status == "missing":
             self.diagnostics.error(self.translation.origin,
                                    f"unit `{unit}` has no `{self.lang}` translation; add it under "
                                    f"`units:` or import a PO file (`carepress i18n export --lang {self.lang}`)",
                                    f"en: {english}")
-            return None
-        if found.source_hash != pin_of(english):
+        elif status == "stale":
+            assert found is not None
             self.stale += 1
             report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
             report(found.origin, f"stale translation: the English of unit `{unit}` changed since "
-                   f"it was translated; update `text` in {path}, then set `source: {pin_of(english)}`",
-                   f"en: {english}")
+                   f"it was translated; update `text` in {self.translation.path.name}, then set "
+                   f"`source: {english_hash}`", f"en: {english}")
         return found
 
     def text(self, block: TextBlock, *, check_length: bool = False) -> str:

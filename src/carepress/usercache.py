@@ -5,6 +5,9 @@ entry is never read; a cache that cannot be read or written costs time, never a 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -38,3 +41,17 @@ def cached_bytes(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
         data = make()
         store_cached(kind, name, data)
     return data
+
+
+@functools.cache
+def module_key(name: str) -> str | None:
+    """A short hash of a module's source file, found without importing it (None when there is
+    no such module).  It names entries made from what the module provides, a font it carries
+    or the data of the library it belongs to, so a new release never reads an old entry."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:16]

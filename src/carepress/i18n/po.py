@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from carepress.errors import CarepressError, Diagnostic, Origin, display_path
 from carepress.i18n.catalog import render_translation, write_translation
 from carepress.i18n.units import unit_states, units_of
+from carepress.languages import babel_locale
 from carepress.load import Project
 from carepress.load.sources import pin_of
 from carepress.load.translations import TRANSLATIONS_FOLDER
@@ -27,15 +28,11 @@ from carepress.model import Review, TranslatedUnit
 NEVER_MATCHES = "00000000"  # the hash a fuzzy entry with no earlier translation is given
 
 
-def _locale(lang: str) -> str:
-    return lang.replace("-", "_")
-
-
 def export_po(project: Project, lang: str) -> bytes:
     """The PO file for ``lang``: every unit of every handout, in handout order."""
     epoch = max((h.control.approved for h in project.handouts.values()), default=dt.date(2000, 1, 1))
     stamp = dt.datetime.combine(epoch, dt.time(), dt.timezone.utc)
-    catalog = Catalog(locale=_locale(lang), project="carepress leaflets", version="",
+    catalog = Catalog(locale=babel_locale(lang), project="carepress leaflets", version="",
                       creation_date=stamp, revision_date=stamp, fuzzy=False,
                       msgid_bugs_address="", last_translator="", language_team="")
     for handout_id in sorted(project.handouts):

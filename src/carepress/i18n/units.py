@@ -7,9 +7,18 @@ from typing import Iterator
 
 from carepress.errors import Origin
 from carepress.load.sources import pin_of
+from carepress.load.translations import unit_state
 from carepress.model import (
-    Block, BulletsBlock, CalloutBlock, ChecklistBlock, FillInBlock, Handout, PassageRef, Source,
-    TextBlock, Translation,
+    Block,
+    BulletsBlock,
+    CalloutBlock,
+    ChecklistBlock,
+    FillInBlock,
+    Handout,
+    PassageRef,
+    Source,
+    TextBlock,
+    Translation,
 )
 from carepress.resolve import select_passage
 
@@ -77,12 +86,7 @@ def unit_states(handout: Handout, sources: dict[str, Source],
                 translation: Translation | None) -> list[UnitState]:
     states = []
     for unit in units_of(handout, sources):
-        translated = translation.units.get(unit.id) if translation else None
-        if translated is None:
-            origin = translation.origin if translation else unit.origin
-            states.append(UnitState(unit, "missing", origin))
-        elif translated.source_hash != unit.hash:
-            states.append(UnitState(unit, "stale", translated.origin))
-        else:
-            states.append(UnitState(unit, "ok", translated.origin))
+        status, translated = unit_state(translation, unit.id, unit.hash)
+        origin = translated.origin if translated else (translation.origin if translation else unit.origin)
+        states.append(UnitState(unit, status, origin))
     return states

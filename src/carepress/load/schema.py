@@ -138,6 +138,7 @@ _DIMENSION = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*")
 
 
 def parse_dimension(text: str) -> float | None:
+    """`15mm`, `0.5in`, `1cm`, `12pt` in points; None for anything else."""
     match = _DIMENSION.fullmatch(text)
     return float(match.group(1)) * _UNITS[match.group(2)] if match else None
 
@@ -146,10 +147,10 @@ class Dimension(Kind[float]):
     """A length written `12mm`, `0.5in`, `1cm` or `10pt`; returned in points."""
 
     def validate(self, value: Any, ctx: Context) -> float:
-        match = _DIMENSION.fullmatch(value) if isinstance(value, str) else None
-        if not match:
+        points = parse_dimension(value) if isinstance(value, str) else None
+        if points is None:
             return ctx.fail(f"expected a length such as `15mm`, `0.5in` or `12pt`, got `{value}`")
-        return float(match.group(1)) * _UNITS[match.group(2)]
+        return points
 
 
 class Colour(Kind[str]):

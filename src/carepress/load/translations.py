@@ -95,3 +95,13 @@ def load_translations(folder: Path, diagnostics: Diagnostics) -> dict[tuple[str,
         if translation is not None:
             found[(translation.handout, translation.lang)] = translation
     return found
+
+
+def unit_state(translation: Translation | None, unit_id: str,
+               english_hash: str) -> tuple[str, TranslatedUnit | None]:
+    """Whether a unit is translated: "missing", "stale" (its English changed since, going by
+    the hash the translation records) or "ok"; and the translated unit, if there is one."""
+    found = translation.units.get(unit_id) if translation is not None else None
+    if found is None:
+        return "missing", None
+    return ("stale" if found.source_hash != english_hash else "ok"), found

@@ -48,10 +48,10 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
 
 
 # libyaml's parser when PyYAML was built with it: ten times faster, with the same marks.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _MarkedLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _MarkedLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
     path: Path = Path("<string>")
 
 

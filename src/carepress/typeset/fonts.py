@@ -26,7 +26,7 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from carepress.languages import script_of
 from carepress.model import FontSpec
-from carepress.usercache import cached_bytes
+from carepress.usercache import module_key, read_cached, store_cached
 
 _PRIVATE_USE = 0xE000
 
@@ -152,20 +152,20 @@ def package_font_bytes(module_name: str) -> bytes | None:
     when there is no such module.  pymupdf-fonts keeps each face LZMA-compressed in a module
     (30 ms to unpack), so unpacked faces are kept in the user cache under a hash of the module."""
     import importlib
-    import importlib.util
 
-    try:
-        spec = importlib.util.find_spec(module_name)
-    except ImportError:
+    key = module_key(module_name)
+    if key is None:
         return None
-    if spec is None or spec.origin is None:
-        return None
-    source = Path(spec.origin).read_bytes()
-    if b"fontbuffer" in source:
-        key = hashlib.sha256(source).hexdigest()[:16]
-        return cached_bytes("fonts", f"{module_name}-{key}.ttf",
-                            lambda: bytes(importlib.import_module(module_name).fontbuffer))
-    return Path(str(importlib.import_module(module_name).FONT_PATH)).read_bytes()
+    name = f"{module_name}-{key}.ttf"
+    cached = read_cached("fonts", name)
+    if cached is not None:
+        return cached
+    module = importlib.import_module(module_name)
+    if hasattr(module, "fontbuffer"):
+        data = bytes(module.fontbuffer)
+        store_cached("fonts", name, data)
+        return data
+    return Path(str(module.FONT_PATH)).read_bytes()  # a plain file already: nothing to keep
 
 
 def _family(regular: str, bold: str, italic: str, bold_italic: str, covered: frozenset[int],
