@@ -12,16 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from carepress.load import Project
 from carepress.errors import Diagnostic, Origin
-from carepress.model import PassageRef, PrintOptions
 from carepress.files import write_atomic
-from carepress.publish import ManifestRecord
+from carepress.load import Project
+from carepress.model import PassageRef, PrintOptions
+from carepress.publish import (
+    BAD_RECORDS,
+    ManifestRecord,
+    records_from_json,
+    records_to_json,
+)
 
 if TYPE_CHECKING:
     from carepress.resolve import ResolveOptions
@@ -138,10 +142,10 @@ def cached_records(out: Path, leaflet: str, key: str
         entry = json.loads(_key_path(out, leaflet).read_text(encoding="utf-8"))
         if entry["key"] != key:
             return None
-        records = [ManifestRecord(**record) for record in entry["records"]]
+        records = records_from_json(entry["records"])
         warnings = [Diagnostic(Origin(Path(w["path"]), w["line"], w["column"]), w["message"],
                                "warning", tuple(w["details"])) for w in entry["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except BAD_RECORDS:
         return None
     for record in records:
         target = out / record.path
@@ -153,7 +157,7 @@ def cached_records(out: Path, leaflet: str, key: str
 def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord],
              warnings: list[Diagnostic]) -> None:
     """Written with the leaflet: an unchanged leaflet still reports what it warned of."""
-    entry = {"key": key, "records": [asdict(record) for record in records],
+    entry = {"key": key, "records": records_to_json(records),
              "warnings": [{"path": str(w.origin.path), "line": w.origin.line,
                            "column": w.origin.column, "message": w.message,
                            "details": list(w.details)} for w in warnings]}

@@ -47,20 +47,31 @@ def publish_pdf(out: Path, handout: str, lang: str, clinic: str, layout: str, da
                           hashlib.sha256(data).hexdigest(), pages, len(data), variant)
 
 
+# What reading records back can raise: a missing or damaged file, or JSON of another shape.
+BAD_RECORDS = (OSError, ValueError, KeyError, TypeError)
+
+
+def records_from_json(items: Iterable[dict[str, object]]) -> list[ManifestRecord]:
+    return [ManifestRecord(**item) for item in items]  # type: ignore[arg-type]
+
+
+def records_to_json(records: Iterable[ManifestRecord]) -> list[dict[str, object]]:
+    """As manifest.json lists them (no `variant` key for a plain leaflet)."""
+    items = []
+    for record in records:
+        fields = asdict(record)
+        if not record.variant:
+            del fields["variant"]
+        items.append(fields)
+    return items
+
+
 def read_manifest(out: Path) -> list[ManifestRecord]:
     """The previous build's records; an unreadable manifest counts as none."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return [ManifestRecord(**record) for record in data["leaflets"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        return records_from_json(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["leaflets"])
+    except BAD_RECORDS:
         return []
-
-
-def _as_json(record: ManifestRecord) -> dict[str, object]:
-    fields = asdict(record)
-    if not record.variant:
-        del fields["variant"]
-    return fields
 
 
 def write_manifest(out: Path, built: Iterable[ManifestRecord],
@@ -83,9 +94,8 @@ def merge_manifests(paths: Iterable[Path]) -> list[ManifestRecord]:
     problems = []
     for path in paths:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            records = [ManifestRecord(**record) for record in data["leaflets"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            records = records_from_json(json.loads(path.read_text(encoding="utf-8"))["leaflets"])
+        except BAD_RECORDS as exc:
             problems.append(Diagnostic(Origin(path), f"not a carepress manifest: {exc}"))
             continue
         for record in records:
@@ -99,4 +109,4 @@ def merge_manifests(paths: Iterable[Path]) -> list[ManifestRecord]:
 
 
 def manifest_text(records: Iterable[ManifestRecord]) -> str:
-    return json.dumps({"leaflets": [_as_json(r) for r in records]}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"leaflets": records_to_json(records)}, indent=2, ensure_ascii=False) + "\n"
