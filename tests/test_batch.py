@@ -207,3 +207,10 @@ def test_a_machine_cache_that_cannot_be_written_costs_time_not_the_build(project
                             cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr  # an SVG logo, fonts, QR codes and dates
     assert len(list((tmp_path / "out").rglob("*.pdf"))) == 2
+
+
+def test_bundles_are_not_built_per_shard(run: Run) -> None:
+    """A shard holds only some of a bundle's handouts; shards' bundles would clash in the
+    merged manifest."""
+    result = run("build", "--bundle", "--shard", "1/2")
+    assert result.exit_code == 2 and "--bundle needs every handout" in result.stderr

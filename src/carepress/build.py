@@ -240,6 +240,11 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     """Build every selected leaflet into ``out``; one failure never stops the others (unless
     ``fail_fast``).  Leaflets whose inputs have not changed since they were built are not
     built again (unless ``force``)."""
+    if settings.shard is not None and settings.bundle:
+        # Each shard would bundle only its own handouts, under the bundle's one name.
+        raise UsageError("--bundle needs every handout of a clinic, language and layout, and a "
+                         "shard has only some: build the bundles in one job over the merged dist/ "
+                         "(`carepress build --bundle`; the shards' leaflets are then unchanged)")
     jobs = plan(project, filters)
     if settings.shard is not None:
         number, count = settings.shard
