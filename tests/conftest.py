@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -14,13 +16,17 @@ from carepress.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of handouts/ and layouts/ that a test may edit freely."""
-    root = tmp_path / "project"
+def copy_project(root: Path) -> Path:
+    """A copy of the repository's handouts/ and layouts/ at ``root``."""
     for folder in ("handouts", "layouts"):
         shutil.copytree(REPO / folder, root / folder)
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of handouts/ and layouts/ that a test may edit freely."""
+    return copy_project(tmp_path / "project")
 
 
 Run = Callable[..., Result]
@@ -38,7 +44,12 @@ def run(project: Path) -> Run:
     return invoke
 
 
-COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin"}  # i18n takes --project itself
+COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts"}  # i18n takes --project itself
+
+
+def squash(text: str) -> str:
+    """Text without its whitespace, NFC-normalised: how extracted text is compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, copy_project, squash
 from pypdf import PdfReader
 
 from carepress.load import load_project
@@ -16,10 +16,6 @@ from carepress.pin import passages_of
 from carepress.resolve import select_passage
 
 BASE14 = {"/Helvetica", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
@@ -47,16 +43,11 @@ def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole matrix, built once for the read-only tests of this module."""
-    import shutil
-
     from click.testing import CliRunner
-    from conftest import REPO
 
     from carepress.cli import main
 
-    root = tmp_path_factory.mktemp("built") / "project"
-    for folder in ("handouts", "layouts"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
     result = CliRunner().invoke(main, ["build", "--project", str(root)])
     assert result.exit_code == 0, result.output
     return root / "dist"

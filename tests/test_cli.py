@@ -78,7 +78,7 @@ def test_not_a_project_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-
 
 
 def test_fonts_lists_every_language_with_its_source(run: Run, project) -> None:  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(main, ["fonts", "--project", str(project)])
+    result = run("fonts")
     assert result.exit_code == 0
     rows = {line.split()[0]: line for line in result.output.splitlines() if not line.startswith(" ")}
     assert set(rows) == {"ar", "en", "es", "fr", "pt", "ru", "vi", "zh-Hans"}

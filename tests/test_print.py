@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, edit
 from pypdf import PdfReader
 
 MM = 72 / 25.4
@@ -167,9 +167,8 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
 
 @pytest.fixture
 def trifold_project(project: Path) -> Path:
-    brand = project / "layouts/brands/riverside-womens-health.yaml"
-    brand.write_text(brand.read_text(encoding="utf-8").replace(
-        "layouts: [a4, large-print-a4, a5-booklet]", "layouts: [trifold-a4]"), encoding="utf-8")
+    edit(project / "layouts/brands/riverside-womens-health.yaml",
+         "layouts: [a4, large-print-a4, a5-booklet]", "layouts: [trifold-a4]")
     return project
 
 

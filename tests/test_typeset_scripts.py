@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from carepress.typeset.cjk import CANNOT_END, CANNOT_START, KinsokuParagraph
 from carepress.typeset.fonts import fonts_for
 
-from conftest import REPO, Run, leaflet_pdf
+from conftest import REPO, Run, copy_project, edit, leaflet_pdf, squash
 
 
 def chinese_texts() -> list[str]:
@@ -92,21 +92,13 @@ def extractions(pdf: Path) -> dict[str, str]:
     return texts
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
-
-
 @pytest.fixture(scope="module")
 def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
     from click.testing import CliRunner
 
     from carepress.cli import main
 
-    root = tmp_path_factory.mktemp("scripts") / "project"
-    for folder in ("handouts", "layouts"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_project(tmp_path_factory.mktemp("scripts") / "project")
     result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "zh-Hans",
                                        "--lang", "vi", "--lang", "ru", "--lang", "ar",
                                        "--handout", "iud-aftercare"])
@@ -141,9 +133,7 @@ def test_chinese_pdf_embeds_converted_cjk_subsets(built_scripts: Path) -> None:
 
 
 def test_glyph_coverage_check_fires(project: Path, run: Run) -> None:
-    path = project / "handouts/translations/vi/iud-aftercare.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('text: "Sau khi', 'text: "\u0f00 Sau khi', 1), encoding="utf-8")
+    edit(project / "handouts/translations/vi/iud-aftercare.yaml", 'text: "Sau khi', 'text: "\u0f00 Sau khi')
     result = run("build", "--lang", "vi", "--handout", "iud-aftercare")
     assert result.exit_code == 1
     assert "the font cannot draw U+0F00" in result.stderr and "(language `vi`)" in result.stderr
@@ -185,7 +175,6 @@ def test_arabic_lines_are_broken_in_logical_order(width: float) -> None:
 
 
 def test_phone_numbers_and_latin_stay_left_to_right_and_whole() -> None:
-    paragraph = arabic_paragraph()
     for width in (150, 200, 260):
         paragraph = arabic_paragraph()
         paragraph.wrap(width, 10_000)

@@ -160,7 +160,6 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
     that fails leaves its previous PDF in place; the others still build; exit code 1.
     """
-    import os
     import time
 
     from carepress.build import BuildSettings, Filters
