@@ -44,3 +44,30 @@ def test_qr_codes_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # 
     assert qr_modules("https://clinic.example/l/en/iud") == ((True, False, True), (False, True, False),
                                                              (True, False, True))
     qr_modules.cache_clear()
+
+
+def test_a_raster_logo_is_decoded_once_per_file_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import os
+
+    from PIL import Image
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from carepress.typeset.flowables import draw_logo
+
+    def first_pixel_drawn() -> tuple[int, ...]:
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer)
+        draw_logo(canvas, logo, 0, 0, 20, "Helvetica")
+        canvas.save()
+        (image,) = PdfReader(buffer).pages[0].images
+        return image.image.convert("RGB").getpixel((0, 0))
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (4, 4), "#ff0000").save(logo)
+    os.utime(logo, ns=(1, 1_000_000_000))
+    assert first_pixel_drawn() == (255, 0, 0)
+    Image.new("RGB", (4, 4), "#0000ff").save(logo)  # the clinic replaces its logo
+    os.utime(logo, ns=(1, 2_000_000_000))
+    assert first_pixel_drawn() == (0, 0, 255)  # not the pixels kept from the first file

@@ -4,6 +4,10 @@ ReportLab is imported here and nowhere earlier, so that `carepress --help`, `lis
 `check` stay fast.
 """
 
-from carepress.typeset.document import TypesetResult, typeset
+from carepress.typeset.reportlab_import import import_paragraph_module
+
+import_paragraph_module()  # before anything below imports ReportLab's platypus
+
+from carepress.typeset.document import TypesetResult, typeset  # noqa: E402
 
 __all__ = ["TypesetResult", "typeset"]
