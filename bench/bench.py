@@ -26,14 +26,18 @@ LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "pypdf", "jinja2",
              "markdown_it", "PIL.Image")
 
 
-def median_seconds(action, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
-    action()  # warm up: fonts registered, caches filled
-    times = []
+def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type: ignore[type-arg]
+    """Each action's median time.  The actions take turns, so that a slower spell of a
+    shared machine falls on all of them alike and their ratios stay fair."""
+    for action in actions.values():
+        action()  # warm up: fonts registered, caches filled
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(taken) for name, taken in times.items()}
 
 
 def pipeline(project, job_fields, out: Path):  # type: ignore[no-untyped-def]
@@ -176,13 +180,10 @@ def typeset_only(project, job_fields):  # type: ignore[no-untyped-def]
     return lambda: typeset(leaflet, layout, epoch=epoch)
 
 
-def process_seconds(args: list[str], runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
+    """Each command's median time as a whole process, the commands taking turns."""
+    return median_seconds({name: lambda args=args: subprocess.run(
+        args, cwd=ROOT, check=True, capture_output=True) for name, args in commands.items()}, runs)
 
 
 def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -198,12 +199,15 @@ def main() -> None:
     print(f"carepress benchmark on {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}\n")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        text_only = median_seconds(text_only_platypus(project, ENGLISH))
-        bare = median_seconds(bare_platypus(project, ENGLISH))
-        stage = median_seconds(typeset_only(project, ENGLISH))
-        english = median_seconds(pipeline(project, ENGLISH, out))
-        arabic = median_seconds(pipeline(project, ARABIC, out))
-        chinese = median_seconds(pipeline(project, CHINESE, out))
+        warm = median_seconds({
+            "text only": text_only_platypus(project, ENGLISH),
+            "bare": bare_platypus(project, ENGLISH),
+            "stage": typeset_only(project, ENGLISH),
+            "english": pipeline(project, ENGLISH, out),
+            "arabic": pipeline(project, ARABIC, out),
+            "chinese": pipeline(project, CHINESE, out)})
+    text_only, bare, stage = warm["text only"], warm["bare"], warm["stage"]
+    english, arabic, chinese = warm["english"], warm["arabic"], warm["chinese"]
     line("running text alone as platypus paragraphs", f"{text_only * 1000:.1f} ms")
     line("bare platypus, same English A4 (baseline)", f"{bare * 1000:.1f} ms")
     line("typeset stage alone, same leaflet", f"{stage * 1000:.1f} ms")
@@ -221,18 +225,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         one = [*carepress, "build", "--handout", ENGLISH[0], "--lang", ENGLISH[1], "--clinic",
                ENGLISH[2], "--layout", ENGLISH[3], "--force", "-q", "--out", folder]
-        cold = process_seconds(one)
-    helped = process_seconds([*carepress, "--help"])
-    floor = process_seconds([sys.executable, "-c", "import " + ", ".join(LIBRARIES)])
+        cold_starts = process_seconds({
+            "one": one, "help": [*carepress, "--help"],
+            "floor": [sys.executable, "-c", "import " + ", ".join(LIBRARIES)]}, runs=7)
+    cold, helped, floor = cold_starts["one"], cold_starts["help"], cold_starts["floor"]
     line("cold `carepress build` of one leaflet", f"{cold * 1000:.0f} ms", "<= 350 ms", cold <= 0.35)
     line("  (of which importing the libraries alone)", f"{floor * 1000:.0f} ms")
     line("cold `carepress --help`", f"{helped * 1000:.0f} ms", "<= 150 ms", helped <= 0.15)
 
     with tempfile.TemporaryDirectory() as folder:
         matrix = [*carepress, "build", "--force", "-q", "--out", folder]
-        serial = process_seconds([*matrix, "--jobs", "1"], runs=3)
-        parallel = process_seconds([*matrix, "--jobs", "2"], runs=3)
-        noop = process_seconds([*carepress, "build", "-q", "--out", folder], runs=3)
+        full = process_seconds({"serial": [*matrix, "--jobs", "1"],
+                                "parallel": [*matrix, "--jobs", "2"]}, runs=3)
+        serial, parallel = full["serial"], full["parallel"]
+        noop = process_seconds({"noop": [*carepress, "build", "-q", "--out", folder]}, runs=3)["noop"]
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     line("full matrix, --jobs 1", f"{serial:.2f} s")
     line("full matrix, --jobs 2", f"{parallel:.2f} s", f"speed-up {serial / parallel:.2f}x >= 1.7x",

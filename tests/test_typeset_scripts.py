@@ -69,6 +69,22 @@ def test_dates_and_numbers_stay_whole() -> None:
     assert break_allowed("的", "宫") and break_allowed("，", "宫")
 
 
+def test_bold_inside_chinese_lines_stays_on_its_characters() -> None:
+    fonts = fonts_for("zh-Hans", "如果您出血很多请立即致电诊所电话")
+    style = ParagraphStyle("zh", fontName=fonts.regular, fontSize=12, leading=16, wordWrap="CJK")
+    bold = "请立即致电诊所"
+    text = "如果您出血很多，" + bold + "，电话 (617) 555-0142。" * 3
+    for width in range(60, 400, 13):
+        paragraph = KinsokuParagraph(text.replace(bold, f"<b>{bold}</b>", 1), style)
+        paragraph.wrap(width, 10_000)
+        lines = [[(word.text, word.fontName) for word in line.words] for line in paragraph.blPara.lines]
+        runs = [run for line in lines for run in line]
+        assert "".join(t for t, _ in runs).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        assert "".join(t for t, font in runs if font == fonts.bold) == bold, (width, lines)
+        for line in lines:  # one word per run of a font, as ReportLab makes them
+            assert all(a[1] != b[1] for a, b in zip(line, line[1:])), (width, line)
+
+
 def test_reportlab_alone_would_break_the_rules() -> None:
     """The reason for KinsokuParagraph: the stock CJK wrap starts lines with `，`."""
     from reportlab.platypus import Paragraph
