@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from pathlib import Path
+
+import yaml
 
 from conftest import Run, edit
 
@@ -64,7 +67,7 @@ def test_shards_together_give_the_unsharded_manifest(project: Path, run: Run, tm
     for number in (1, 2, 3):
         result = run("build", *args, "--shard", f"{number}/3", "--out", str(tmp_path / f"shard{number}"))
         assert result.exit_code == 0
-    merged = tmp_path / "merged.json"
+    merged = tmp_path / "merged/manifest.json"
     result = run("manifest", "merge", *(str(tmp_path / f"shard{n}/manifest.json") for n in (1, 2, 3)),
                  "--out", str(merged))
     assert result.exit_code == 0, result.output
@@ -72,6 +75,14 @@ def test_shards_together_give_the_unsharded_manifest(project: Path, run: Run, tm
     assert json.loads(merged.read_text()) == everything
     sizes = [len(json.loads((tmp_path / f"shard{n}/manifest.json").read_text())["leaflets"]) for n in (1, 2, 3)]
     assert all(size > 0 for size in sizes)  # the slices are real slices
+    # The merged index lists every shard's leaflets, with the review dates, not one shard's.
+    index = (merged.parent / "index.html").read_text()
+    listed = re.findall(r'<a href="([^"]+)">', index)
+    assert sorted(listed) == sorted(item["path"] for item in everything["leaflets"])
+    dates = [yaml.safe_load((project / f"handouts/{item['handout']}.yaml").read_text())["control"]["review_by"]
+             for item in everything["leaflets"]]
+    for date in set(dates):
+        assert index.count(f"<td>{date}</td>") == dates.count(date)
 
 
 def test_workers_give_the_same_files_as_one_process(project: Path, run: Run, tmp_path: Path) -> None:

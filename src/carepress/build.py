@@ -303,27 +303,51 @@ def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[Manife
     return records
 
 
+def _review_by(project: Project | None, handout_id: str) -> dt.date | None:
+    handout = project.handouts.get(handout_id) if project else None
+    return handout.control.review_by if handout else None
+
+
+def _index_rows(project: Project | None, listed: list[ManifestRecord],
+                status_of: Callable[[ManifestRecord], str]) -> list:  # type: ignore[type-arg]
+    from carepress.index import IndexRow
+
+    return [IndexRow(r.clinic, r.lang, r.handout, r.layout, r.variant, status_of(r), r.pages,
+                     r.bytes, _review_by(project, r.handout), r.path) for r in listed]
+
+
 def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
                      listed: list[ManifestRecord]) -> None:
     """The index lists every leaflet in the manifest, and this build's failures."""
     from carepress.index import IndexRow, write_index
 
     status = {r.path: o.status for o in outcomes for r in o.records}
-    rows = []
-    for record in listed:
-        handout = project.handouts.get(record.handout)
-        review_by = handout.control.review_by if handout else None
-        rows.append(IndexRow(record.clinic, record.lang, record.handout, record.layout, record.variant,
-                             status.get(record.path, "earlier build"), record.pages, record.bytes,
-                             review_by, record.path))
+    rows = _index_rows(project, listed, lambda record: status.get(record.path, "earlier build"))
     for outcome in outcomes:
         if outcome.record is None:
             job = outcome.job
             rows.append(IndexRow(job.clinic, job.lang, job.handout, job.layout, "", "failed", None,
-                                 None, project.handouts[job.handout].control.review_by, None))
+                                 None, _review_by(project, job.handout), None))
     failed = sum(not o.ok for o in outcomes)
     write_index(out, rows, f"{len(listed)} PDF(s) listed; this build: {len(outcomes) - failed} "
                            f"leaflet(s) ok, {failed} failed.")
+
+
+def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | None = None
+                 ) -> list[ManifestRecord]:
+    """Join the manifests of a sharded build into ``manifest``, and list every leaflet in the
+    index.html beside it (each shard's own index lists only that shard's leaflets).  The
+    project, when given, supplies the review dates."""
+    from carepress.files import write_atomic
+    from carepress.index import write_index
+    from carepress.publish import manifest_text, merge_manifests
+
+    records = merge_manifests(manifests)
+    write_atomic(manifest, manifest_text(records).encode("utf-8"))
+    write_index(manifest.parent, _index_rows(project, records, lambda record: "built"),
+                f"{len(records)} PDF(s) listed, merged from {len(manifests)} shard(s); each "
+                "shard's report names the leaflets that failed.")
+    return records
 
 
 def _warm_up(project: Project, jobs: list[Job]) -> None:

@@ -290,19 +290,25 @@ def manifest() -> None:
 @click.argument("manifests", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The merged manifest to write.")
-def manifest_merge(manifests: tuple[Path, ...], out: Path) -> None:
-    """Join the manifests of a sharded build (`build --shard K/N`) into one."""
-    from carepress.files import write_atomic
-    from carepress.publish import manifest_text, merge_manifests
+              help="The merged manifest to write; index.html is written beside it.")
+@project_option
+def manifest_merge(manifests: tuple[Path, ...], out: Path, project_dir: Path) -> None:
+    """Join the manifests of a sharded build (`build --shard K/N`) into one, and list every
+    leaflet in an index.html beside it.  Review dates come from the project, if there is one."""
+    from carepress.build import merge_shards
+    from carepress.load import load_project
 
     try:
-        records = merge_manifests(manifests)
+        project = load_project(project_dir) if (project_dir / "handouts").is_dir() else None
+    except CarepressError:
+        project = None  # the shards' builds reported its problems; dates are left blank
+    try:
+        records = merge_shards(manifests, out, project)
     except CarepressError as exc:
         _print_diagnostics(list(exc.diagnostics))
         sys.exit(1)
-    write_atomic(out, manifest_text(records).encode("utf-8"))
-    click.echo(f"{len(records)} leaflet record(s) from {len(manifests)} manifest(s) -> {out}", err=True)
+    click.echo(f"{len(records)} leaflet record(s) from {len(manifests)} manifest(s) -> {out} "
+               f"(and {out.parent / 'index.html'})", err=True)
 
 
 @main.command()
