@@ -221,6 +221,8 @@ def test_fillable_makes_form_fields(project: Path, run: Run, lang: str) -> None:
         tooltips = {str(field.get("/TU")) for field in fields.values()}
         assert {"Date of insertion", "Copper", "Hormonal", "Follow-up appointment"} <= tooltips
     assert not (folder / f"iud-aftercare-{layout}.pdf").exists()  # the print file is separate
+    written = f"{clinic}/{lang}/iud-aftercare-{layout}-fillable.pdf"
+    assert f"built     {written}" in result.stderr  # progress names the file written
     assert run("build", "--clinic", clinic, "--lang", lang, "--layout", layout,
                "--handout", "iud-aftercare").exit_code == 0
     assert "/AcroForm" not in PdfReader(folder / f"iud-aftercare-{layout}.pdf").trailer["/Root"]

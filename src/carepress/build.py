@@ -9,7 +9,7 @@ import gc
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -28,10 +28,12 @@ class Job:
     lang: str
     clinic: str
     layout: str
+    variant: str = ""  # "fillable" when the build makes fill-in forms: part of the file name
 
     @property
     def path(self) -> str:
-        return leaflet_path(self.clinic, self.lang, self.handout, self.layout)
+        """The PDF this job writes (an imposed layout writes its reading order beside it)."""
+        return leaflet_path(self.clinic, self.lang, self.handout, self.layout, self.variant)
 
 
 @dataclass(frozen=True)
@@ -216,10 +218,6 @@ def shard_of(job: Job, count: int) -> int:
     return int(hashlib.sha256(job.path.encode()).hexdigest(), 16) % count + 1
 
 
-def cache_name(job: Job, settings: BuildSettings) -> str:
-    return job.path + ("-fillable" if settings.printing.fillable else "")
-
-
 # Worker processes get the loaded project once (fork), and parse fonts once each.
 _WORKER: dict[str, object] = {}
 
@@ -230,7 +228,7 @@ def _run_job(job: Job, key: str) -> Outcome:
     started = time.perf_counter()
     outcome = build_job(project, job, out, settings.resolve, settings.printing)
     if outcome.ok:
-        remember(out, cache_name(job, settings), key, outcome.records, outcome.diagnostics)
+        remember(out, job.path, key, outcome.records, outcome.diagnostics)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -246,6 +244,8 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
                          "shard has only some: build the bundles in one job over the merged dist/ "
                          "(`carepress build --bundle`; the shards' leaflets are then unchanged)")
     jobs = plan(project, filters)
+    if settings.printing.fillable:  # forms are files of their own, beside the printed leaflets
+        jobs = [replace(job, variant="fillable") for job in jobs]
     if settings.shard is not None:
         number, count = settings.shard
         jobs = [job for job in jobs if shard_of(job, count) == number]
@@ -255,7 +255,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     for job in jobs:
         key = hasher.key(project, job.handout, job.lang, job.clinic, job.layout, settings.printing,
                          settings.resolve)
-        cached = None if settings.force else cached_records(out, cache_name(job, settings), key)
+        cached = None if settings.force else cached_records(out, job.path, key)
         if cached is not None:
             records, warnings = cached
             outcome = Outcome(job, records[0], warnings, records[1:], status="unchanged")
