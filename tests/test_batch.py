@@ -147,6 +147,23 @@ def test_bundle_holds_every_handout_with_bookmarks(project: Path, run: Run) -> N
                for r in records)
 
 
+def test_bundles_are_made_again_only_when_a_leaflet_in_them_changed(project: Path, run: Run) -> None:
+    args = ("build", "--clinic", "harbour-health", "--lang", "es", "--lang", "vi", "--layout", "letter",
+            "--bundle")
+    assert run(*args).exit_code == 0
+    folder = project / "dist/harbour-health"
+    written = {lang: (folder / lang / "bundle-letter.pdf").stat().st_mtime_ns for lang in ("es", "vi")}
+    assert run(*args).exit_code == 0  # nothing changed: no bundle written again
+    assert {lang: (folder / lang / "bundle-letter.pdf").stat().st_mtime_ns for lang in ("es", "vi")} == written
+    edit(project / "handouts/translations/es/iud-aftercare.yaml", "colocación de su DIU",
+         "colocación de su dispositivo intrauterino (DIU)")
+    assert run(*args).exit_code == 0
+    assert (folder / "es/bundle-letter.pdf").stat().st_mtime_ns != written["es"]  # its leaflet changed
+    assert (folder / "vi/bundle-letter.pdf").stat().st_mtime_ns == written["vi"]
+    records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
+    assert sum(r["handout"] == "bundle" for r in records) == 2  # both still listed
+
+
 def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) -> None:
     edit(project / "handouts/miscarriage-aftercare.yaml", "{{ clinic.phone }}", "{{ clinic.nope }}")
     assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter").exit_code == 1

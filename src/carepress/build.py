@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from carepress.cache import InputHasher, cached_records, remember
+from carepress.cache import InputHasher, bundle_key, cached_records, remember
 from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
 from carepress.languages import script_of
 from carepress.load import Project
@@ -275,7 +275,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     if changed or settings.bundle or not (out / "manifest.json").is_file():
         records = [r for o in outcomes for r in o.records]
         if settings.bundle:
-            records += bundles(project, out, outcomes)
+            records += bundles(project, out, outcomes, settings.force)
         matrix = {(j.clinic, j.lang, j.layout) for j in plan(project)}
         handouts = set(project.handouts) | {"bundle"}
         listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
@@ -284,10 +284,11 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     return BuildReport(outcomes, list(project.diagnostics))
 
 
-def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[ManifestRecord]:
-    """One print-ready PDF per clinic x language x layout with every handout built in it."""
+def bundles(project: Project, out: Path, outcomes: list[Outcome], force: bool = False
+            ) -> list[ManifestRecord]:
+    """One print-ready PDF per clinic x language x layout with every handout built in it;
+    one whose leaflets are all as they were is not made again (unless ``force``)."""
     from carepress.finish import bundle
-    from carepress.publish import publish_pdf
 
     groups: dict[tuple[str, str, str], list[Outcome]] = {}
     for outcome in outcomes:
@@ -296,10 +297,18 @@ def bundles(project: Project, out: Path, outcomes: list[Outcome]) -> list[Manife
             groups.setdefault((job.clinic, job.lang, job.layout), []).append(outcome)
     records = []
     for (clinic, lang, layout), members in sorted(groups.items()):
-        leaflets = [(out / outcome.record.path).read_bytes()  # type: ignore[union-attr]
-                    for outcome in sorted(members, key=lambda o: o.job.handout)]
-        data, pages = bundle(leaflets)
-        records.append(publish_pdf(out, "bundle", lang, clinic, layout, data, pages))
+        leaflets = [outcome.record for outcome in sorted(members, key=lambda o: o.job.handout)
+                    if outcome.record is not None]
+        path = leaflet_path(clinic, lang, "bundle", layout)
+        key = bundle_key([leaflet.sha256 for leaflet in leaflets])
+        cached = None if force else cached_records(out, path, key)
+        if cached is not None:
+            records.append(cached[0][0])
+            continue
+        data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in leaflets])
+        record = publish_pdf(out, "bundle", lang, clinic, layout, data, pages)
+        remember(out, path, key, [record], [])
+        records.append(record)
     return records
 
 

@@ -118,6 +118,14 @@ class InputHasher:
         return digest.hexdigest()
 
 
+def bundle_key(leaflet_digests: list[str]) -> str:
+    """A bundle's inputs: its leaflets' contents, in order, and the code that joins them."""
+    digest = hashlib.sha256()
+    for part in (_library_versions(), _code_digest(), *leaflet_digests):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
 @cache
 def _code_digest() -> str:
     """A hash of carepress's own source: a changed line of code rebuilds, not only a new
