@@ -90,6 +90,7 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.utils import ImageReader
     from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     from carepress.model import RCallout, RContact, RFillIn, RList, RPassage, RText
@@ -143,11 +144,13 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
                              colours.info_background, colours.info))
         return story
 
+    logo = ImageReader(str(leaflet.brand.logo.path))  # decoded once, as the pipeline does
+
     def furniture(canv, doc) -> None:  # type: ignore[no-untyped-def]
         canv.saveState()
         canv.setFillColor(HexColor(colours.primary))
         canv.rect(0, A4[1] - 70, A4[0], 70, stroke=0, fill=1)
-        canv.drawImage(str(leaflet.brand.logo.path), 56, A4[1] - 60, 50, 50, mask="auto")
+        canv.drawImage(logo, 56, A4[1] - 60, 50, 50, mask="auto")
         canv.setFillColor(HexColor(colours.on_primary))
         canv.setFont(fonts.bold, 14)
         canv.drawString(116, A4[1] - 35, leaflet.brand.name)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -68,6 +70,8 @@ def test_shards_together_give_the_unsharded_manifest(project: Path, run: Run, tm
         result = run("build", *args, "--shard", f"{number}/3", "--out", str(tmp_path / f"shard{number}"))
         assert result.exit_code == 0
     merged = tmp_path / "merged/manifest.json"
+    for number in (1, 2, 3):  # as the example CI workflow does
+        shutil.copytree(tmp_path / f"shard{number}", merged.parent, dirs_exist_ok=True)
     result = run("manifest", "merge", *(str(tmp_path / f"shard{n}/manifest.json") for n in (1, 2, 3)),
                  "--out", str(merged))
     assert result.exit_code == 0, result.output
@@ -83,6 +87,12 @@ def test_shards_together_give_the_unsharded_manifest(project: Path, run: Run, tm
              for item in everything["leaflets"]]
     for date in set(dates):
         assert index.count(f"<td>{date}</td>") == dates.count(date)
+    # A manifest merged away from the PDFs gets no index (its links would lead nowhere).
+    elsewhere = tmp_path / "elsewhere/manifest.json"
+    elsewhere.parent.mkdir()
+    result = run("manifest", "merge", str(merged), "--out", str(elsewhere))
+    assert result.exit_code == 0 and "does not hold the PDFs" in result.stderr
+    assert not (elsewhere.parent / "index.html").exists()
 
 
 def test_workers_give_the_same_files_as_one_process(project: Path, run: Run, tmp_path: Path) -> None:
@@ -162,6 +172,41 @@ def test_bundles_are_made_again_only_when_a_leaflet_in_them_changed(project: Pat
     assert (folder / "vi/bundle-letter.pdf").stat().st_mtime_ns == written["vi"]
     records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
     assert sum(r["handout"] == "bundle" for r in records) == 2  # both still listed
+    assert run(*args, "--force").exit_code == 0  # --force makes them all again
+    assert (folder / "vi/bundle-letter.pdf").stat().st_mtime_ns != written["vi"]
+
+
+def test_a_bundle_is_never_left_with_only_some_handouts(project: Path, run: Run) -> None:
+    from pypdf import PdfReader
+
+    one = ("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter", "--bundle")
+    assert run(*one).exit_code == 0
+    bundle = project / "dist/harbour-health/es/bundle-letter.pdf"
+    whole = bundle.read_bytes()
+    titles = [item["/Title"] for item in PdfReader(bundle).outline]
+    assert len(titles) == 2
+    # One handout rebuilt on its own: the bundle takes the other from the earlier build.
+    edit(project / "handouts/translations/es/iud-aftercare.yaml", "colocación de su DIU",
+         "colocación de su dispositivo intrauterino (DIU)")
+    assert run(*one, "--handout", "iud-aftercare").exit_code == 0
+    assert [item["/Title"] for item in PdfReader(bundle).outline] == [
+        titles[0].replace("colocación de su DIU", "colocación de su dispositivo intrauterino (DIU)"),
+        titles[1]]
+    # One handout failing: the earlier bundle stays as it was, not made without it.
+    rebuilt = bundle.read_bytes()
+    assert rebuilt != whole
+    edit(project / "handouts/translations/es/miscarriage-aftercare.yaml",
+         "Tengo el número de teléfono de {{ clinic.name }}.", "Tengo el número de {{ clinic.nope }}.")
+    assert run(*one).exit_code == 1
+    assert bundle.read_bytes() == rebuilt
+    records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
+    assert [r["sha256"] for r in records if r["path"] == "harbour-health/es/bundle-letter.pdf"] == [
+        hashlib.sha256(rebuilt).hexdigest()]
+
+
+def test_fill_in_forms_are_not_bundled(run: Run) -> None:
+    result = run("build", "--bundle", "--fillable")
+    assert result.exit_code == 2 and "build the bundles without --fillable" in result.stderr
 
 
 def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) -> None:
@@ -172,6 +217,10 @@ def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) ->
     assert '<a href="harbour-health/en/iud-aftercare-letter.pdf">iud-aftercare</a>' in html
     assert '<td class="failed">failed</td>' in html  # the miscarriage leaflet
     assert "2029-11-20" in html  # review-by date
+    assert run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter",
+               "--handout", "miscarriage-aftercare", "--fillable").exit_code == 1
+    html = (project / "dist/index.html").read_text(encoding="utf-8")
+    assert '<td>letter (fillable)</td>\n<td class="failed">failed</td>' in html  # the form failed
 
 
 def test_a_change_to_carepress_itself_rebuilds(project: Path, run: Run, tmp_path: Path,

@@ -46,15 +46,26 @@ def test_qr_codes_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # 
     qr_modules.cache_clear()
 
 
-def test_a_raster_logo_is_decoded_once_per_file_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_raster_logo_is_decoded_once_per_content(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import io
     import os
 
     from PIL import Image
     from pypdf import PdfReader
+    from reportlab.lib import utils
     from reportlab.pdfgen.canvas import Canvas
 
-    from carepress.typeset.flowables import draw_logo
+    from carepress.typeset.flowables import _raster_image, draw_logo
+
+    _raster_image.cache_clear()
+    readers = []
+
+    class CountingReader(utils.ImageReader):
+        def __init__(self, source) -> None:  # type: ignore[no-untyped-def]
+            readers.append(source)
+            super().__init__(source)
+
+    monkeypatch.setattr(utils, "ImageReader", CountingReader)
 
     def first_pixel_drawn() -> tuple[int, ...]:
         buffer = io.BytesIO()
@@ -67,7 +78,9 @@ def test_a_raster_logo_is_decoded_once_per_file_version(tmp_path) -> None:  # ty
     logo = tmp_path / "logo.png"
     Image.new("RGB", (4, 4), "#ff0000").save(logo)
     os.utime(logo, ns=(1, 1_000_000_000))
-    assert first_pixel_drawn() == (255, 0, 0)
-    Image.new("RGB", (4, 4), "#0000ff").save(logo)  # the clinic replaces its logo
-    os.utime(logo, ns=(1, 2_000_000_000))
+    assert [first_pixel_drawn() for _ in range(3)] == [(255, 0, 0)] * 3
+    assert len(readers) == 1  # three leaflets, one decoding
+    Image.new("RGB", (4, 4), "#0000ff").save(logo)  # the clinic replaces its logo ...
+    os.utime(logo, ns=(1, 1_000_000_000))  # ... and the copy keeps the old timestamp
     assert first_pixel_drawn() == (0, 0, 255)  # not the pixels kept from the first file
+    assert len(readers) == 2

@@ -85,6 +85,15 @@ def test_bold_inside_chinese_lines_stays_on_its_characters() -> None:
             assert all(a[1] != b[1] for a, b in zip(line, line[1:])), (width, line)
 
 
+def test_an_inline_anchor_inside_chinese_text_breaks_nothing() -> None:
+    fonts = fonts_for("zh-Hans", "宫内节育器")
+    style = ParagraphStyle("zh", fontName=fonts.regular, fontSize=12, leading=16, wordWrap="CJK")
+    paragraph = KinsokuParagraph("宫内节育器" * 6 + '<a name="here"/>' + "宫内节育器" * 6, style)
+    paragraph.wrap(100, 10_000)
+    text = "".join(word.text for line in paragraph.blPara.lines for word in line.words)
+    assert text == "宫内节育器" * 12 and len(paragraph.blPara.lines) > 1
+
+
 def test_reportlab_alone_would_break_the_rules() -> None:
     """The reason for KinsokuParagraph: the stock CJK wrap starts lines with `，`."""
     from reportlab.platypus import Paragraph

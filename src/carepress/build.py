@@ -243,6 +243,9 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
         raise UsageError("--bundle needs every handout of a clinic, language and layout, and a "
                          "shard has only some: build the bundles in one job over the merged dist/ "
                          "(`carepress build --bundle`; the shards' leaflets are then unchanged)")
+    if settings.bundle and settings.printing.fillable:
+        raise UsageError("--bundle joins leaflets into one file to print, and fill-in forms are "
+                         "filled in one by one on screen: build the bundles without --fillable")
     jobs = plan(project, filters)
     if settings.printing.fillable:  # forms are files of their own, beside the printed leaflets
         jobs = [replace(job, variant="fillable") for job in jobs]
@@ -275,7 +278,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     if changed or settings.bundle or not (out / "manifest.json").is_file():
         records = [r for o in outcomes for r in o.records]
         if settings.bundle:
-            records += bundles(project, out, outcomes, settings.force)
+            records += bundles(project, out, jobs, outcomes, settings.force)
         matrix = {(j.clinic, j.lang, j.layout) for j in plan(project)}
         handouts = set(project.handouts) | {"bundle"}
         listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
@@ -284,28 +287,36 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     return BuildReport(outcomes, list(project.diagnostics))
 
 
-def bundles(project: Project, out: Path, outcomes: list[Outcome], force: bool = False
-            ) -> list[ManifestRecord]:
-    """One print-ready PDF per clinic x language x layout with every handout built in it;
-    one whose leaflets are all as they were is not made again (unless ``force``)."""
+def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome],
+            force: bool = False) -> list[ManifestRecord]:
+    """One print-ready PDF per clinic x language x layout this build touched, holding the
+    leaflet of every handout in ``out`` (this build's and earlier builds'), in handout order.
+    It is made once all of this build's leaflets for it are ok: while one has failed or did
+    not run, the earlier bundle stays.  One whose leaflets are as they were is not made
+    again (unless ``force``)."""
     from carepress.finish import bundle
+    from carepress.publish import read_manifest
 
-    groups: dict[tuple[str, str, str], list[Outcome]] = {}
-    for outcome in outcomes:
-        if outcome.record is not None:
-            job = outcome.job
-            groups.setdefault((job.clinic, job.lang, job.layout), []).append(outcome)
+    done = {outcome.job: outcome for outcome in outcomes}
+    groups: dict[tuple[str, str, str], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.clinic, job.lang, job.layout), []).append(job)
+    earlier = [r for r in read_manifest(out) if not r.variant and r.handout in project.handouts
+               and (out / r.path).is_file()]
     records = []
     for (clinic, lang, layout), members in sorted(groups.items()):
-        leaflets = [outcome.record for outcome in sorted(members, key=lambda o: o.job.handout)
-                    if outcome.record is not None]
+        if not all(job in done and done[job].ok for job in members):
+            continue
+        leaflets = {r.handout: r for r in earlier if (r.clinic, r.lang, r.layout) == (clinic, lang, layout)}
+        leaflets.update({job.handout: done[job].record for job in members if done[job].record})
+        ordered = [leaflets[handout] for handout in sorted(leaflets)]
         path = leaflet_path(clinic, lang, "bundle", layout)
-        key = bundle_key([leaflet.sha256 for leaflet in leaflets])
+        key = bundle_key([leaflet.sha256 for leaflet in ordered])
         cached = None if force else cached_records(out, path, key)
         if cached is not None:
             records.append(cached[0][0])
             continue
-        data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in leaflets])
+        data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in ordered])
         record = publish_pdf(out, "bundle", lang, clinic, layout, data, pages)
         remember(out, path, key, [record], [])
         records.append(record)
@@ -335,28 +346,32 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
     for outcome in outcomes:
         if outcome.record is None:
             job = outcome.job
-            rows.append(IndexRow(job.clinic, job.lang, job.handout, job.layout, "", "failed", None,
-                                 None, _review_by(project, job.handout), None))
+            rows.append(IndexRow(job.clinic, job.lang, job.handout, job.layout, job.variant,
+                                 "failed", None, None, _review_by(project, job.handout), None))
     failed = sum(not o.ok for o in outcomes)
     write_index(out, rows, f"{len(listed)} PDF(s) listed; this build: {len(outcomes) - failed} "
                            f"leaflet(s) ok, {failed} failed.")
 
 
 def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | None = None
-                 ) -> list[ManifestRecord]:
-    """Join the manifests of a sharded build into ``manifest``, and list every leaflet in the
-    index.html beside it (each shard's own index lists only that shard's leaflets).  The
-    project, when given, supplies the review dates."""
+                 ) -> tuple[list[ManifestRecord], bool]:
+    """Join the manifests of a sharded build into ``manifest``; and, when the folder it is
+    in holds the shards' PDFs (a merged dist/), list them all in an index.html there: each
+    shard's own index lists only its slice.  The project, when given, supplies the review
+    dates.  Returns the records and whether the index was written."""
     from carepress.files import write_atomic
     from carepress.index import write_index
     from carepress.publish import manifest_text, merge_manifests
 
     records = merge_manifests(manifests)
     write_atomic(manifest, manifest_text(records).encode("utf-8"))
-    write_index(manifest.parent, _index_rows(project, records, lambda record: "built"),
+    folder = manifest.parent
+    if not all((folder / record.path).is_file() for record in records):
+        return records, False
+    write_index(folder, _index_rows(project, records, lambda record: "ok"),
                 f"{len(records)} PDF(s) listed, merged from {len(manifests)} shard(s); each "
                 "shard's report names the leaflets that failed.")
-    return records
+    return records, True
 
 
 def _warm_up(project: Project, jobs: list[Job]) -> None:

@@ -290,11 +290,12 @@ def manifest() -> None:
 @click.argument("manifests", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The merged manifest to write; index.html is written beside it.")
+              help="The merged manifest to write; in a folder holding the shards' PDFs, "
+                   "index.html is written beside it.")
 @project_option
 def manifest_merge(manifests: tuple[Path, ...], out: Path, project_dir: Path) -> None:
-    """Join the manifests of a sharded build (`build --shard K/N`) into one, and list every
-    leaflet in an index.html beside it.  Review dates come from the project, if there is one."""
+    """Join the manifests of a sharded build (`build --shard K/N`) into one; beside the
+    shards' PDFs, list them all in an index.html too (review dates from the project)."""
     from carepress.build import merge_shards
     from carepress.load import load_project
 
@@ -303,12 +304,14 @@ def manifest_merge(manifests: tuple[Path, ...], out: Path, project_dir: Path) ->
     except CarepressError:
         project = None  # the shards' builds reported its problems; dates are left blank
     try:
-        records = merge_shards(manifests, out, project)
+        records, indexed = merge_shards(manifests, out, project)
     except CarepressError as exc:
         _print_diagnostics(list(exc.diagnostics))
         sys.exit(1)
+    index = (f"and {out.parent / 'index.html'}" if indexed else
+             f"no index.html: {out.parent} does not hold the PDFs; merge into the merged dist/")
     click.echo(f"{len(records)} leaflet record(s) from {len(manifests)} manifest(s) -> {out} "
-               f"(and {out.parent / 'index.html'})", err=True)
+               f"({index})", err=True)
 
 
 @main.command()

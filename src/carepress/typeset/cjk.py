@@ -26,6 +26,8 @@ _FUZZ = 1e-6
 
 
 def _is_cjk(ch: str) -> bool:
+    if not ch:  # an inline object (anchor, image): the character beside it decides
+        return False
     code = ord(ch)
     return code >= 0x2E80 and not 0xFF01 <= code <= 0xFF5E or 0xFF01 <= code <= 0xFF5E and not ch.isalnum()
 

@@ -243,7 +243,7 @@ def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font:
         renderPDF.draw(drawing, canv, 0, 0)
         canv.restoreState()
         return drawing.width * scale
-    image = _raster_image(path, path.stat().st_mtime_ns)
+    image = _raster_image(path.read_bytes())
     w, h = image.getSize()
     width = w * height / h
     canv.drawImage(image, x, y, width, height, mask="auto")
@@ -251,13 +251,13 @@ def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font:
 
 
 @lru_cache(maxsize=8)
-def _raster_image(path: Path, modified_ns: int) -> Any:
-    """One reader per version of a raster logo file: it keeps the decoded pixels, so the
-    leaflets after the first only compress them (decoding a PNG logo again cost about 1 ms
-    a leaflet)."""
+def _raster_image(data: bytes) -> Any:
+    """One reader per raster logo, keyed by its bytes as the build cache is (a logo replaced
+    with its old timestamp is still a new logo): it keeps the decoded pixels, so the leaflets
+    after the first only compress them (decoding a PNG logo again cost about 1 ms a leaflet)."""
     from reportlab.lib.utils import ImageReader
 
-    return ImageReader(str(path))
+    return ImageReader(io.BytesIO(data))
 
 
 def check_logo(path: Path) -> str | None:
@@ -268,7 +268,7 @@ def check_logo(path: Path) -> str | None:
                 return None
             drawing = _svg_drawing(path)
             return None if drawing is not None and drawing.height else "not a readable SVG image"
-        _raster_image(path, path.stat().st_mtime_ns).getRGBData()  # decoded once, here
+        _raster_image(path.read_bytes()).getRGBData()  # decoded once, here
         return None
     except Exception as exc:  # the image libraries raise many kinds; all mean "unreadable"
         return f"not a readable image ({exc.__class__.__name__})"

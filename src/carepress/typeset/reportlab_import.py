@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from typing import Any
 
 PARAGRAPH_MODULE = "reportlab.platypus.paragraph"
@@ -26,6 +27,10 @@ class PatternOnFirstUse:
         self.compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> Any:
+        # (only for names the instance lacks: its own three, and dunders that copy or
+        # pickle probe for on a half-made instance, are not the pattern's)
+        if name.startswith("__") or name in ("compiled", "pattern_text", "pattern_flags"):
+            raise AttributeError(name)
         if self.compiled is None:
             self.compiled = re.compile(self.pattern_text, self.pattern_flags)
         return getattr(self.compiled, name)
@@ -36,20 +41,24 @@ def _is_url_pattern(pattern: object, flags: int) -> bool:
             and "://" in pattern and bool(flags & re.IGNORECASE))
 
 
+_IMPORTING = threading.Lock()  # two threads must not stack their stand-ins for re.compile
+
+
 def import_paragraph_module() -> None:
     """Import ReportLab's paragraph module (once), deferring its URL pattern.  Any other
     pattern, or a ReportLab whose pattern looks different, compiles as usual."""
-    if PARAGRAPH_MODULE in sys.modules:
-        return
-    compile_now = re.compile
+    with _IMPORTING:
+        if PARAGRAPH_MODULE in sys.modules:
+            return
+        compile_now = re.compile
 
-    def compile_deferring_url_pattern(pattern: Any, flags: int = 0) -> Any:
-        if _is_url_pattern(pattern, flags):
-            return PatternOnFirstUse(pattern, flags)
-        return compile_now(pattern, flags)
+        def compile_deferring_url_pattern(pattern: Any, flags: int = 0) -> Any:
+            if _is_url_pattern(pattern, flags):
+                return PatternOnFirstUse(pattern, flags)
+            return compile_now(pattern, flags)
 
-    re.compile = compile_deferring_url_pattern  # type: ignore[assignment]
-    try:
-        __import__(PARAGRAPH_MODULE)
-    finally:
-        re.compile = compile_now
+        re.compile = compile_deferring_url_pattern  # type: ignore[assignment]
+        try:
+            __import__(PARAGRAPH_MODULE)
+        finally:
+            re.compile = compile_now
