@@ -83,29 +83,60 @@ class FillInLine(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        if self.rtl:
-            self._draw_rtl()
-            return
-        canv, size = self.canv, self.size
+        """Label, then a line to write on or the choices, from the leading edge: the left
+        one, or the right one for right-to-left languages."""
+        canv, size, colour = self.canv, self.size, HexColor(self.colour)
         baseline = size * 0.6
-        canv.setFillColor(HexColor(self.colour))
-        canv.setStrokeColor(HexColor(self.colour))
-        canv.setFont(self.font, size)
-        canv.drawString(0, baseline, self.label)
-        x = stringWidth(self.label, self.font, size) + size * 0.6
+        if self.rtl:
+            canv.setStrokeColor(colour)  # (shaped text sets its own fill colour and font)
+        else:
+            canv.setFillColor(colour)
+            canv.setStrokeColor(colour)
+            canv.setFont(self.font, size)
+        edge = self.width if self.rtl else 0.0
+        label_width = self._text_width(self.label)
+        self._draw_text(self._start(edge, label_width), baseline, self.label)
+        x = self._advance(self._advance(edge, label_width), size * 0.6)
         if not self.choices:
+            start, end = (0.0, x) if self.rtl else (x, self.width)
             canv.setLineWidth(0.8)
-            canv.line(x, baseline - 2, self.width, baseline - 2)
-            self._text_field(x, self.width - x, baseline)
+            canv.line(start, baseline - 2, end, baseline - 2)
+            self._text_field(start, end - start, baseline)
             return
         box = size * 0.85
         canv.setLineWidth(1)
         for number, choice in enumerate(self.choices, start=1):
-            canv.rect(x, baseline - 1, box, box, stroke=1, fill=0)
-            self._check_box(number, choice, x, baseline - 1, box)
-            x += box + size * 0.35
-            canv.drawString(x, baseline, choice)
-            x += stringWidth(choice, self.font, size) + size * 1.4
+            canv.rect(self._start(x, box), baseline - 1, box, box, stroke=1, fill=0)
+            self._check_box(number, choice, self._start(x, box), baseline - 1, box)
+            x = self._advance(x, box + size * 0.35)
+            width = self._text_width(choice)
+            self._draw_text(self._start(x, width), baseline, choice)
+            x = self._advance(x, width + size * 1.4)
+
+    def _advance(self, x: float, distance: float) -> float:
+        """``distance`` on from ``x`` in the line's direction."""
+        return x - distance if self.rtl else x + distance
+
+    def _start(self, x: float, width: float) -> float:
+        """The left end of a span ``width`` long that begins at ``x`` in the line's direction."""
+        return x - width if self.rtl else x
+
+    def _text_width(self, text: str) -> float:
+        if self.rtl:
+            from carepress.inline import escape
+            from carepress.typeset.rtl import line_width
+
+            return line_width(escape(text), self.font, self.size)
+        return stringWidth(text, self.font, self.size)
+
+    def _draw_text(self, x: float, baseline: float, text: str) -> None:
+        if self.rtl:  # shaped and ordered, in the line's colour
+            from carepress.inline import escape
+            from carepress.typeset.rtl import draw_line
+
+            draw_line(self.canv, escape(text), x, baseline, self.font, self.size, HexColor(self.colour))
+        else:
+            self.canv.drawString(x, baseline, text)
 
     # A form field's font must hold every character a clinician may type, so fields use the
     # viewer's standard font: a subset of ours would not.  Only --fillable output has them.
@@ -123,33 +154,6 @@ class FillInLine(Flowable):
                 name=f"{self.field}.{number}", tooltip=choice, x=x, y=y, size=size,
                 borderWidth=0, fillColor=None, borderColor=None, buttonStyle="check",
                 forceBorder=False, relative=True)
-
-
-    def _draw_rtl(self) -> None:
-        from carepress.inline import escape
-        from carepress.typeset.rtl import draw_line, line_width
-
-        canv, size, colour = self.canv, self.size, HexColor(self.colour)
-        baseline = size * 0.6
-        canv.setStrokeColor(colour)
-        label_width = line_width(escape(self.label), self.font, size)
-        right = self.width - label_width
-        draw_line(canv, escape(self.label), right, baseline, self.font, size, colour)
-        x = right - size * 0.6
-        if not self.choices:
-            canv.setLineWidth(0.8)
-            canv.line(0, baseline - 2, x, baseline - 2)
-            self._text_field(0, x, baseline)
-            return
-        box = size * 0.85
-        canv.setLineWidth(1)
-        for number, choice in enumerate(self.choices, start=1):
-            canv.rect(x - box, baseline - 1, box, box, stroke=1, fill=0)
-            self._check_box(number, choice, x - box, baseline - 1, box)
-            x -= box + size * 0.35
-            width = line_width(escape(choice), self.font, size)
-            draw_line(canv, escape(choice), x - width, baseline, self.font, size, colour)
-            x -= width + size * 1.4
 
 
 def callout_box(content: list[Any], *, bar: str, background: str, width: float,
