@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from conftest import Run, edit
 
 

@@ -12,7 +12,7 @@ from conftest import Run, copy_project, squash
 from pypdf import PdfReader
 
 from carepress.load import load_project
-from carepress.pin import passages_of
+from carepress.model import passages_of
 from carepress.resolve import select_passage
 
 BASE14 = {"/Helvetica", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}

@@ -24,7 +24,7 @@ print(paragraph.uri_pat.compiled is not None)
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
                          text=True).stdout.splitlines()
     assert out[0] == "PatternOnFirstUse True"  # not compiled by the import
-    lines = eval(out[1])  # noqa: S307 - our own print of a list of strings
+    lines = eval(out[1])  # our own print of a list of strings
     assert len(lines) > 1 and lines[0].endswith("/") and "".join(lines).replace(" ", "") == \
         "https://riverside-womens-health.example/leaflets/aftercare/iud/en/feedback"
     assert out[2] == "True"  # compiled when ReportLab needed it
@@ -43,7 +43,7 @@ real = re.compile
 threads = [threading.Thread(target=reportlab_import.import_paragraph_module) for _ in range(4)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
-print(re.compile is real, type(re.compile("(^(?:[a-z0-9]+)://)x", re.I)).__name__)
+print(re.compile is real, type(re.compile("(^(?:[a-z0-9]+)://)x", re.IGNORECASE)).__name__)
 """
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
                          text=True).stdout.split()
@@ -56,7 +56,7 @@ def test_a_deferred_pattern_copies_and_matches_like_the_compiled_one() -> None:
 
     from carepress.typeset.reportlab_import import PatternOnFirstUse
 
-    deferred = PatternOnFirstUse(r"(^(?:[a-z0-9\.\-\+]*)://)\S+", re.I)
+    deferred = PatternOnFirstUse(r"(^(?:[a-z0-9\.\-\+]*)://)\S+", re.IGNORECASE)
     duplicate = copy.copy(deferred)
     assert duplicate.match("HTTPS://x.example/a").group(1) == "HTTPS://"
     assert deferred.match("mailto:x") is None and deferred.compiled is not None

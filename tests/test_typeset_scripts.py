@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pypdfium2
@@ -82,7 +83,7 @@ def test_bold_inside_chinese_lines_stays_on_its_characters() -> None:
         assert "".join(t for t, _ in runs).replace(" ", "") == text.replace(" ", "")  # nothing lost
         assert "".join(t for t, font in runs if font == fonts.bold) == bold, (width, lines)
         for line in lines:  # one word per run of a font, as ReportLab makes them
-            assert all(a[1] != b[1] for a, b in zip(line, line[1:])), (width, line)
+            assert all(a[1] != b[1] for a, b in pairwise(line)), (width, line)
 
 
 def test_an_inline_anchor_inside_chinese_text_breaks_nothing() -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from carepress.errors import Diagnostic, Origin
 from carepress.files import write_atomic
 from carepress.load import Project
-from carepress.model import PassageRef, PrintOptions
+from carepress.model import PassageRef, PrintOptions, passages_of
 from carepress.publish import (
     BAD_RECORDS,
     ManifestRecord,
@@ -87,7 +87,6 @@ class InputHasher:
         """The leaflet's key: its input files, the options that shape its bytes, and the
         gates that decide whether it may be built at all (--strict, --require-reviewed and
         whether its review date has passed), so a cached leaflet never slips past them."""
-        from carepress.pin import passages_of
 
         root = project.root
         handout = project.handouts[handout_id]

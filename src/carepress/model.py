@@ -9,6 +9,7 @@ look up.  Typesetting needs nothing else.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -132,6 +133,35 @@ class Handout:
     sections: tuple[Section, ...]
     path: Path
     control_origin: Origin | None = None  # where `control.review_by` is written
+
+
+def pieces_of(handout: Handout) -> Iterator[TextBlock | PassageRef]:
+    """Every text and quoted passage of a handout, in reading order: what is translated
+    unit by unit, and (the passages) what is pinned and hashed for the build cache."""
+    def walk(blocks: tuple[Block, ...]) -> Iterator[TextBlock | PassageRef]:
+        for block in blocks:
+            if isinstance(block, (TextBlock, PassageRef)):
+                yield block
+            elif isinstance(block, (BulletsBlock, ChecklistBlock)):
+                yield from block.items
+            elif isinstance(block, FillInBlock):
+                for fill_in in block.fields:
+                    yield fill_in.label
+                    yield from fill_in.choices
+            elif isinstance(block, CalloutBlock):
+                yield block.title
+                yield from walk(block.blocks)
+
+    yield handout.title
+    if handout.subtitle:
+        yield handout.subtitle
+    for section in handout.sections:
+        yield section.heading
+        yield from walk(section.blocks)
+
+
+def passages_of(handout: Handout) -> Iterator[PassageRef]:
+    return (piece for piece in pieces_of(handout) if isinstance(piece, PassageRef))
 
 
 # ---- brands and layouts ------------------------------------------------------------------

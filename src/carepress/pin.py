@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
 from carepress.errors import Diagnostics
 from carepress.load import Project
 from carepress.load.sources import pin_of
-from carepress.model import Block, CalloutBlock, Handout, PassageRef
+from carepress.model import PassageRef, passages_of
 from carepress.files import write_atomic
 from carepress.resolve import select_passage
 
@@ -27,18 +26,6 @@ class PinChange:
     line: int
     old: str | None
     new: str
-
-
-def passages_of(handout: Handout) -> Iterator[PassageRef]:
-    def walk(blocks: tuple[Block, ...]) -> Iterator[PassageRef]:
-        for block in blocks:
-            if isinstance(block, PassageRef):
-                yield block
-            elif isinstance(block, CalloutBlock):
-                yield from walk(block.blocks)
-
-    for section in handout.sections:
-        yield from walk(section.blocks)
 
 
 def _edit(lines: list[str], ref: PassageRef, pin: str) -> None:
@@ -95,4 +82,4 @@ def pin_handouts(project: Project, handout_ids: tuple[str, ...] = ()) -> list[Pi
     return changes
 
 
-__all__ = ["PinChange", "pin_handouts", "passages_of"]
+__all__ = ["PinChange", "pin_handouts"]

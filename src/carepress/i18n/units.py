@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 from carepress.errors import Origin
 from carepress.load.sources import pin_of
 from carepress.load.translations import unit_state
-from carepress.model import (
-    Block,
-    BulletsBlock,
-    CalloutBlock,
-    ChecklistBlock,
-    FillInBlock,
-    Handout,
-    PassageRef,
-    Source,
-    TextBlock,
-    Translation,
-)
+from carepress.model import Handout, Source, TextBlock, Translation, pieces_of
 from carepress.resolve import select_passage
 
 
@@ -32,35 +20,11 @@ class Unit:
     note: str  # for translators: what the unit is and where it comes from
 
 
-def _blocks(blocks: tuple[Block, ...]) -> Iterator[TextBlock | PassageRef]:
-    for block in blocks:
-        if isinstance(block, (TextBlock, PassageRef)):
-            yield block
-        elif isinstance(block, (BulletsBlock, ChecklistBlock)):
-            yield from block.items
-        elif isinstance(block, FillInBlock):
-            for field in block.fields:
-                yield field.label
-                yield from field.choices
-        elif isinstance(block, CalloutBlock):
-            yield block.title
-            yield from _blocks(block.blocks)
-
-
-def _pieces(handout: Handout) -> Iterator[TextBlock | PassageRef]:
-    yield handout.title
-    if handout.subtitle:
-        yield handout.subtitle
-    for section in handout.sections:
-        yield section.heading
-        yield from _blocks(section.blocks)
-
-
 def units_of(handout: Handout, sources: dict[str, Source]) -> list[Unit]:
     """Every translatable unit in document order; passages whose selector fails are skipped
     (resolving the English reports them)."""
     units = []
-    for piece in _pieces(handout):
+    for piece in pieces_of(handout):
         if isinstance(piece, TextBlock):
             units.append(Unit(piece.unit, piece.template, pin_of(piece.template), piece.origin,
                               "clinic-written text (Jinja placeholders and **bold** stay as they are)"))

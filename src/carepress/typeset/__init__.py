@@ -8,6 +8,6 @@ from carepress.typeset.reportlab_import import import_paragraph_module
 
 import_paragraph_module()  # before anything below imports ReportLab's platypus
 
-from carepress.typeset.document import TypesetResult, typeset  # noqa: E402
+from carepress.typeset.document import TypesetResult, typeset
 
 __all__ = ["TypesetResult", "typeset"]

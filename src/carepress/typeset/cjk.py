@@ -13,7 +13,7 @@ The break falls at the last legal point that fits, so nothing overflows the colu
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
+from typing import Any, Self
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
@@ -53,7 +53,7 @@ class _Run(str):
     each unit's fragment with the last (a tenth of a Chinese leaflet's build time when every
     character was a unit) and joins the texts, so the line comes out the same."""
 
-    def __new__(cls, text: str, frag: Any) -> "_Run":
+    def __new__(cls, text: str, frag: Any) -> Self:
         run = super().__new__(cls, text)
         run.frag = frag
         return run
