@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from carepress.errors import Diagnostics
-from carepress.load.handout import LANG_PATTERN
-from carepress.load.schema import Colour, Field, ListOf, Record, Text, load_folder, read_document
+from carepress.load.schema import (
+    Colour, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
+)
 from carepress.model import Brand, BrandColours, FontSpec, Logo
 
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
@@ -46,7 +47,7 @@ def _brand_schema(path: Path) -> Record[Brand]:
             "urgent_phone": Field(Text(), doc="the after-hours or urgent number"),
             "website": Field(Text(pattern=r"https?://\S+", pattern_hint="a full address starting https://")),
             "email": Field(Text(), required=False),
-            "languages": Field(ListOf(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `es`")),
+            "languages": Field(ListOf(language_tag("es")),
                                required=False, default=(), doc="languages the clinic offers"),
             "fonts": Field(_fonts_schema(path), required=False, default={},
                            doc="the clinic's own typeface per script: latin, arabic, cjk"),

@@ -9,7 +9,7 @@ from typing import Any
 from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
     INVALID, Choice, Context, Date, Field, Integer, Kind, ListOf, Located, Record, Tagged, Text,
-    load_folder, read_document,
+    identifier, language_tag, load_folder, read_document, text_hash,
 )
 from carepress.load.units import number_units
 from carepress.load.yamlmarks import MarkedDict
@@ -18,8 +18,6 @@ from carepress.model import (
     FillInField, Handout, PassageRef, Section, TextBlock,
 )
 
-ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 
 INLINE = Located(Text(), lambda value, origin: TextBlock(value, origin))
 
@@ -29,10 +27,10 @@ class _Passage(Kind[PassageRef]):
 
     record = Record(
         {
-            "source": Field(Text(pattern=ID_PATTERN, pattern_hint="a source id such as `iud-bleeding-after-sex`")),
+            "source": Field(identifier("a source id such as `iud-bleeding-after-sex`")),
             "paragraph": Field(Integer(minimum=1), required=False, doc="paragraph number"),
             "starts": Field(Text(), required=False, doc="the passage's opening words"),
-            "pin": Field(Text(pattern=r"[0-9a-f]{8}", pattern_hint="8 hex digits; `carepress pin` writes it"),
+            "pin": Field(text_hash("`carepress pin`"),
                          required=False),
         },
         lambda values, origin: values,
@@ -94,8 +92,8 @@ def _handout_schema(path: Path) -> Record[Handout]:
     )
     return Record(
         {
-            "id": Field(Text(pattern=ID_PATTERN, pattern_hint="lower-case words joined by `-`")),
-            "lang": Field(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `en`"),
+            "id": Field(identifier("lower-case words joined by `-`")),
+            "lang": Field(language_tag("en"),
                           required=False, default="en"),
             "title": Field(INLINE),
             "subtitle": Field(INLINE, required=False),

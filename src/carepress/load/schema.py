@@ -88,6 +88,25 @@ class Text(Kind[str]):
         return value
 
 
+
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+LANG_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+
+
+def identifier(hint: str) -> Text:
+    """An id of a handout, source or clinic: lower-case words joined by `-`."""
+    return Text(pattern=ID_PATTERN, pattern_hint=hint)
+
+
+def language_tag(example: str) -> Text:
+    return Text(pattern=LANG_PATTERN, pattern_hint=f"a BCP 47 tag such as `{example}`")
+
+
+def text_hash(who_writes_it: str) -> Text:
+    """A passage's pin, or the hash of the English a translation unit translates."""
+    return Text(pattern=r"[0-9a-f]{8}", pattern_hint=f"8 hex digits; {who_writes_it} writes it")
+
+
 class Integer(Kind[int]):
     def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
         self.minimum, self.maximum = minimum, maximum

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from carepress.errors import Diagnostics, Origin
-from carepress.load.handout import ID_PATTERN, LANG_PATTERN
 from carepress.load.schema import (
-    INVALID, Choice, Context, Date, Field, Kind, Record, Text, read_document,
+    INVALID, Choice, Context, Date, Field, Kind, Record, Text, identifier, language_tag,
+    read_document, text_hash,
 )
 from carepress.load.yamlmarks import MarkedDict
 from carepress.model import Review, TranslatedUnit, Translation
@@ -30,7 +30,7 @@ class _Units(Kind[dict[str, TranslatedUnit]]):
         ok = True
         for key, item in value.items():
             record = Record(
-                {"source": Field(Text(pattern=r"[0-9a-f]{8}", pattern_hint="8 hex digits")),
+                {"source": Field(text_hash("`carepress i18n import`")),
                  "text": Field(Text())},
                 lambda v, o, key=key: TranslatedUnit(str(key), v["source"], v["text"], o),
             )
@@ -61,8 +61,8 @@ def _schema(path: Path) -> Record[Translation]:
     )
     return Record(
         {
-            "handout": Field(Text(pattern=ID_PATTERN, pattern_hint="a handout id")),
-            "lang": Field(Text(pattern=LANG_PATTERN, pattern_hint="a BCP 47 tag such as `es`")),
+            "handout": Field(identifier("a handout id")),
+            "lang": Field(language_tag("es")),
             "review": Field(review),
             "units": Field(_Units()),
         },
