@@ -19,11 +19,12 @@ from carepress.resolve import format_date
 from carepress.typeset.flowables import check_logo
 from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for
 from carepress.typeset.furniture import ENGLISH_DRAFT_MARKER
+from carepress.typeset.furniture import ELLIPSIS
 from carepress.typeset.story import BULLET
 
 # Characters the layout draws itself, whatever the text: page numbers, separators, the
 # citation marks, list bullets.
-DRAWN_BY_THE_LAYOUT = "0123456789·:[]" + BULLET
+DRAWN_BY_THE_LAYOUT = "0123456789·:[]" + BULLET + ELLIPSIS
 
 
 def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:

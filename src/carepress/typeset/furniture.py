@@ -36,6 +36,7 @@ CROP_MARK_LENGTH = 5 * MM
 
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
+ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
 
 
 class Furniture:
@@ -144,11 +145,28 @@ class Furniture:
         else:
             size = self.small * 1.2
             baseline = top - height / 2 - size * 0.35
-            self.text(canv, escape_markup(brand.name), self.start, baseline, fonts.bold, size, on_band)
-            if layout.page_width > 400:  # a narrow panel has room for the clinic's name only
-                self.text(canv, self.leaflet.title, self.end, baseline, fonts.regular, size, on_band,
+            name = escape_markup(brand.name)
+            self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
+            room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
+            title = self.fitted(self.leaflet.title, fonts.regular, size, room)
+            if title is not None:  # (a narrow panel may have room for the clinic's name only)
+                self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
                           at_start=False)
         canv.restoreState()
+
+    def fitted(self, markup: str, font: str, size: float, room: float) -> str | None:
+        """``markup`` if it fits in ``room``, else its first words (or characters, in a
+        script without spaces) and an ellipsis; None if not even one fits."""
+        if self.width(markup, font, size) <= room:
+            return markup
+        plain = to_plain(markup)
+        words = plain.split()
+        units, joiner = (words, " ") if len(words) > 1 else (list(plain), "")
+        for count in range(len(units) - 1, 0, -1):
+            shortened = escape_markup(joiner.join(units[:count]).rstrip(" ,:;·-–—、，：") + ELLIPSIS)
+            if self.width(shortened, font, size) <= room:
+                return shortened
+        return None
 
     def footer(self, canv: Canvas, doc: Any) -> None:
         """Document control, page count and the clinic's phone, inside the bottom margin area;
