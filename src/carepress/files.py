@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
+@functools.cache
+def _umask() -> int:
+    """Read once: the only way to read it is to set it, which other threads would see."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``: an
-    interrupted write leaves the old file (or none), never a broken one."""
+    interrupted write leaves the old file (or none), never a broken one.  The file gets the
+    mode the one it replaces had, or a new file's usual mode (0666 less the umask): a
+    temporary file is private to its owner, and a CI artifact or web server must read PDFs."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
