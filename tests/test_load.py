@@ -61,11 +61,27 @@ def test_valid_handout_loads(tmp_path: Path) -> None:
     # duplicate key
     ("title: A title", "title: A title\ntitle: Again",
      "FILE:3:1: duplicate key `title`: YAML would silently keep only the last one"),
+    # a date YAML reads as one, that the calendar does not have
+    ("approved: 2026-01-01", "approved: 2026-02-30",
+     "FILE:6:13: `2026-02-30` is not a date in the calendar (day is out of range for month); "
+     "write YYYY-MM-DD"),
 ])
 def test_each_problem_is_one_located_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
     found = problems(tmp_path, HANDOUT.replace(old, new))
     assert any(line.startswith(expected) for line in found), found
     assert all("\n" not in line for line in found)
+
+
+def test_numbers_in_text_fields_are_the_text_the_author_wrote(tmp_path: Path) -> None:
+    # YAML reads 014 as 12 (octal), 1.10 as 1.1 and 12:30 as 750 (base 60).
+    path = tmp_path / "leaflet.yaml"
+    path.write_text(HANDOUT.replace("code: X-1", "code: 014").replace('version: "1"', "version: 1.10")
+                    .replace("- text: Hello", "- text: 12:30"), encoding="utf-8")
+    diagnostics = Diagnostics()
+    handout = load_handout(path, diagnostics)
+    assert diagnostics.items == [] and handout is not None
+    assert (handout.control.code, handout.control.version) == ("014", "1.10")
+    assert handout.sections[0].blocks[0].template == "12:30"
 
 
 def test_all_problems_in_a_file_are_reported_together(tmp_path: Path) -> None:

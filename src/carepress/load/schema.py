@@ -78,7 +78,8 @@ class Text(Kind[str]):
 
     def validate(self, value: Any, ctx: Context) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # `version: 1.0` means the text "1.0" to an author
+            # `version: 1.10` and `code: 014` mean the text the author wrote, not 1.1 and 12
+            value = getattr(value, "source", None) or str(value)
         if not isinstance(value, str):
             return ctx.fail(f"expected text, got {describe(value)}")
         if not value.strip() and not self.allow_empty:

@@ -43,8 +43,20 @@ def _origin(path: Path, node: yaml.Node) -> Origin:
     return Origin(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _DuplicateKey(yaml.constructor.ConstructorError):
-    pass
+class _Problem(yaml.constructor.ConstructorError):
+    """A problem with a value, said as it is (not as malformed YAML)."""
+
+
+class SourceInt(int):
+    """An integer as YAML read it, with the text the author wrote (`014`, `0x1F`, `12:30`)."""
+
+    source: str
+
+
+class SourceFloat(float):
+    """A number as YAML read it, with the text the author wrote (`1.10`)."""
+
+    source: str
 
 
 # libyaml's parser when PyYAML was built with it: ten times faster, with the same marks.
@@ -67,7 +79,7 @@ def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedD
                 None, None, "a key must be a plain word", key_node.start_mark
             )
         if key in result:
-            raise _DuplicateKey(None, None, f"duplicate key `{key}`: YAML would silently keep "
+            raise _Problem(None, None, f"duplicate key `{key}`: YAML would silently keep "
                                 "only the last one; remove or rename one of them", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_origins[key] = _origin(loader.path, key_node)
@@ -82,8 +94,31 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return result
 
 
+def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceInt:
+    number = SourceInt(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    number.source = node.value
+    return number
+
+
+def _construct_float(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceFloat:
+    number = SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    number.source = node.value
+    return number
+
+
+def _construct_date(loader: _MarkedLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # 2026-02-30 looks like a date to YAML, but is none
+        raise _Problem(None, None, f"`{node.value}` is not a date in the calendar ({exc}); "
+                       "write YYYY-MM-DD", node.start_mark) from None
+
+
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
 def read_yaml(path: Path, text: str | None = None) -> MarkedDict:
@@ -103,7 +138,7 @@ def read_yaml(path: Path, text: str | None = None) -> MarkedDict:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         origin = Origin(path, mark.line + 1, mark.column + 1) if mark else Origin(path)
-        if isinstance(exc, _DuplicateKey):
+        if isinstance(exc, _Problem):
             raise CarepressError([Diagnostic(origin, str(exc.problem))]) from None
         problem = " ".join(filter(None, [exc.context, exc.problem]))
         raise CarepressError(
