@@ -108,3 +108,12 @@ def test_qr_code_decodes_to_the_online_copy(project: Path, run: Run, tmp_path: P
     image = next(tmp_path.glob("page*.png"))
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True)
     assert decoded.stdout.strip() == "https://harbourhealth.example/leaflets/vi/miscarriage-aftercare"
+
+
+def test_a_language_no_handout_is_in_is_a_warning_at_its_place(project: Path, run: Run) -> None:
+    edit(project / "layouts/brands/northside-family-clinic.yaml", "languages: [en, es, pt]",
+         "languages: [en, es, pt, de]")
+    result = run("check", "--clinic", "northside-family-clinic")
+    assert result.exit_code == 0
+    assert ("layouts/brands/northside-family-clinic.yaml:26:25: warning: no handout is written or "
+            "translated in `de`, so this clinic gets no `de` leaflets") in result.stderr

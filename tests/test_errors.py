@@ -11,6 +11,7 @@ import pytest
 from conftest import Run, edit
 
 IUD = "handouts/iud-aftercare.yaml"
+HARBOUR = "layouts/brands/harbour-health.yaml"
 LOCATED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
 
 # (file to edit, old text, new text, file named in the error, line, message fragment)
@@ -29,6 +30,14 @@ CASES = {
                                  IUD, 29, '"I" opens 5 paragraphs of `iud-bleeding-after-sex` (1, 5, 7, 9, 12)'),
     "undefined variable": (IUD, "{{ clinic.phone }}", "{{ clinic.fax }}", IUD, 56,
                            "undefined template variable: `clinic.fax` is not defined; use one of {{ clinic.name }}"),
+    "expression that fails": (IUD, "{{ clinic.phone }}", "{{ clinic.phone() }}", IUD, 56,
+                              "template error: TypeError: 'str' object is not callable; a text may "
+                              "only insert values"),
+    "unknown placeholder in the leaflet address": (
+        HARBOUR, "leaflets/{lang}/{handout}", "leaflets/{lang}/{clinic}", HARBOUR, 26,
+        "is not valid: an address whose only placeholders are {lang} and {handout}"),
+    "unknown layout in a brand": (HARBOUR, "layouts: [letter,", "layouts: [Letter,", HARBOUR, 24,
+                                  "`layouts[0]`: `Letter` is not one of `a4`, `a5-booklet`"),
     "missing logo": ("layouts/brands/harbour-health.yaml", "file: harbour-health-logo.svg",
                      "file: missing-logo.svg", "layouts/brands/harbour-health.yaml", 4,
                      "logo file `missing-logo.svg` not found"),

@@ -214,6 +214,7 @@ class Brand:
     layouts: tuple[str, ...] = ()    # layouts the clinic prints; empty means all
     leaflet_url: str | None = None   # online copy: a template with {lang} and {handout}
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
+    language_origins: tuple[Origin, ...] = ()  # where each of `languages` is written
 
 
 @dataclass(frozen=True)

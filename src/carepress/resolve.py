@@ -242,6 +242,10 @@ class _Resolver:
         except jinja2.exceptions.SecurityError as exc:
             self.diagnostics.error(origin, f"template not allowed: {exc}")
             return ""
+        except Exception as exc:  # what an expression raises: {{ 1/0 }}, {{ clinic.phone() }}
+            self.diagnostics.error(origin, f"template error: {exc.__class__.__name__}: {exc}; a "
+                                   "text may only insert values, as in {{ clinic.phone }}")
+            return ""
         try:
             markup = to_markup(rendered)
         except InlineMarkupError as exc:

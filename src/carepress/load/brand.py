@@ -6,7 +6,7 @@ from pathlib import Path
 
 from carepress.errors import Diagnostics
 from carepress.load.schema import (
-    Colour, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
+    Choice, Colour, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
 )
 from carepress.model import Brand, BrandColours, FontSpec, Logo
 
@@ -27,7 +27,15 @@ def _fonts_schema(path: Path) -> Record[dict[str, FontSpec]]:
                   lambda v, o: {script: spec for script, spec in v.items() if spec is not None})
 
 
+# The address of a leaflet's online copy: only these placeholders, each in braces.
+_PLACEHOLDER = r"\{(?:lang|handout)\}"
+_URL_PART = rf"(?:[^\s{{}}]|{_PLACEHOLDER})*"
+LEAFLET_URL = rf"https?://{_URL_PART}{_PLACEHOLDER}{_URL_PART}"
+
+
 def _brand_schema(path: Path) -> Record[Brand]:
+    # The layouts beside the brands' folder: a clinic prints some of them.
+    layout_ids = sorted(p.stem for p in path.parent.parent.glob("*.yaml"))
     colours = Record(
         {name: Field(Colour()) for name in BrandColours.__dataclass_fields__},
         lambda v, o: BrandColours(**v),
@@ -51,10 +59,10 @@ def _brand_schema(path: Path) -> Record[Brand]:
                                required=False, default=(), doc="languages the clinic offers"),
             "fonts": Field(_fonts_schema(path), required=False, default={},
                            doc="the clinic's own typeface per script: latin, arabic, cjk"),
-            "layouts": Field(ListOf(Text()), required=False, default=(),
+            "layouts": Field(ListOf(Choice(*layout_ids)), required=False, default=(),
                              doc="layouts the clinic prints"),
-            "leaflet_url": Field(Text(pattern=r"https?://\S*\{lang\}\S*|https?://\S*\{handout\}\S*",
-                                      pattern_hint="an address with {lang} and {handout}"),
+            "leaflet_url": Field(Text(pattern=LEAFLET_URL, pattern_hint="an address whose only "
+                                      "placeholders are {lang} and {handout}"),
                                  required=False, doc="the online copy, for the QR code"),
             "feedback": Field(Text(), required=False, doc="an e-mail or web address for feedback"),
         },
@@ -85,7 +93,9 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         diagnostics.error(origin, problem)
     if problems:  # its leaflets would be hard to read: none are built until it is fixed
         return None
-    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin)})
+    languages = data.get("languages")
+    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin),
+                    "language_origins": tuple(languages.item_origins) if languages else ()})
 
 
 WCAG_AA = 4.5

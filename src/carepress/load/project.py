@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin
+from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin, did_you_mean
 from carepress.load.brand import load_brands
 from carepress.load.handout import load_handouts
 from carepress.load.layout import load_layouts
@@ -37,16 +37,21 @@ class Project:
         return self.root / PINNED_FILE
 
 
-def load_pinned(path: Path) -> dict[str, str]:
-    """The passage texts recorded when each pin was made, to show what changed."""
+def load_pinned(path: Path, diagnostics: Diagnostics) -> dict[str, str]:
+    """The passage texts recorded when each pin was made, to show what changed.  The record
+    only explains a changed passage, so a damaged one is a warning, and is read as empty."""
     if not path.is_file():
         return {}
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER) or {}
-    except yaml.YAMLError as exc:
-        raise CarepressError([Diagnostic(Origin(path), f"malformed pin record: {exc}; "
-                                         "delete it and run `carepress pin`")]) from None
-    return {str(k): str(v) for k, v in data.items()}
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError("expected `PIN: passage text` lines")
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # (UnicodeDecodeError is a ValueError)
+        message = str(exc).replace("\n", " ")
+        diagnostics.warning(Origin(path), f"the pin record cannot be read ({message}); run "
+                            "`carepress pin` to write it again")
+        return {}
+    return {str(k): v for k, v in data.items()}
 
 
 def load_project(root: Path) -> Project:
@@ -68,9 +73,15 @@ def load_project(root: Path) -> Project:
         layouts=load_layouts(root / "layouts", diagnostics),
         brands=load_brands(root / "layouts/brands", diagnostics),
         strings=load_strings(root / "layouts/strings", diagnostics),
-        pinned=load_pinned(root / PINNED_FILE),
+        pinned=load_pinned(root / PINNED_FILE, diagnostics),
         translations=load_translations(root / TRANSLATIONS_FOLDER, diagnostics),
     )
+    offered = {h.lang for h in project.handouts.values()} | {lang for _, lang in project.translations}
+    for brand in project.brands.values():
+        for lang, origin in zip(brand.languages, brand.language_origins):
+            if lang not in offered:
+                diagnostics.warning(origin, f"no handout is written or translated in `{lang}`, so "
+                                    f"this clinic gets no `{lang}` leaflets{did_you_mean(lang, offered)}")
     for (handout, _lang), translation in project.translations.items():
         # (a handout that exists but failed to load has been reported already)
         if not (root / "handouts" / f"{handout}.yaml").exists():
