@@ -323,6 +323,13 @@ def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> N
     assert not (project / "dist/riverside-womens-health/ar").exists()
 
 
+@pytest.mark.parametrize("value", ["package:pymupdf_fonts", "package:os", "package:no_such_module"])
+def test_a_package_that_holds_no_font_is_not_found(value: str) -> None:
+    from carepress.typeset.fonts import font_bytes
+
+    assert font_bytes(value, REPO) is None  # (reported as `font ... not found`, not a traceback)
+
+
 def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import pymupdf_fonts.Ubuntu_Regular as packaged

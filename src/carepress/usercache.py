@@ -52,6 +52,6 @@ def module_key(name: str) -> str | None:
         spec = importlib.util.find_spec(name)
     except ImportError:
         return None
-    if spec is None or spec.origin is None:
-        return None
+    if spec is None or spec.origin is None or not Path(spec.origin).is_file():
+        return None  # (no such module, or one with no file: built in, frozen)
     return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:16]

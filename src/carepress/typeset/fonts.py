@@ -165,6 +165,8 @@ def package_font_bytes(module_name: str) -> bytes | None:
         data = bytes(module.fontbuffer)
         store_cached("fonts", name, data)
         return data
+    if not hasattr(module, "FONT_PATH"):  # a package of fonts, or no font module at all
+        return None
     return Path(str(module.FONT_PATH)).read_bytes()  # a plain file already: nothing to keep
 
 
