@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from carepress import __version__
@@ -84,3 +86,15 @@ def test_fonts_lists_every_language_with_its_source(run: Run, project) -> None: 
     assert set(rows) == {"ar", "en", "es", "fr", "pt", "ru", "vi", "zh-Hans"}
     assert "HarfBuzz" in rows["ar"] and "Noto Sans CJK SC" in rows["zh-Hans"]
     assert "NotoSansCJK-Regular.ttc" in result.output
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    one = ("--handout", "iud-aftercare", "--lang", "en", "--clinic", "harbour-health", "--layout", "letter")
+    result = run("build", *one, "--out", str(tmp_path / "afile/dist"))
+    assert result.exit_code == 2 and "cannot make the output folder" in result.output
+    result = run("build", *one, "--out", str(tmp_path / "dist"), "--report", str(tmp_path / "afile/r.json"))
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)  # handled
+    assert "afile/r.json: a file stands where its folder should be" in result.output
+    result = run("i18n", "export", "--lang", "es es")
+    assert result.exit_code == 2 and "is not a BCP 47 language tag" in result.output

@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from carepress.cache import InputHasher, bundle_key, cached_records, remember
 from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did_you_mean
@@ -20,6 +20,9 @@ from carepress.load import Project
 from carepress.model import Handout, PrintOptions
 from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
 from carepress.resolve import Resolved, ResolveOptions, resolve
+
+if TYPE_CHECKING:  # (the finish stage imports pypdf: only when a leaflet is built)
+    from carepress.finish import FinishedPdf
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,15 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
         return Outcome(job, None, [Diagnostic(origin, f"internal error building {job.path}: "
                                               f"{exc.__class__.__name__}: {exc}; please report it")],
                        status="failed")
+    try:
+        return _publish(out, job, resolved, finished, printing)
+    except OSError as exc:  # a full disk, a file in the way: this leaflet fails, with why
+        return Outcome(job, None, [Diagnostic(Origin(out / job.path), f"cannot write: "
+                                              f"{exc.strerror or exc}")], status="failed")
+
+
+def _publish(out: Path, job: Job, resolved: Resolved, finished: FinishedPdf, printing: PrintOptions
+             ) -> Outcome:
     publish = functools.partial(publish_pdf, out, job.handout, job.lang, job.clinic, job.layout)
     if printing.fillable:  # a form to fill in on screen: the pages in reading order only
         return Outcome(job, publish(finished.data, finished.pages, "fillable"), list(resolved.warnings))
@@ -246,6 +258,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     if settings.bundle and settings.printing.fillable:
         raise UsageError("--bundle joins leaflets into one file to print, and fill-in forms are "
                          "filled in one by one on screen: build the bundles without --fillable")
+    _check_output_folder(out)
     jobs = plan(project, filters)
     if settings.printing.fillable:  # forms are files of their own, beside the printed leaflets
         jobs = [replace(job, variant="fillable") for job in jobs]
@@ -285,6 +298,15 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
                                 and r.handout in handouts)
         write_index_page(project, out, outcomes, listed)
     return BuildReport(outcomes, list(project.diagnostics))
+
+
+def _check_output_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the output folder {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write into the output folder {out}: permission denied")
 
 
 def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome],

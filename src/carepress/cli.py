@@ -100,7 +100,19 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
     return int(number), int(count)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A file that cannot be read or written (a read-only or full disk, a folder where a
+    file should be) ends a command with one line naming it, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carepress")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -346,9 +358,15 @@ def i18n_export(project_dir: Path, lang: str, out: Path | None) -> None:
     msgctxt is the unit id, msgid the English, msgstr the current translation; stale
     units are marked fuzzy.
     """
-    from carepress.i18n.po import export_po
-    from carepress.files import write_atomic
+    import re
 
+    from carepress.files import write_atomic
+    from carepress.i18n.po import export_po
+    from carepress.load.schema import LANG_PATTERN
+
+    if not re.fullmatch(LANG_PATTERN, lang):
+        raise click.BadParameter(f"`{lang}` is not a BCP 47 language tag such as `es` or `zh-Hans`",
+                                 param_hint="--lang")
     project = _load(project_dir)
     target = out or Path(f"{lang}.po")
     write_atomic(target, export_po(project, lang))

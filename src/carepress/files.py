@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import stat
@@ -22,7 +23,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     interrupted write leaves the old file (or none), never a broken one.  The file gets the
     mode the one it replaces had, or a new file's usual mode (0666 less the umask): a
     temporary file is private to its owner, and a CI artifact or web server must read PDFs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # (mkdir's own message names the file, not the problem)
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where its folder should be",
+                                 str(path)) from None
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
