@@ -138,3 +138,28 @@ def test_shipped_project_loads_without_problems() -> None:
     assert set(project.handouts) == {"iud-aftercare", "miscarriage-aftercare"}
     assert set(project.layouts) >= {"a4", "letter"}
     assert all(layout.type.body >= 12 for layout in project.layouts.values())
+
+
+def test_layout_sheet_must_hold_its_pages_and_top_margin_says_it_is_unused(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    text = (REPO / "layouts/a5-booklet.yaml").read_text(encoding="utf-8")
+    (folder / "a5-booklet.yaml").write_text(
+        text.replace("margins: {", "margins: {top: 10mm, ").replace("sheet: {width: 297mm", "sheet: {width: 200mm"),
+        encoding="utf-8")
+    shutil.copy(REPO / "layouts/a4.yaml", folder / "a4.yml")
+    from carepress.load.layout import load_layouts
+
+    diagnostics = Diagnostics()
+    assert load_layouts(folder, diagnostics) == {}
+    found = [d.format().replace(str(folder), "L") for d in diagnostics.items]
+    assert found == [
+        "L/a4.yml:1:1: carepress reads `.yaml` files only; rename this file to `a4.yaml`",
+        "L/a5-booklet.yaml:6:11: warning: `margins.top` is not used: the header band "
+        "(`header_height`) is the top of every page and the text starts below it; remove `top`",
+        "L/a5-booklet.yaml:19:10: a `booklet` sheet holds 2 pages side by side: it must be at "
+        "least 2 x `page.width` wide and `page.height` high"]

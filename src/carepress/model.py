@@ -233,7 +233,6 @@ class Layout:
     name: str
     page_width: float   # points
     page_height: float
-    margin_top: float
     margin_bottom: float
     margin_left: float
     margin_right: float

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepress.errors import Diagnostics
+from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
     Choice, Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
 )
+from carepress.load.yamlmarks import MarkedDict
 from carepress.model import Imposition, Layout, TypeScale
 
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
@@ -15,7 +16,9 @@ MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
 
 def _layout_schema(path: Path) -> Record[Layout]:
     page = Record({"width": Field(Dimension()), "height": Field(Dimension())}, lambda v, o: v)
-    margins = Record({side: Field(Dimension()) for side in ("top", "bottom", "left", "right")},
+    margins = Record({"bottom": Field(Dimension()), "left": Field(Dimension()),
+                      "right": Field(Dimension()),
+                      "top": Field(Dimension(), required=False, doc="not used: see load_layout")},
                      lambda v, o: v)
     type_scale = Record(
         {
@@ -45,15 +48,64 @@ def _layout_schema(path: Path) -> Record[Layout]:
         },
         lambda v, o: Layout(
             path.stem, v["name"], v["page"]["width"], v["page"]["height"],
-            v["margins"]["top"], v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
+            v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
             v["header_height"], v["footer_height"], v["type"], v["max_pages"], path, v["imposition"],
         ),
     )
 
 
+PDF_MAX_SIDE = 14400.0  # points (200 in): the largest page a PDF reader must show
+MIN_TEXT_AREA = (72.0, 144.0)  # points: narrower or shorter, no leaflet fits
+
+
 def load_layout(path: Path, diagnostics: Diagnostics) -> Layout | None:
     loaded = read_document(path, _layout_schema(path), diagnostics)
-    return None if loaded is None else loaded[1]
+    if loaded is None:
+        return None
+    data, layout = loaded
+    if "top" in data["margins"]:
+        diagnostics.warning(data["margins"].key_origin("top"), "`margins.top` is not used: the "
+                            "header band (`header_height`) is the top of every page and the text "
+                            "starts below it; remove `top`")
+    problems = _geometry_problems(data, layout)
+    for origin, message in problems:
+        diagnostics.error(origin, message)
+    return None if problems else layout
+
+
+def _geometry_problems(data: MarkedDict, layout: Layout) -> list[tuple[Origin, str]]:
+    """Sizes each valid alone that together make no page a leaflet can be set on."""
+    page, margins = data["page"], data["margins"]
+    problems = []
+    for name in ("width", "height"):
+        size = getattr(layout, f"page_{name}")
+        if not 0 < size <= PDF_MAX_SIDE:
+            problems.append((page.origin_of(name), f"`page.{name}` must be more than 0 and at most "
+                                                   "200in (the largest page a PDF may have)"))
+    for side in ("bottom", "left", "right"):
+        if getattr(layout, f"margin_{side}") < 0:
+            problems.append((margins.origin_of(side), f"`margins.{side}` must not be negative"))
+    for key in ("header_height", "footer_height"):
+        if getattr(layout, key) <= 0:
+            problems.append((data.origin_of(key), f"`{key}` must be more than 0"))
+    if problems:
+        return problems
+    width = layout.page_width - layout.margin_left - layout.margin_right
+    height = (layout.page_height - layout.header_height - layout.margin_bottom
+              - layout.footer_height)
+    if width < MIN_TEXT_AREA[0] or height < MIN_TEXT_AREA[1]:
+        problems.append((data.origin, f"the margins, header and footer leave {width:.0f} x "
+                         f"{height:.0f} pt for text; at least {MIN_TEXT_AREA[0]:.0f} x "
+                         f"{MIN_TEXT_AREA[1]:.0f} pt is needed"))
+    imposition = layout.imposition
+    if imposition is not None:
+        across = {"booklet": 2, "trifold": 3}[imposition.kind]
+        if (imposition.sheet_width + 0.5 < across * layout.page_width
+                or imposition.sheet_height + 0.5 < layout.page_height):
+            problems.append((data["imposition"].origin_of("sheet"), f"a `{imposition.kind}` sheet "
+                             f"holds {across} pages side by side: it must be at least "
+                             f"{across} x `page.width` wide and `page.height` high"))
+    return problems
 
 
 def load_layouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Layout]:

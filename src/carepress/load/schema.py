@@ -287,6 +287,9 @@ def load_folder(folder: Path, load_one: Callable[[Path, Diagnostics], T | None],
                 diagnostics: Diagnostics) -> dict[str, T]:
     """Every ``*.yaml`` in ``folder`` loaded by ``load_one``, keyed by file stem, in name order."""
     loaded: dict[str, T] = {}
+    for path in sorted(folder.glob("*.yml")):  # read by nothing, so silently lost otherwise
+        diagnostics.error(Origin(path), f"carepress reads `.yaml` files only; rename this file "
+                          f"to `{path.stem}.yaml`")
     for path in sorted(folder.glob("*.yaml")):
         value = load_one(path, diagnostics)
         if value is not None:

@@ -84,7 +84,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         buffer, pagesize=(layout.page_width + 2 * printing.outer,
                           layout.page_height + 2 * printing.outer),
         leftMargin=layout.margin_left, rightMargin=layout.margin_right,
-        topMargin=layout.margin_top, bottomMargin=layout.margin_bottom,
+        topMargin=layout.header_height, bottomMargin=layout.margin_bottom,
         title=to_plain(leaflet.title), author=brand.name,
         subject=to_plain(leaflet.subtitle or leaflet.title), creator="carepress",
         # Document control a records system can read: code, version, owner, approver, dates.
