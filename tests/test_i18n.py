@@ -53,6 +53,26 @@ def test_clinic_text_change_makes_its_units_stale(project: Path) -> None:
     assert [s.unit.id for s in states if s.status == "stale"] == ["s5.b3.title"]
 
 
+def test_a_translation_that_drops_a_placeholder_or_keeps_an_orphan_unit_is_reported(
+        project: Path, run: Run) -> None:
+    spanish = project / "handouts/translations/es/iud-aftercare.yaml"
+    edit(spanish, 'al **{{ clinic.phone }}**. {{ clinic.urgent_label }}: **{{ clinic.urgent_phone }}**."',
+         'al **{{ clinic.phone }}**."')
+    spanish.write_text(spanish.read_text(encoding="utf-8")
+                       + '  s99.b9:\n    source: "deadbeef"\n    text: "Texto"\n', encoding="utf-8")
+    result = run("check", "--lang", "es", "--handout", "iud-aftercare")
+    assert result.exit_code == 0
+    assert re.search(r"es/iud-aftercare\.yaml:\d+:\d+: warning: the translation of unit `s4\.b1\.b3` "
+                     r"leaves out \{\{ clinic\.urgent_label \}\}, \{\{ clinic\.urgent_phone \}\}, "
+                     r"which the English has", result.stderr), result.stderr
+    assert re.search(r"es/iud-aftercare\.yaml:\d+:\d+: warning: unit `s99\.b9` is in no part of "
+                     r"`iud-aftercare`", result.stderr)
+    strict = run("check", "--lang", "es", "--handout", "iud-aftercare", "--strict")
+    assert strict.exit_code == 1  # the dropped placeholders are errors now; the orphan is not
+    assert re.search(r"\d+:\d+: the translation of unit `s4\.b1\.b3` leaves out", strict.stderr)
+    assert re.search(r"\d+:\d+: warning: unit `s99\.b9`", strict.stderr)
+
+
 def test_draft_translation_shows_a_marker_and_can_be_refused(project: Path, run: Run) -> None:
     result = run("build", "--lang", "es", "--lang", "en", "--clinic", "harbour-health")
     assert result.exit_code == 0

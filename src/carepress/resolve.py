@@ -179,6 +179,14 @@ def select_passage(ref: PassageRef, sources: dict[str, Source]) -> tuple[Source,
     return source, paragraph
 
 
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+def _placeholders(text: str) -> set[str]:
+    """The Jinja placeholders of a text, written the same way: `{{ clinic.phone }}`."""
+    return {"{{ " + " ".join(found.split()) + " }}" for found in _PLACEHOLDER.findall(text)}
+
+
 @dataclass(frozen=True)
 class ResolveOptions:
     strict: bool = False            # stale translations and past review dates are errors
@@ -195,6 +203,7 @@ class _Resolver:
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
         self.stale = 0
+        self.seen_units: set[str] = set()
         self.quoted: list[Source] = []
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
@@ -207,6 +216,7 @@ class _Resolver:
         if self.translation is None:
             return None
         english_hash = pin_of(english)
+        self.seen_units.add(unit)
         status, found = unit_state(self.translation, unit, english_hash)
         if status == "missing":
             self.diagnostics.error(self.translation.origin,
@@ -220,7 +230,30 @@ class _Resolver:
             report(found.origin, f"stale translation: the English of unit `{unit}` changed since "
                    f"it was translated; update `text` in {self.translation.path.name}, then set "
                    f"`source: {english_hash}`", f"en: {english}")
+        if found is not None:
+            self.check_placeholders(unit, english, found)
         return found
+
+    def check_placeholders(self, unit: str, english: str, found: TranslatedUnit) -> None:
+        """A translation that leaves out a placeholder of the English (the clinic's urgent
+        phone number, say) takes that detail out of the leaflet: a warning, an error when
+        strict, as for a stale unit."""
+        missing = _placeholders(english) - _placeholders(found.text)
+        if missing:
+            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
+            report(found.origin, f"the translation of unit `{unit}` leaves out "
+                   f"{', '.join(sorted(missing))}, which the English has; put "
+                   f"{'them' if len(missing) > 1 else 'it'} in `text` unchanged", f"en: {english}")
+
+    def check_units_used(self) -> None:
+        """Units of a translation that no part of the English has: renamed or removed."""
+        if self.translation is None:
+            return
+        for unit, translated in self.translation.units.items():
+            if unit not in self.seen_units:
+                self.diagnostics.warning(translated.origin, f"unit `{unit}` is in no part of "
+                                         f"`{self.handout.id}` (renamed or removed in the English?); "
+                                         "delete it, or give it the id of the part it translates")
 
     def text(self, block: TextBlock, *, check_length: bool = False) -> str:
         template, origin = block.template, block.origin
@@ -379,9 +412,10 @@ class _Resolver:
             self.diagnostics.error(self.translation.origin,
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
                                    "needs `review: status: reviewed` with the reviewer and date")
+        title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
+        self.check_units_used()
         return Leaflet(
-            handout_id=h.id, lang=self.lang, title=self.text(h.title),
-            subtitle=self.text(h.subtitle) if h.subtitle else None,
+            handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
             sections=tuple(sections), sources=self.sources_list(),
             sources_note=escape_markup(self.strings["sources_note"].format(clinic=self.brand.name)),
             control=h.control, brand=self.brand, path=h.path, strings=dict(self.strings),
