@@ -42,6 +42,10 @@ CASES = {
                         4, "`margins.left` must not be negative"),
     "no room for text": ("layouts/letter.yaml", "header_height: ", "header_height: 9in #",
                          "layouts/letter.yaml", 2, "the margins, header and footer leave"),
+    "unknown placeholder in a fixed string": (
+        "layouts/strings/en.yaml", "Page {page} of {pages}", "Page {pag} of {pages}",
+        "layouts/strings/en.yaml", 2, "`page_of`: unknown placeholder {pag}; this string takes "
+        "{page}, {pages}"),
     "missing logo": ("layouts/brands/harbour-health.yaml", "file: harbour-health-logo.svg",
                      "file: missing-logo.svg", "layouts/brands/harbour-health.yaml", 4,
                      "logo file `missing-logo.svg` not found"),

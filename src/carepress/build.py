@@ -179,8 +179,11 @@ def source_date_epoch(handout: Handout) -> int:
 def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOptions()) -> Resolved:
     strings = project.strings.get(job.lang)
     if strings is None:
-        raise CarepressError([Diagnostic(Origin(project.root / "layouts/strings" / f"{job.lang}.yaml"),
-                              f"no fixed strings for language `{job.lang}`; add this file")])
+        path = project.root / "layouts/strings" / f"{job.lang}.yaml"
+        problem = ("has problems (reported with the project's); fix them" if path.is_file()
+                   else "is missing: add it, with every string the layout prints")
+        raise CarepressError([Diagnostic(Origin(path), f"the file of fixed strings for `{job.lang}` "
+                                                       f"{problem}")])
     handout = project.handouts[job.handout]
     translation = None if job.lang == handout.lang else project.translations[(job.handout, job.lang)]
     return resolve(handout, project.sources, project.brands[job.clinic], strings, project.pinned,

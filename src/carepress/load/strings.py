@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
+from typing import Any
 
 from carepress.errors import Diagnostics
-from carepress.load.schema import Field, Record, Text, load_folder, read_document
+from carepress.load.schema import Context, Field, Record, Text, load_folder, read_document
 
 STRING_KEYS = {
     "page_of": "footer page count, with {page} and {pages}",
@@ -30,8 +32,39 @@ STRING_KEYS = {
 }
 
 
+# The placeholders each string takes: (required, allowed besides).
+PLACEHOLDERS = {"page_of": ({"page", "pages"}, set()), "sources_note": (set(), {"clinic"}),
+                "feedback": ({"feedback"}, set())}
+
+
+class _String(Text):
+    """A fixed string with exactly the placeholders the layout fills in."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.required, allowed = PLACEHOLDERS.get(key, (set(), set()))
+        self.allowed = self.required | allowed
+
+    def validate(self, value: Any, ctx: Context) -> str:
+        text = super().validate(value, ctx)
+        if not isinstance(text, str):
+            return text
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError as exc:
+            return ctx.fail(f"{exc}: write a brace as {{{{ or }}}}, a placeholder as {{name}}")
+        allowed = ", ".join(f"{{{name}}}" for name in sorted(self.allowed)) or "none"
+        if names - self.allowed:
+            unknown = ", ".join(f"{{{name}}}" for name in sorted(names - self.allowed))
+            return ctx.fail(f"unknown placeholder {unknown}; this string takes {allowed}")
+        if self.required - names:
+            missing = ", ".join(f"{{{name}}}" for name in sorted(self.required - names))
+            return ctx.fail(f"missing placeholder {missing}; the layout fills it in")
+        return text
+
+
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
-    schema = Record({key: Field(Text(), doc=doc) for key, doc in STRING_KEYS.items()},
+    schema = Record({key: Field(_String(key), doc=doc) for key, doc in STRING_KEYS.items()},
                     lambda v, o: v)
 
     def load_one(path: Path, diagnostics: Diagnostics) -> dict[str, str] | None:
