@@ -134,6 +134,25 @@ def test_po_fuzzy_entries_import_as_stale(project: Path, run: Run, tmp_path: Pat
     assert [s.unit.id for s in states if s.status == "stale"] == ["title"]
 
 
+@pytest.mark.parametrize("old, new, expected", [
+    ('"Language: es\\n"', '"Language: es_ES\\n"',
+     r"es\.po:1:1: `Language: es_ES` is not a language of this project; did you mean `es`\?"),
+    ('msgstr "¿Qué es un DIU?"', 'msgstr "¿Qué es un DIU?',
+     r"es\.po:\d+:1: this string does not end with"),
+])
+def test_a_po_file_that_would_import_wrongly_is_refused(project: Path, run: Run, tmp_path: Path,
+                                                        old: str, new: str, expected: str) -> None:
+    po = tmp_path / "es.po"
+    assert run("i18n", "export", "--lang", "es", "--out", str(po)).exit_code == 0
+    text = po.read_text(encoding="utf-8")
+    assert old in text
+    po.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = sorted(p.name for p in (project / "handouts/translations").iterdir())
+    result = run("i18n", "import", str(po))
+    assert result.exit_code == 1 and re.search(expected, result.stderr), result.stderr
+    assert sorted(p.name for p in (project / "handouts/translations").iterdir()) == before
+
+
 def test_status_table(run: Run, project: Path) -> None:
     result = run("i18n", "status", "--project", str(project))
     assert result.exit_code == 0

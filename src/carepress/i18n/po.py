@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from carepress.errors import CarepressError, Diagnostic, Origin, display_path
+from carepress.errors import CarepressError, Diagnostic, Origin, did_you_mean, display_path
 from carepress.i18n.catalog import render_translation, write_translation
 from carepress.i18n.units import unit_states, units_of
 from carepress.languages import babel_locale
@@ -59,16 +60,56 @@ class ImportResult:
     stale: int
 
 
+def _language(project: Project, po_path: Path, catalog: Catalog) -> str:
+    """The project language a PO file is in, from its `Language:` header: one the project
+    has fixed strings for (a PO editor's default `es_ES` is not `es`, and the project's
+    folders are named by its own tags)."""
+    written = dict(catalog.mime_headers).get("Language", "").strip()
+    if not written:
+        raise CarepressError([Diagnostic(Origin(po_path), "the PO header names no `Language:`; "
+                                         "add the language, e.g. `Language: es`")])
+    lang = written.replace("_", "-")
+    known = sorted(p.stem for p in (project.root / "layouts/strings").glob("*.yaml"))
+    if lang not in known:
+        primary = lang.split("-")[0]
+        hint = f"; did you mean `{primary}`?" if primary in known else did_you_mean(lang, known)
+        raise CarepressError([Diagnostic(Origin(po_path), f"`Language: {written}` is not a language "
+                                         f"of this project{hint} (it has "
+                                         f"{', '.join(known)}); set the header to one of them, or "
+                                         f"add layouts/strings/{lang}.yaml first")])
+    return lang
+
+
+# A PO line holding a string: a keyword and a string, or a string continuing the last one.
+_STRING_LINE = re.compile(r'\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(".*)')
+_WHOLE_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
+
+
+def _unclosed_strings(po_path: Path, text: str) -> list[Diagnostic]:
+    """Lines whose string does not end with its quote: Babel's reader would quietly drop the
+    last character of each (`"¿Qué es un DIU?` imported as `¿Qué es un DIU`)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _STRING_LINE.fullmatch(line)
+        if match and not _WHOLE_STRING.fullmatch(match.group(1)):
+            problems.append(Diagnostic(Origin(po_path, number), "this string does not end with "
+                                       "`\"` (or has a `\"` inside that is not written `\\\"`)"))
+    return problems
+
+
 def import_po(project: Project, po_path: Path) -> ImportResult:
     """Merge a PO file into the translation files of its language."""
     try:
+        problems = _unclosed_strings(po_path, po_path.read_bytes().decode("utf-8", "replace"))
+        if problems:
+            raise CarepressError(problems)
         with po_path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
+    except CarepressError:
+        raise
     except Exception as exc:  # Babel raises PoFileError and others for malformed files
         raise CarepressError([Diagnostic(Origin(po_path), f"cannot read PO file: {exc}")]) from None
-    if catalog.locale is None:
-        raise CarepressError([Diagnostic(Origin(po_path), "the PO header names no `Language:`")])
-    lang = str(catalog.locale_identifier).replace("_", "-")
+    lang = _language(project, po_path, catalog)
     incoming: dict[str, dict[str, tuple[str, str, bool]]] = {}
     problems = []
     for message in catalog:
