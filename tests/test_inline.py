@@ -25,3 +25,20 @@ def test_link_to_other_schemes_is_refused() -> None:
 
 def test_protected_data_is_shown_literally() -> None:
     assert to_plain(to_markup(protect("Dr *Smith* [on call]"))) == "Dr *Smith* [on call]"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("Call **now", "`**` opens bold text that never closes"),
+    ("[see](javascript:alert(1))", "is not a link carepress can print"),
+    ("[call](tel:not a number)", "is not a link carepress can print"),
+    ("[site](https://a.example", "is not a link carepress can print"),
+    ("go [](https://a.example)", "a link needs text to click on"),
+])
+def test_markup_the_parser_would_print_as_written_is_refused(text: str, says: str) -> None:
+    with pytest.raises(InlineMarkupError, match=says):
+        to_markup(text)
+
+
+@pytest.mark.parametrize("text", [r"a \*\* b", "price 5*3", "see [1] (page 2)", "***both***"])
+def test_text_that_only_looks_like_markup_is_fine(text: str) -> None:
+    assert "**" not in to_markup(text) or "\\" in text

@@ -51,9 +51,30 @@ def link_markup(href: str, label: str) -> str:
     return f'<a href={quoteattr(href)}>{escape(label)}</a>'
 
 
+_ESCAPED = re.compile(r"\\.")
+_LINK_LIKE = re.compile(r"\[[^\]]*\]\(")
+
+
+def _check_consumed(text: str, tokens: list) -> None:  # type: ignore[type-arg]
+    """Markup the parser did not take is printed as it is written: `**` never closed, a link
+    it refused (`[x](javascript:…)`, a space in the target).  Say so instead."""
+    source = _ESCAPED.sub("", text)  # (what an author escaped is meant to be printed)
+    types = [token.type for token in tokens]
+    if source.count("**") > 2 * types.count("strong_open"):
+        raise InlineMarkupError("`**` opens bold text that never closes; close it with `**`, or "
+                                "write `\\*\\*` to print the asterisks")
+    if len(_LINK_LIKE.findall(source)) > types.count("link_open"):
+        raise InlineMarkupError("`[text](target)` is not a link carepress can print: the target "
+                                f"starts with {', '.join(LINK_SCHEMES)}, has no spaces and ends with `)`")
+    for opening, closing in zip(types, types[1:]):
+        if opening == "link_open" and closing == "link_close":
+            raise InlineMarkupError("a link needs text to click on: `[text](target)`")
+
+
 def to_markup(text: str) -> str:
     """Author text with the inline subset -> escaped ReportLab markup."""
     tokens = _MARKDOWN.parseInline(text)[0].children or []
+    _check_consumed(text, tokens)
     out: list[str] = []
     for token in tokens:
         if token.type == "text":
