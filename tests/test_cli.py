@@ -98,3 +98,12 @@ def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(run: Run, 
     assert "afile/r.json: a file stands where its folder should be" in result.output
     result = run("i18n", "export", "--lang", "es es")
     assert result.exit_code == 2 and "is not a BCP 47 language tag" in result.output
+
+
+def test_a_broken_handout_asked_for_by_name_shows_its_own_error(project: Path, run: Run) -> None:
+    from conftest import edit
+
+    edit(project / "handouts/iud-aftercare.yaml", "title: After your IUD insertion", "title: [After")
+    result = run("build", "--handout", "iud-aftercare", "--lang", "en")
+    assert result.exit_code == 1  # a content error, not "unknown language `en`" (a usage error)
+    assert "handouts/iud-aftercare.yaml:6:" in result.stderr and "malformed YAML" in result.stderr

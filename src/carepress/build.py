@@ -146,6 +146,8 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
 
     handouts = _select("handout", filters.handouts, project.handouts,
                        broken("handouts", project.handouts))
+    if filters.handouts and not handouts:  # each one asked for failed to load: that is the news
+        return []
     layouts = _select("layout", filters.layouts, project.layouts, broken("layouts", project.layouts))
     clinics = _select("clinic", filters.clinics, project.brands,
                       broken("layouts/brands", project.brands))
