@@ -163,6 +163,7 @@ def test_glyph_coverage_check_fires(project: Path, run: Run) -> None:
     result = run("build", "--lang", "vi", "--handout", "iud-aftercare")
     assert result.exit_code == 1
     assert "the font cannot draw U+0F00" in result.stderr and "(language `vi`)" in result.stderr
+    assert "in \"\u0f00 Sau khi" in result.stderr  # the text to look for it in
     assert not leaflet_pdf(project, "vi").exists()
 
 

@@ -61,10 +61,18 @@ def leaflet_markup(leaflet: Leaflet) -> str:
     return "\n".join(texts)
 
 
+def _context(text: str, char: str, width: int = 30) -> str:
+    """The words around the first ``char`` in ``text`` (one of its lines), to search for."""
+    line = next(line for line in text.splitlines() if char in line)
+    at = line.index(char)
+    start, end = max(at - width, 0), min(at + width + 1, len(line))
+    return ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+
+
 def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
     missing = fonts.missing(text)
     if missing:
-        listed = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
+        listed = ", ".join(f"U+{ord(ch):04X} {ch!r} in \"{_context(text, ch)}\"" for ch in missing)
         raise CarepressError([Diagnostic(Origin(leaflet.path),
                                          f"the font cannot draw {listed} (language `{leaflet.lang}`); "
                                          "replace the character or configure a font that has it")])
