@@ -55,6 +55,9 @@ def test_valid_handout_loads(tmp_path: Path) -> None:
     # missing required field
     ("  owner: Team\n", "",
      "FILE:4:3: `control.owner`: missing required key `owner`"),
+    # a key with nothing after it (here a colour YAML read as a comment)
+    ("  owner: Team\n", "  owner: #team\n",
+     "FILE:8:9: `control.owner`: `owner` is empty; give it a value (a `#` starts a comment"),
     # a passage with no selector
     ("- text: Hello", "- passage: {source: s}",
      "FILE:12:18: `sections[0].blocks[0].passage`: a passage needs a selector"),

@@ -226,7 +226,12 @@ class Record(Kind[T]):
                                       f"unknown key `{key}` {where}{hint or f' (allowed: {allowed})'}")
         for name, spec in self.fields.items():
             if name not in value or value[name] is None:
-                if spec.required:
+                if spec.required and name in value:  # `key:` with nothing after it
+                    ok = False
+                    ctx.child(name, value.origin_of(name)).fail(
+                        f"`{name}` is empty; give it a value (a `#` starts a comment in YAML: "
+                        "write a colour in quotes, \"#7A1F3D\")")
+                elif spec.required:
                     ok = False
                     doc = f" ({spec.doc})" if spec.doc else ""
                     ctx.child(name, value.origin).fail(f"missing required key `{name}`{doc}")
