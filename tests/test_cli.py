@@ -107,3 +107,10 @@ def test_a_broken_handout_asked_for_by_name_shows_its_own_error(project: Path, r
     result = run("build", "--handout", "iud-aftercare", "--lang", "en")
     assert result.exit_code == 1  # a content error, not "unknown language `en`" (a usage error)
     assert "handouts/iud-aftercare.yaml:6:" in result.stderr and "malformed YAML" in result.stderr
+
+
+def test_an_empty_out_or_an_unknown_handout_to_pin_is_a_usage_error(run: Run) -> None:
+    result = run("build", "--out", "")
+    assert result.exit_code == 2 and "is empty; name the output folder" in result.output
+    result = run("pin", "iud-afercare")
+    assert result.exit_code == 2 and "did you mean `iud-aftercare`?" in result.output

@@ -166,3 +166,21 @@ def test_layout_sheet_must_hold_its_pages_and_top_margin_says_it_is_unused(tmp_p
         "(`header_height`) is the top of every page and the text starts below it; remove `top`",
         "L/a5-booklet.yaml:19:10: a `booklet` sheet holds 2 pages side by side: it must be at "
         "least 2 x `page.width` wide and `page.height` high"]
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "leaflet.yaml"
+    path.write_bytes(HANDOUT.replace("owner: Team", "owner: Équipe").encode("cp1252"))
+    with pytest.raises(CarepressError) as raised:
+        read_yaml(path)
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.origin.line, diagnostic.origin.column) == (8, 10)
+    assert diagnostic.message.startswith("byte 0xC9 is not UTF-8 text; save the file as UTF-8")
+
+
+def test_a_byte_order_mark_is_not_part_of_a_source(project: Path) -> None:
+    source = project / "handouts/sources/iud-bleeding-after-sex.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    model = load_project(project)
+    assert model.diagnostics == []
+    assert not model.sources["iud-bleeding-after-sex"].paragraphs[0].text.startswith("\ufeff")

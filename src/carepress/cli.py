@@ -91,6 +91,13 @@ def _progress_printer(quiet: bool) -> Callable[..., None] | None:
     return line
 
 
+def _folder_named(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """`--out ""` (an unset variable in a CI script) would write into the current folder."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; name the output folder, e.g. dist", ctx, param)
+    return Path(value) if value is not None else None
+
+
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -140,7 +147,7 @@ require_reviewed_option = click.option(
 @main.command()
 @project_option
 @matrix_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=click.Path(file_okay=False), default=None, callback=_folder_named,
               help="Output folder.  [default: PROJECT/dist]")
 @strict_option
 @require_reviewed_option
@@ -281,8 +288,14 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
     """
     from carepress.pin import pin_handouts
 
+    from carepress.errors import did_you_mean
+
     project = _load(project_dir)
     ids = tuple(Path(h).stem for h in handout_ids)
+    for handout_id in ids:
+        if handout_id not in project.handouts:
+            raise click.BadParameter(f"no handout `{handout_id}`{did_you_mean(handout_id, project.handouts)}",
+                                     param_hint="HANDOUT")
     try:
         changes = pin_handouts(project, ids)
     except CarepressError as exc:

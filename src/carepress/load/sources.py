@@ -71,7 +71,7 @@ def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
     data, values = loaded
     text_path = meta_path.parent / values["file"]
     try:
-        text = text_path.read_text(encoding="utf-8")
+        text = text_path.read_text(encoding="utf-8-sig")  # (a byte-order mark is no text)
     except (OSError, UnicodeDecodeError) as exc:
         diagnostics.error(data.origin_of("file") if "file" in data else values["origin"],
                           f"cannot read source text `{text_path.name}`: {exc}")

@@ -128,9 +128,16 @@ def read_yaml(path: Path, text: str | None = None) -> MarkedDict:
     """
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CarepressError([Diagnostic(Origin(path), f"cannot read file: {exc}")]) from None
+            data = path.read_bytes()
+            text = data.decode("utf-8")
+        except OSError as exc:
+            raise CarepressError([Diagnostic(Origin(path), f"cannot read file: {exc.strerror}")]) from None
+        except UnicodeDecodeError as exc:
+            before = data[:exc.start]
+            line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+            raise CarepressError([Diagnostic(Origin(path, line, column), f"byte 0x{data[exc.start]:02X} "
+                                  "is not UTF-8 text; save the file as UTF-8 (its editor's "
+                                  "encoding setting)")]) from None
     loader = _MarkedLoader(text)
     loader.path = path
     try:
