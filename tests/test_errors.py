@@ -130,3 +130,14 @@ def test_unreadable_logo_is_a_located_error(project: Path, run: Run) -> None:
     assert result.exit_code == 1
     assert "layouts/brands/harbour-health.yaml:4:9: logo `harbour-health-logo.svg`:" in result.stderr
     assert not list((project / "dist").rglob("*.pdf"))
+
+
+def test_a_block_taller_than_a_page_is_named_by_its_words(project: Path, run: Run) -> None:
+    edit(project / "layouts/letter.yaml", "  body: 12", "  body: 200")
+    result = run("build", "--lang", "en", "--clinic", "harbour-health", "--layout", "letter",
+                 "--handout", "iud-aftercare")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r'iud-aftercare\.yaml:1:1: a block is taller than a whole page of the `letter` '
+                     r'layout \(the block that starts "[^"]+"\): shorten it, or make the type sizes '
+                     r'of letter\.yaml smaller', result.stderr), result.stderr
+    assert "0x" not in result.stderr  # no Python object in the message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -117,8 +118,13 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
                                                    leaflet.brand.colours.text, layout, printing,
                                                    right_to_left(leaflet.lang)))
     except LayoutError as exc:
+        # ReportLab names the block by its Python object and its first words; keep the words.
+        words = re.search(r"'<[^>]+>([^']{1,60})", str(exc))
+        block = f' (the block that starts "{words.group(1).strip()}")' if words else ""
         raise CarepressError([Diagnostic(Origin(leaflet.path),
-                                         f"a block is too tall for the `{layout.id}` page: {exc}")]) from None
+                                         f"a block is taller than a whole page of the `{layout.id}` "
+                                         f"layout{block}: shorten it, or make the type sizes of "
+                                         f"{layout.path.name} smaller")]) from None
     if back_panel is not None:
         check_panels(leaflet, layout, back_panel.landed[0] if back_panel.landed else doc.page, doc.page)
     return TypesetResult(buffer.getvalue(), doc.page)
