@@ -290,3 +290,38 @@ def test_bundles_are_not_built_per_shard(run: Run) -> None:
     merged manifest."""
     result = run("build", "--bundle", "--shard", "1/2")
     assert result.exit_code == 2 and "--bundle needs every handout" in result.stderr
+
+
+def test_workers_end_when_the_build_is_killed(project: Path, tmp_path: Path) -> None:
+    """A cancelled CI job kills the build with SIGKILL: its workers must not wait forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def children(pid: int) -> list[int]:
+        try:
+            return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def running(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")  # (an ended process waits for init to reap it)
+
+    build = subprocess.Popen([sys.executable, "-m", "carepress", "build", "--project", str(project),
+                              "--force", "-q", "--jobs", "2", "--out", str(tmp_path / "dist")])
+    deadline = time.monotonic() + 20
+    while len(workers := children(build.pid)) < 2 and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(workers) == 2, "the build should have started two workers"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 5
+    while any(running(worker) for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(worker) for worker in workers)

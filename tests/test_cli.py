@@ -114,3 +114,15 @@ def test_an_empty_out_or_an_unknown_handout_to_pin_is_a_usage_error(run: Run) ->
     assert result.exit_code == 2 and "is empty; name the output folder" in result.output
     result = run("pin", "iud-afercare")
     assert result.exit_code == 2 and "did you mean `iud-aftercare`?" in result.output
+
+
+def test_list_fails_when_a_file_failed_to_load_and_merge_names_a_wrong_manifest(
+        project: Path, run: Run, tmp_path: Path) -> None:
+    from conftest import edit
+
+    edit(project / "handouts/iud-aftercare.yaml", "title: After your IUD insertion", "title: [After")
+    assert run("list").exit_code == 1  # the list lacks that handout's leaflets
+    (tmp_path / "list.json").write_text("[1]")
+    result = run("manifest", "merge", str(tmp_path / "list.json"), "--out", str(tmp_path / "m.json"))
+    assert result.exit_code == 1
+    assert "list.json:1:1: not a carepress manifest: no `leaflets` list at its top" in result.stderr

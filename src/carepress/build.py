@@ -478,7 +478,8 @@ def _run_in_workers(pending: list[tuple[Job, str]], settings: BuildSettings) -> 
     context = multiprocessing.get_context("fork")
     # The slowest leaflets first, so that no worker is left with a long one at the end.
     pending = sorted(pending, key=lambda item: -_expected_cost(item[0]))
-    with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context,
+                             initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_run_job, job, key) for job, key in pending]
         for future in as_completed(futures):
             outcome = future.result()
@@ -487,6 +488,19 @@ def _run_in_workers(pending: list[tuple[Job, str]], settings: BuildSettings) -> 
                 for other in futures:
                     other.cancel()
                 return
+
+
+def _end_with_parent(parent: int) -> None:
+    """In each worker: end when the build that started it is gone (a CI job cancelled with
+    SIGKILL leaves no one to tell the workers), rather than wait forever for work."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="carepress-parent-watch").start()
 
 
 def check(project: Project, filters: Filters = Filters(),

@@ -246,6 +246,8 @@ def list_(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     for job in jobs:
         click.echo(f"{job.clinic:<16} {job.lang:<8} {job.handout:<24} {job.layout:<10} {job.path}")
     _print_diagnostics(project.diagnostics)
+    if any(d.severity == "error" for d in project.diagnostics):
+        sys.exit(1)  # files that failed to load are missing from the list
 
 
 @main.group()

@@ -52,6 +52,8 @@ BAD_RECORDS = (OSError, ValueError, KeyError, TypeError)
 
 
 def records_from_json(items: Iterable[dict[str, object]]) -> list[ManifestRecord]:
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError("`leaflets` is not a list of leaflet records")
     return [ManifestRecord(**item) for item in items]  # type: ignore[arg-type]
 
 
@@ -94,7 +96,10 @@ def merge_manifests(paths: Iterable[Path]) -> list[ManifestRecord]:
     problems = []
     for path in paths:
         try:
-            records = records_from_json(json.loads(path.read_text(encoding="utf-8"))["leaflets"])
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(document, dict) or "leaflets" not in document:
+                raise ValueError("no `leaflets` list at its top")
+            records = records_from_json(document["leaflets"])
         except BAD_RECORDS as exc:
             problems.append(Diagnostic(Origin(path), f"not a carepress manifest: {exc}"))
             continue
