@@ -48,3 +48,19 @@ def test_repin_replaces_only_the_stale_pin(project: Path, run: Run) -> None:
     assert "df7a5e4c" not in (project / IUD).read_text()
     lock = (project / "handouts/sources/passages.lock").read_text()
     assert "for 3 to 6 months" in lock and "for three to six months" in lock
+
+
+def test_pin_keeps_crlf_line_ends_and_writes_nothing_when_a_passage_fails(project: Path, run: Run) -> None:
+    path = project / IUD
+    path.write_bytes(path.read_bytes().replace(b"          pin: 3ec67da8\n", b"").replace(b"\n", b"\r\n"))
+    result = run("pin", "iud-aftercare")
+    assert result.exit_code == 0, result.output
+    pinned = path.read_bytes()
+    assert b"          pin: 3ec67da8\r\n          paragraph: 2" in pinned and b"\n" not in pinned.replace(b"\r\n", b"")
+    # A passage that cannot be found in another handout: no file is pinned halfway.
+    path.write_bytes(pinned.replace(b"          pin: 3ec67da8\r\n", b""))
+    before = path.read_bytes()
+    edit(project / "handouts/miscarriage-aftercare.yaml", "source: ", "source: no-such-")
+    result = run("pin")
+    assert result.exit_code == 1
+    assert path.read_bytes() == before

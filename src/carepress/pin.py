@@ -43,8 +43,9 @@ def _edit(lines: list[str], ref: PassageRef, pin: str) -> None:
     line = lines[row]
     if line[col:col + 1] == "{":  # flow mapping: `passage: {source: x, paragraph: 2}`
         lines[row] = line[:col + 1] + f"pin: {pin}, " + line[col + 1:]
-    else:  # block mapping: a new key line under the first one, same indentation
-        lines.insert(row + 1, " " * col + f"pin: {pin}\n")
+    else:  # block mapping: a new key line under the first one, same indentation and ending
+        ending = "\r\n" if line.endswith("\r\n") else "\n"
+        lines.insert(row + 1, " " * col + f"pin: {pin}{ending}")
 
 
 def pin_handouts(project: Project, handout_ids: tuple[str, ...] = ()) -> list[PinChange]:
@@ -52,6 +53,7 @@ def pin_handouts(project: Project, handout_ids: tuple[str, ...] = ()) -> list[Pi
     diagnostics = Diagnostics()
     changes: list[PinChange] = []
     pinned = dict(project.pinned)
+    planned: list[tuple[Path, list[tuple[PassageRef, str]]]] = []
     for handout in project.handouts.values():
         if handout_ids and handout.id not in handout_ids:
             continue
@@ -68,13 +70,16 @@ def pin_handouts(project: Project, handout_ids: tuple[str, ...] = ()) -> list[Pi
                 edits.append((ref, pin))
                 changes.append(PinChange(handout.path, ref.origin.line, ref.pin, pin))
         if edits:
-            lines = handout.path.read_text(encoding="utf-8").splitlines(keepends=True)
-            # Bottom-up, so an inserted line never shifts a position still to be edited.
-            for ref, pin in sorted(edits, key=lambda e: (e[0].origin.line, e[0].origin.column),
-                                   reverse=True):
-                _edit(lines, ref, pin)
-            write_atomic(handout.path, "".join(lines).encode("utf-8"))
-    diagnostics.raise_if_errors()
+            planned.append((handout.path, edits))
+    diagnostics.raise_if_errors()  # (before writing anything: all pins or none)
+    for path, edits in planned:
+        with path.open(encoding="utf-8", newline="") as handle:  # (CRLF files stay CRLF)
+            lines = handle.read().splitlines(keepends=True)
+        # Bottom-up, so an inserted line never shifts a position still to be edited.
+        for ref, pin in sorted(edits, key=lambda e: (e[0].origin.line, e[0].origin.column),
+                               reverse=True):
+            _edit(lines, ref, pin)
+        write_atomic(path, "".join(lines).encode("utf-8"))
     if pinned != project.pinned or not project.pinned_path.is_file():
         text = yaml.safe_dump(dict(sorted(pinned.items())), allow_unicode=True, width=100)
         header = "# Passage text at the time each pin was made; written by `carepress pin`.\n"
