@@ -187,3 +187,15 @@ def test_a_text_without_placeholders_renders_as_jinja_would() -> None:
 
     for text in ("Heading\n", "Two lines\nof text\n", "No newline", "Ends blank\n\n"):
         assert _render(text, {}) == _JINJA.from_string(text).render({}), text
+
+
+def test_a_translation_into_the_handouts_own_language_is_a_warning(project: Path, run: Run) -> None:
+    spanish = (project / "handouts/translations/es/iud-aftercare.yaml").read_text(encoding="utf-8")
+    (project / "handouts/translations/en").mkdir()
+    (project / "handouts/translations/en/iud-aftercare.yaml").write_text(
+        spanish.replace("lang: es", "lang: en"), encoding="utf-8")
+    result = run("check", "--lang", "en")
+    assert result.exit_code == 0
+    assert re.search(r"translations/en/iud-aftercare\.yaml:\d+:\d+: warning: `iud-aftercare` is "
+                     r"written in `en`: this translation into its own language is never used",
+                     result.stderr), result.stderr

@@ -82,9 +82,12 @@ def load_project(root: Path) -> Project:
             if lang not in offered:
                 diagnostics.warning(origin, f"no handout is written or translated in `{lang}`, so "
                                     f"this clinic gets no `{lang}` leaflets{did_you_mean(lang, offered)}")
-    for (handout, _lang), translation in project.translations.items():
+    for (handout, lang), translation in project.translations.items():
         # (a handout that exists but failed to load has been reported already)
         if not (root / "handouts" / f"{handout}.yaml").exists():
             diagnostics.error(translation.origin, f"translation of unknown handout `{handout}`")
+        elif handout in project.handouts and project.handouts[handout].lang == lang:
+            diagnostics.warning(translation.origin, f"`{handout}` is written in `{lang}`: this "
+                                "translation into its own language is never used; delete it")
     project.diagnostics = diagnostics.items
     return project
