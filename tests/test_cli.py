@@ -75,7 +75,7 @@ def test_sources_show_unknown_source(run: Run, project) -> None:  # type: ignore
 
 def test_not_a_project_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the command was pointed at the wrong folder
     assert "not a carepress project: `handouts/` is missing" in result.stderr
 
 

@@ -54,9 +54,9 @@ def _load(project_dir: Path):  # type: ignore[no-untyped-def]
 
     try:
         return load_project(project_dir)
-    except CarepressError as exc:
+    except CarepressError as exc:  # not a project folder at all: the command was misdirected
         _print_diagnostics(list(exc.diagnostics))
-        sys.exit(1)
+        sys.exit(2)
 
 
 def _run_report(action: Callable[[], "BuildReport"], verb: str) -> "BuildReport":
