@@ -29,6 +29,10 @@ CASES = {
                                  IUD, 29, '"I" opens 5 paragraphs of `iud-bleeding-after-sex` (1, 5, 7, 9, 12)'),
     "undefined variable": (IUD, "{{ clinic.phone }}", "{{ clinic.fax }}", IUD, 56,
                            "undefined template variable: `clinic.fax` is not defined; use one of {{ clinic.name }}"),
+    "feedback address not last": ("layouts/strings/en.yaml", "leaflet: {feedback}",
+                                  "leaflet at {feedback} please", "layouts/strings/en.yaml", 22,
+                                  "`feedback`: `Tell us what you think of this leaflet at {feedback} please` "
+                                  "is not valid: it must end with {feedback}"),
     "missing logo": ("layouts/brands/harbour-health.yaml", "file: harbour-health-logo.svg",
                      "file: missing-logo.svg", "layouts/brands/harbour-health.yaml", 4,
                      "logo file `missing-logo.svg` not found"),

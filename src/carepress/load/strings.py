@@ -25,13 +25,16 @@ STRING_KEYS = {
     "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
     "other_formats": "the closing line: the leaflet in other languages and large print",
     "online": "label before the address of the online copy",
-    "feedback": "how to give feedback; {feedback} is the clinic's address for it",
+    "feedback": "how to give feedback, ending with {feedback}, the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
 }
 
 
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
-    schema = Record({key: Field(Text(), doc=doc) for key, doc in STRING_KEYS.items()},
+    kinds = {key: Text() for key in STRING_KEYS}
+    # The address is set on its own after the sentence (it breaks only where an address may).
+    kinds["feedback"] = Text(pattern=r"(?s).*\{feedback\}\s*", pattern_hint="it must end with {feedback}")
+    schema = Record({key: Field(kinds[key], doc=doc) for key, doc in STRING_KEYS.items()},
                     lambda v, o: v)
 
     def load_one(path: Path, diagnostics: Diagnostics) -> dict[str, str] | None:

@@ -290,6 +290,10 @@ class RtlParagraph(Flowable):
         self.height = len(self._lines or ()) * self.style.leading
         return self.width, self.height
 
+    def getActualLineWidths0(self) -> list[float]:  # noqa: N802 - ReportLab's name
+        """How wide each line's text is (after wrap), as a ReportLab Paragraph tells."""
+        return [line.width for line in self._lines or ()]
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
         lines = self._lines or ()

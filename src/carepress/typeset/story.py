@@ -29,6 +29,7 @@ from carepress.model import (
     RText,
 )
 from carepress.typeset.flowables import (
+    AddressLines,
     BreakToPage,
     CheckBox,
     FillInLine,
@@ -86,9 +87,8 @@ class Story:
         text = [self.para(closing.other_formats, s.bullet)]
         if closing.url and closing.short_url:
             label = escape_markup(self.leaflet.strings["online"] + self.leaflet.strings["colon"])
-            text.append(self.para(f'{label}<a href="{escape_markup(closing.url)}">'
-                                  f"{escape_markup(closing.short_url)}</a>", s.bullet))
-        text.append(self.para(closing.feedback, s.bullet))
+            text.append(self.address(label, closing.short_url, closing.url))
+        text.append(self.address(closing.feedback, closing.feedback_address, closing.feedback_href))
         pad = s.body.fontSize * 0.8
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
@@ -105,6 +105,12 @@ class Story:
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
                                            self.width)
+
+    def address(self, lead: str, address: str, href: str) -> AddressLines:
+        """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,
+        broken only where an address may break."""
+        return AddressLines(lambda markup: self.para(markup, self.styles.bullet), lead, address, href,
+                            self.styles.bullet, self.rtl)
 
     def para(self, markup: str, style: Any, role: str = "P") -> Any:
         """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
