@@ -115,6 +115,50 @@ def test_addresses_in_the_closing_panel_break_only_where_an_address_may(
     assert broken >= len(langs)  # the columns are narrow enough to break addresses
 
 
+def qr_margins(pdf: Path, page: int, tmp_path: Path) -> tuple[float, float]:
+    """Points from the QR code's modules to the nearest ink on their left and on their right,
+    beside the code (on the page at 144 dpi: the code is the only pure black there)."""
+    import subprocess
+
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / "qr")], check=True)
+    image = Image.open(next(tmp_path.glob("qr*.png"))).convert("L")
+    left, top, right, bottom = image.point(lambda v: 255 if v == 0 else 0).getbbox()
+
+    def ink(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        found = image.crop(box).point(lambda v: 255 if v < 128 else 0).getbbox()
+        assert found, box
+        return found
+
+    edge = 2  # the code's own anti-aliased edge
+    on_left = ink((0, top, left - edge, bottom))[2]  # (the right end of the ink on its left)
+    on_right = right + edge + ink((right + edge, top, image.width, bottom))[0]
+    return (left - on_left) / 2, (on_right - right) / 2
+
+
+def test_the_mirrored_qr_panel_keeps_the_code_as_far_from_its_text(project: Path, run: Run,
+                                                                   tmp_path: Path) -> None:
+    """Arabic mirrors the panel: the code on the right by the bar, the text on its left, as
+    far from it as English text is (the code touched the text, its gap on the bar side)."""
+    import shutil
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("needs poppler-utils (installed by .ci/run)")
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--lang", "ar",
+                 "--layout", "a4", "--handout", "iud-aftercare")
+    assert result.exit_code == 0, result.stderr
+    margins = {}
+    for lang in ("en", "ar"):
+        (tmp_path / lang).mkdir()
+        margins[lang] = qr_margins(project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a4.pdf",
+                                   2, tmp_path / lang)
+    (bar, text), (text_ar, bar_ar) = margins["en"], margins["ar"]
+    assert text > 10
+    assert text_ar == pytest.approx(text, abs=1) and bar_ar == pytest.approx(bar, abs=1)
+
+
 def test_matrix_follows_each_brand(project: Path, run: Run) -> None:
     assert run("build", "--handout", "miscarriage-aftercare", "--lang", "pt").exit_code == 0
     records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]

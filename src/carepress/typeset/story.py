@@ -96,13 +96,17 @@ class Story:
         size = s.body.fontSize * 5.5
         code = QrCode(closing.url, size)
         inner_width = self.width - pad * 2.3
-        cells = [code, text] if not self.rtl else [text, code]
-        widths = [size + pad, inner_width - size - pad]
-        table = Table([cells], colWidths=widths if not self.rtl else widths[::-1])
+        # The code on the reading side, then the text a padding from it: the padding on the
+        # text's side that faces the code (its left, or its right when mirrored).
+        cells, widths, text_cell, facing = [code, text], [size, inner_width - size], (1, 0), "LEFTPADDING"
+        if self.rtl:
+            cells, widths, text_cell, facing = cells[::-1], widths[::-1], (0, 0), "RIGHTPADDING"
+        table = Table([cells], colWidths=widths)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   (facing, text_cell, text_cell, pad)]))
         return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
                                            self.width)
 
