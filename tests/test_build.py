@@ -154,3 +154,49 @@ def test_unknown_filter_is_a_usage_error(run: Run) -> None:
     result = run("build", "--layout", "a3")
     assert result.exit_code == 2
     assert "unknown layout `a3`" in result.output
+
+
+def letters(text: str) -> str:
+    """Only the letters and digits, NFC: what every reader extracts alike."""
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text))
+
+
+def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) -> None:
+    """A fill-in block's lines never start a page below a heading or an introduction left
+    at the foot of the page before: heading, introduction and lines stay together."""
+    from carepress.build import Job, resolve_job
+    from carepress.inline import to_plain
+    from carepress.model import RFillIn, RPassage, RText
+
+    model = load_project(built.parent)
+    records = json.loads((built / "manifest.json").read_text())["leaflets"]
+    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
+    leaflets = forms = 0
+    for record in records:
+        if record["layout"] in imposed and not record.get("variant"):
+            continue  # the sheets: their -reading-order pages are checked
+        leaflets += 1
+        leaflet = resolve_job(model, Job(record["handout"], record["lang"], record["clinic"],
+                                         record["layout"])).leaflet
+        reader = PdfReader(built / record["path"])
+        pages = [letters(page.extract_text()) for page in reader.pages]
+        heading_pages = [reader.get_destination_page_number(item) for item in reader.outline]
+        for number, section in enumerate(leaflet.sections):
+            for index, block in enumerate(section.blocks):
+                if not isinstance(block, RFillIn):
+                    continue
+                label = letters(to_plain(block.fields[0][0]))
+                page = next(n for n, text in enumerate(pages) if label in text)
+                where = (record["path"], section.plain_heading)
+                if index == 0:
+                    assert heading_pages[number] == page, where
+                before = section.blocks[index - 1] if index else None
+                if isinstance(before, (RText, RPassage)):
+                    intro = letters(to_plain(before.markup))
+                    assert intro[-12:] in pages[page].split(label)[0], where
+                    if index == 1:
+                        assert heading_pages[number] == page, where
+                forms += 1
+    assert forms >= leaflets > 40  # a form in each handout

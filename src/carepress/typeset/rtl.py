@@ -279,8 +279,8 @@ class RtlParagraph(Flowable):
     def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
-    def getKeepWithNext(self) -> bool:
-        return bool(getattr(self.style, "keepWithNext", 0))
+    def getKeepWithNext(self) -> bool:  # the paragraph's own, else its style's (as ReportLab's)
+        return bool(self.__dict__.get("keepWithNext", getattr(self.style, "keepWithNext", 0)))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if self._width_for not in (available_width, -1.0):

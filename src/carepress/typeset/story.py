@@ -68,11 +68,14 @@ class Story:
             heading = self.para(section.heading, s.heading, "H2")
             heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
             story.append(heading)
-            for block in section.blocks:
+            for block, following in zip(section.blocks, [*section.blocks[1:], None]):
                 if back_panel is not None and isinstance(block, RContact):
                     contact = self.block(block, self.width)  # a tri-fold keeps it for the back
                     continue
-                story.extend(self.block(block, self.width))
+                flowables = self.block(block, self.width)
+                if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
+                    flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
+                story.extend(flowables)
         if back_panel is None:
             return story + self.sources() + self.closing()
         # Tri-fold: sources close the content panels; the back panel has contact and closing.
@@ -138,7 +141,11 @@ class Story:
                 fields.append(FillInLine((to_plain(label) + colon).rstrip(),
                                          tuple(to_plain(c) for c in choices), self.fonts.regular,
                                          s.body.fontSize, self.colours.text, self.rtl, name))
-            return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
+            # The lines stay together, and with a heading and an introduction before them:
+            # ReportLab keeps a keep-with-next chain on one page (a KeepTogether cannot join it).
+            for field in fields[:-1]:
+                field.keepWithNext = 1
+            return [*fields, Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
             content = [self.para(block.heading, s.callout_title, "H3")]
             content += [self.para(line, s.bullet) for line in block.lines]
