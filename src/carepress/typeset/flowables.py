@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
@@ -194,18 +195,30 @@ class AddressLines(Flowable):
             baseline -= style.leading
 
 
-class CheckBox(Flowable):
-    """An empty square to tick; drawn as a vector, since the fonts have no ☐ glyph."""
+def box_side(font: str, size: float) -> float:
+    """A check box's side: the cap height of ``font`` at ``size``, as tall as a capital."""
+    return size * (getattr(pdfmetrics.getFont(font).face, "capHeight", 0) or 700) / 1000
 
-    def __init__(self, size: float, colour: str) -> None:
+
+def draw_box(canv: Canvas, x: float, baseline: float, side: float) -> None:
+    """An empty square to tick, standing on ``baseline`` like a letter: its 1 pt outline lies
+    inside the square ``side`` wide from ``x``.  A vector: the fonts have no ☐ glyph."""
+    canv.setLineWidth(1)
+    canv.rect(x + 0.5, baseline + 0.5, side - 1, side - 1, stroke=1, fill=0)
+
+
+class CheckBox(Flowable):
+    """A check box beside a paragraph in ``font`` at ``size`` and top-aligned with it: the
+    flowable is ``size`` tall, so its bottom is the paragraph's first baseline."""
+
+    def __init__(self, font: str, size: float, colour: str) -> None:
         super().__init__()
-        self.size, self.colour = size, colour
-        self.width = self.height = size
+        self.colour = colour
+        self.width, self.height = box_side(font, size), size
 
     def draw(self) -> None:
         self.canv.setStrokeColor(HexColor(self.colour))
-        self.canv.setLineWidth(1)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        draw_box(self.canv, 0, 0, self.width)
 
 
 class FillInLine(Flowable):
@@ -245,11 +258,10 @@ class FillInLine(Flowable):
             canv.line(start, baseline - 2, end, baseline - 2)
             self._text_field(start, end - start, baseline)
             return
-        box = size * 0.85
-        canv.setLineWidth(1)
+        box = box_side(self.font, size)
         for number, choice in enumerate(self.choices, start=1):
-            canv.rect(self._start(x, box), baseline - 1, box, box, stroke=1, fill=0)
-            self._check_box(number, choice, self._start(x, box), baseline - 1, box)
+            draw_box(canv, self._start(x, box), baseline, box)
+            self._check_box(number, choice, self._start(x, box), baseline, box)
             x = self._advance(x, box + size * 0.35)
             width = self._text_width(choice)
             self._draw_text(self._start(x, width), baseline, choice)

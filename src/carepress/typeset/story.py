@@ -34,6 +34,7 @@ from carepress.typeset.flowables import (
     CheckBox,
     FillInLine,
     QrCode,
+    box_side,
     callout_box,
     paragraph_class,
     with_role,
@@ -179,16 +180,21 @@ class Story:
 
     def checklist(self, block: RList) -> Any:
         s = self.styles
-        box = s.body.fontSize * 0.85
-        rows = [[CheckBox(box, self.colours.text), self.para(item, s.bullet, "LI")] for item in block.items]
-        widths: list[float | None] = [box + s.body.fontSize * 0.7, None]
-        if self.rtl:  # the box goes on the reading side
+        size = s.body.fontSize
+        # Box and item top-aligned: the box stands on the item's first baseline.
+        rows = [[CheckBox(self.fonts.regular, size, self.colours.text), self.para(item, s.bullet, "LI")]
+                for item in block.items]
+        widths: list[float | None] = [box_side(self.fonts.regular, size) + size * 0.7, None]
+        # The box at the line's start, flush with the text above, the item a gap after it.
+        start, box_column, align = "LEFTPADDING", 0, "LEFT"
+        if self.rtl:  # mirrored: the box on the right
             rows, widths = [row[::-1] for row in rows], widths[::-1]
+            start, box_column, align = "RIGHTPADDING", 1, "RIGHT"
         table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (0, -1), s.body.fontSize * 0.2)]))
+                                   (start, (0, 0), (-1, -1), 0),
+                                   ("ALIGN", (box_column, 0), (box_column, -1), align)]))
         return with_role(table, "L")
 
     def sources(self) -> list[Any]:
