@@ -53,6 +53,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "dist"
 
 
+def page_records(built: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The manifest's records of leaflets with their pages in reading order: every one but
+    the imposed sheets (see tests/test_print.py), whose -reading-order copies are in."""
+    model = load_project(built.parent)
+    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
+    records = json.loads((built / "manifest.json").read_text())["leaflets"]
+    return [r for r in records if not (r["layout"] in imposed and not r.get("variant"))]
+
+
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
@@ -75,10 +84,7 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
 
 def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path) -> None:
     model = load_project(built.parent)
-    records = json.loads((built / "manifest.json").read_text())["leaflets"]
-    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
-    english = [r for r in records if r["lang"] == "en"  # imposed sheets: see tests/test_print.py
-               and not (r["layout"] in imposed and not r.get("variant"))]
+    english = [r for r in page_records(built) if r["lang"] == "en"]
     assert len(english) >= 6
     for record in english:
         handout, brand = model.handouts[record["handout"]], model.brands[record["clinic"]]
@@ -171,13 +177,9 @@ def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) 
     from carepress.model import RFillIn, RPassage, RText
 
     model = load_project(built.parent)
-    records = json.loads((built / "manifest.json").read_text())["leaflets"]
-    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
-    leaflets = forms = 0
+    records = page_records(built)
+    forms = 0
     for record in records:
-        if record["layout"] in imposed and not record.get("variant"):
-            continue  # the sheets: their -reading-order pages are checked
-        leaflets += 1
         leaflet = resolve_job(model, Job(record["handout"], record["lang"], record["clinic"],
                                          record["layout"])).leaflet
         reader = PdfReader(built / record["path"])
@@ -199,7 +201,7 @@ def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) 
                     if index == 1:
                         assert heading_pages[number] == page, where
                 forms += 1
-    assert forms >= leaflets > 40  # a form in each handout
+    assert forms >= len(records) > 40  # a form in each handout
 
 
 def boxes_and_baselines(page) -> tuple[list[tuple[float, float, float]], list[float]]:  # type: ignore[no-untyped-def]
@@ -226,12 +228,8 @@ def test_check_boxes_stand_on_the_baseline_as_tall_as_capitals(built: Path) -> N
     capitals (they stood 2 to 3 pt too high); a checklist's boxes are flush with the text
     margin on the reading side, the right one in Arabic."""
     model = load_project(built.parent)
-    records = json.loads((built / "manifest.json").read_text())["leaflets"]
-    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
     count = 0
-    for record in records:
-        if record["layout"] in imposed and not record.get("variant"):
-            continue
+    for record in page_records(built):
         layout = model.layouts[record["layout"]]
         body = layout.type.body
         for page in PdfReader(built / record["path"]).pages:
