@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,108 @@ def test_every_leaflet_ends_with_other_formats_feedback_and_qr(project: Path, ru
     # The QR code is drawn as vector modules: many filled squares on the last page.
     content = reader.pages[-1].get_contents().get_data()
     assert content.count(b" re") > 100
+
+
+def address_breaks(text: str, address: str) -> list[int]:
+    """Where ``address`` goes on to a new line in extracted ``text``: each index i where a
+    line ends after address[:i].  Fails unless the whole address is there, in order, with
+    nothing added (a hyphen) or lost."""
+    match = re.search(r"(\s*)".join(map(re.escape, address)), text)
+    assert match, (address, text[-400:])
+    return [index for index, gap in enumerate(match.groups(), start=1) if gap]
+
+
+def may_break(address: str, index: int) -> bool:
+    """Whether an address may break between address[index - 1] and address[index]: after
+    `//` or a `/`, or before a `.`, `-`, `?`, `#`, `&`, `=` or `@`."""
+    return address[index - 1] == "/" != address[index] or address[index] in ".-?#&=@"
+
+
+@pytest.fixture(scope="module")
+def narrow_layouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from carepress.cli import main
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("narrow") / "project")
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "large-print-a4",
+                                       "--layout", "large-print-letter", "--layout", "a5-booklet"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.mark.parametrize("clinic, langs, layout", [
+    ("riverside-womens-health", ("en", "fr", "pt", "ru", "ar"), "large-print-a4"),
+    ("riverside-womens-health", ("en", "fr", "pt", "ru", "ar"), "a5-booklet-reading-order"),
+    ("harbour-health", ("en", "es", "vi", "zh-Hans"), "large-print-letter")])
+def test_addresses_in_the_closing_panel_break_only_where_an_address_may(
+        narrow_layouts: Path, clinic: str, langs: tuple[str, ...], layout: str) -> None:
+    """The online copy's short address and the feedback address, in the narrow columns
+    where they take more than one line: broken after a slash or before a dot, a hyphen …,
+    never inside a word and never with a hyphen added; each line a link."""
+    brand = load_project(narrow_layouts).brands[clinic]
+    assert brand.leaflet_url and brand.feedback
+    broken = 0
+    for lang in langs:
+        for handout in ("iud-aftercare", "miscarriage-aftercare"):
+            pdf = narrow_layouts / f"dist/{clinic}/{lang}/{handout}-{layout}.pdf"
+            page = PdfReader(pdf).pages[-1]
+            url = brand.leaflet_url.format(lang=lang, handout=handout)
+            text = page.extract_text()
+            uris = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", [])]
+            feedback = brand.feedback if "://" in brand.feedback else f"mailto:{brand.feedback}"
+            for address, href in ((url.removeprefix("https://"), url), (brand.feedback, feedback)):
+                breaks = address_breaks(text, address)
+                assert all(may_break(address, index) for index in breaks), \
+                    (pdf.name, lang, [address[:index] for index in breaks])
+                assert uris.count(href) >= len(breaks) + 1  # a link on each of its lines
+                broken += bool(breaks)
+    assert broken >= len(langs)  # the columns are narrow enough to break addresses
+
+
+def qr_margins(pdf: Path, page: int, tmp_path: Path) -> tuple[float, float]:
+    """Points from the QR code's modules to the nearest ink on their left and on their right,
+    beside the code (on the page at 144 dpi: the code is the only pure black there)."""
+    import subprocess
+
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / "qr")], check=True)
+    image = Image.open(next(tmp_path.glob("qr*.png"))).convert("L")
+    left, top, right, bottom = image.point(lambda v: 255 if v == 0 else 0).getbbox()
+
+    def ink(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        found = image.crop(box).point(lambda v: 255 if v < 128 else 0).getbbox()
+        assert found, box
+        return found
+
+    edge = 2  # the code's own anti-aliased edge
+    on_left = ink((0, top, left - edge, bottom))[2]  # (the right end of the ink on its left)
+    on_right = right + edge + ink((right + edge, top, image.width, bottom))[0]
+    return (left - on_left) / 2, (on_right - right) / 2
+
+
+def test_the_mirrored_qr_panel_keeps_the_code_as_far_from_its_text(project: Path, run: Run,
+                                                                   tmp_path: Path) -> None:
+    """Arabic mirrors the panel: the code on the right by the bar, the text on its left, as
+    far from it as English text is (the code touched the text, its gap on the bar side)."""
+    import shutil
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("needs poppler-utils (installed by .ci/run)")
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--lang", "ar",
+                 "--layout", "a4", "--handout", "iud-aftercare")
+    assert result.exit_code == 0, result.stderr
+    margins = {}
+    for lang in ("en", "ar"):
+        (tmp_path / lang).mkdir()
+        margins[lang] = qr_margins(project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a4.pdf",
+                                   2, tmp_path / lang)
+    (bar, text), (text_ar, bar_ar) = margins["en"], margins["ar"]
+    assert text > 10
+    assert text_ar == pytest.approx(text, abs=1) and bar_ar == pytest.approx(bar, abs=1)
 
 
 def test_matrix_follows_each_brand(project: Path, run: Run) -> None:

@@ -53,6 +53,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "dist"
 
 
+def page_records(built: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The manifest's records of leaflets with their pages in reading order: every one but
+    the imposed sheets (see tests/test_print.py), whose -reading-order copies are in."""
+    model = load_project(built.parent)
+    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
+    records = json.loads((built / "manifest.json").read_text())["leaflets"]
+    return [r for r in records if not (r["layout"] in imposed and not r.get("variant"))]
+
+
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
@@ -75,10 +84,7 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
 
 def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path) -> None:
     model = load_project(built.parent)
-    records = json.loads((built / "manifest.json").read_text())["leaflets"]
-    imposed = {name for name, layout in model.layouts.items() if layout.imposition}
-    english = [r for r in records if r["lang"] == "en"  # imposed sheets: see tests/test_print.py
-               and not (r["layout"] in imposed and not r.get("variant"))]
+    english = [r for r in page_records(built) if r["lang"] == "en"]
     assert len(english) >= 6
     for record in english:
         handout, brand = model.handouts[record["handout"]], model.brands[record["clinic"]]
@@ -154,3 +160,92 @@ def test_unknown_filter_is_a_usage_error(run: Run) -> None:
     result = run("build", "--layout", "a3")
     assert result.exit_code == 2
     assert "unknown layout `a3`" in result.output
+
+
+def letters(text: str) -> str:
+    """Only the letters and digits, NFC: what every reader extracts alike."""
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text))
+
+
+def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) -> None:
+    """A fill-in block's lines never start a page below a heading or an introduction left
+    at the foot of the page before: heading, introduction and lines stay together."""
+    from carepress.build import Job, resolve_job
+    from carepress.inline import to_plain
+    from carepress.model import RFillIn, RPassage, RText
+
+    model = load_project(built.parent)
+    records = page_records(built)
+    forms = 0
+    for record in records:
+        leaflet = resolve_job(model, Job(record["handout"], record["lang"], record["clinic"],
+                                         record["layout"])).leaflet
+        reader = PdfReader(built / record["path"])
+        pages = [letters(page.extract_text()) for page in reader.pages]
+        heading_pages = [reader.get_destination_page_number(item) for item in reader.outline]
+        for number, section in enumerate(leaflet.sections):
+            for index, block in enumerate(section.blocks):
+                if not isinstance(block, RFillIn):
+                    continue
+                label = letters(to_plain(block.fields[0][0]))
+                page = next(n for n, text in enumerate(pages) if label in text)
+                where = (record["path"], section.plain_heading)
+                if index == 0:
+                    assert heading_pages[number] == page, where
+                before = section.blocks[index - 1] if index else None
+                if isinstance(before, (RText, RPassage)):
+                    intro = letters(to_plain(before.markup))
+                    assert intro[-12:] in pages[page].split(label)[0], where
+                    if index == 1:
+                        assert heading_pages[number] == page, where
+                forms += 1
+    assert forms >= len(records) > 40  # a form in each handout
+
+
+def boxes_and_baselines(page) -> tuple[list[tuple[float, float, float]], list[float]]:  # type: ignore[no-untyped-def]
+    """The stroked squares a page draws as (left, bottom, side) of their ink (a 1 pt outline
+    about the path), and the baselines of its text."""
+    boxes, baselines = [], []
+
+    def operator(op, args, cm, tm) -> None:  # type: ignore[no-untyped-def]
+        if op == b"re":
+            x, y, w, h = (float(a) for a in args)
+            if 3 < w < 30 and abs(w - h) < 0.01:  # (not a QR module, not a colour band)
+                boxes.append((cm[4] + x - 0.5, cm[5] + y - 0.5, w + 1))
+
+    def text(content, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
+        if content.strip():
+            baselines.append(cm[5] + tm[5])
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return boxes, baselines
+
+
+def test_check_boxes_stand_on_the_baseline_as_tall_as_capitals(built: Path) -> None:
+    """Checklist and fill-in check boxes stand on their text's baseline, as tall as its
+    capitals (they stood 2 to 3 pt too high); a checklist's boxes are flush with the text
+    margin on the reading side, the right one in Arabic."""
+    model = load_project(built.parent)
+    count = 0
+    for record in page_records(built):
+        layout = model.layouts[record["layout"]]
+        body = layout.type.body
+        for page in PdfReader(built / record["path"]).pages:
+            boxes, baselines = boxes_and_baselines(page)
+            for left, bottom, side in boxes:
+                where = (record["path"], round(left), round(bottom))
+                assert min(abs(bottom - baseline) for baseline in baselines) < 0.3, where
+                assert 0.65 * body < side < 0.75 * body, where
+                count += 1
+            lefts = [left for left, _, _ in boxes]
+            for left, _, side in boxes:
+                if lefts.count(left) == 1:
+                    continue  # a fill-in line's choices; a checklist's boxes stand one above another
+                if record["lang"] == "ar":
+                    edge = float(page.mediabox.width) - layout.margin_right
+                    assert left + side == pytest.approx(edge, abs=0.3), record["path"]
+                else:
+                    assert left == pytest.approx(layout.margin_left, abs=0.3), record["path"]
+    assert count > 100

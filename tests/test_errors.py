@@ -46,6 +46,10 @@ CASES = {
         "layouts/strings/en.yaml", "Page {page} of {pages}", "Page {pag} of {pages}",
         "layouts/strings/en.yaml", 2, "`page_of`: unknown placeholder {pag}; this string takes "
         "{page}, {pages}"),
+    "feedback address not last": ("layouts/strings/en.yaml", "leaflet: {feedback}",
+                                  "leaflet at {feedback} please", "layouts/strings/en.yaml", 22,
+                                  "`feedback`: must end with {feedback}: the address follows the "
+                                  "sentence"),
     "missing logo": ("layouts/brands/harbour-health.yaml", "file: harbour-health-logo.svg",
                      "file: missing-logo.svg", "layouts/brands/harbour-health.yaml", 4,
                      "logo file `missing-logo.svg` not found"),
@@ -138,6 +142,6 @@ def test_a_block_taller_than_a_page_is_named_by_its_words(project: Path, run: Ru
                  "--handout", "iud-aftercare")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert re.search(r'iud-aftercare\.yaml:1:1: a block is taller than a whole page of the `letter` '
-                     r'layout \(the block that starts "[^"]+"\): shorten it, or make the type sizes '
+                     r'layout \(the block with the words "[^"]+"\): shorten it, or make the type sizes '
                      r'of letter\.yaml smaller', result.stderr), result.stderr
     assert "0x" not in result.stderr  # no Python object in the message

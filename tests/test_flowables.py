@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
@@ -84,3 +86,41 @@ def test_a_raster_logo_is_decoded_once_per_content(tmp_path, monkeypatch) -> Non
     os.utime(logo, ns=(1, 1_000_000_000))  # ... and the copy keeps the old timestamp
     assert first_pixel_drawn() == (0, 0, 255)  # not the pixels kept from the first file
     assert len(readers) == 2
+
+
+def test_an_address_is_cut_only_where_it_may_break() -> None:
+    from carepress.typeset.flowables import address_pieces, fill_lines
+
+    assert address_pieces("https://clinic.example/l/en/iud-care?a=1&b=2#top") == [
+        "https://", "clinic", ".example/", "l/", "en/", "iud", "-care", "?a", "=1", "&b", "=2", "#top"]
+    assert address_pieces("leaflets@harbourhealth.example") == ["leaflets", "@harbourhealth", ".example"]
+    pieces = address_pieces("https://clinic.example/l/en/")
+    assert fill_lines(pieces, 10, 14, len) == ["https://", "clinic", ".example/l/en/"]  # a unit a letter
+    assert fill_lines(pieces, 5, 14, len) == ["", "https://clinic", ".example/l/en/"]  # first line full
+    # Only a piece wider than a whole line is cut between letters (and with no hyphen).
+    assert fill_lines(["supercalifragilistic", ".example"], 0, 8, len) == [
+        "", "supercal", "ifragili", "stic", ".example"]
+
+
+def test_address_lines_keep_the_label_with_the_address_when_both_fit() -> None:
+    from carepress.typeset.flowables import AddressLines
+
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=12, leading=15)
+    address = "riverside-womens-health.example/l/en/iud-aftercare"
+
+    def lines(width: float) -> list[str]:
+        flowable = AddressLines(lambda markup: SettledParagraph(markup, style), "Online: ", address,
+                                "https://" + address, style)
+        _, height = flowable.wrap(width, 1000)
+        top = flowable._top
+        assert top is not None
+        shown = [" ".join(word.text if hasattr(word, "text") else word for word in line.words).strip()
+                 if hasattr(line, "words") else " ".join(line[1]) for line in top.blPara.lines]
+        shown = [re.sub(r"\s+", " ", line) for line in shown] + flowable._lines
+        assert height == len(shown) * style.leading
+        return shown
+
+    assert lines(400) == ["Online: " + address]
+    assert lines(300) == ["Online:", address]  # a line of its own rather than broken
+    assert lines(200) == ["Online: riverside-womens-health", ".example/l/en/iud-aftercare"]
+    assert lines(120) == ["Online: riverside", "-womens-health", ".example/l/en/iud", "-aftercare"]

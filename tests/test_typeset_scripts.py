@@ -377,3 +377,59 @@ def test_the_chinese_subset_draws_what_the_layout_adds(project: Path) -> None:
     fonts = preflight(leaflet)
     assert "•" in DRAWN_BY_THE_LAYOUT
     assert all(ord(ch) in fonts.covered for ch in DRAWN_BY_THE_LAYOUT)
+
+
+# ---- widows and orphans -----------------------------------------------------------------
+
+RUNNING_TEXT = {
+    "en": " ".join(["Call the clinic if the bleeding is heavy or lasts more than a week."] * 6),
+    "zh-Hans": "放置宫内节育器后，您可能会在三到六个月内出现月经量多以及两次月经之间出血的情况。" * 4,
+    "ar": ARABIC,
+}
+
+
+@pytest.mark.parametrize("lang", RUNNING_TEXT)
+def test_body_text_leaves_no_line_alone_across_a_page_break(project: Path, lang: str) -> None:
+    """A paragraph split by a page break keeps two lines at least on each side, in each
+    script's paragraph (ReportLab's, the Chinese and the Arabic one), by the body style."""
+    from carepress.load import load_project
+    from carepress.typeset.flowables import paragraph_class
+    from carepress.typeset.styles import make_styles
+
+    model = load_project(project)
+    fonts = fonts_for(lang, RUNNING_TEXT[lang])
+    style = make_styles(model.layouts["a4"], model.brands["riverside-womens-health"], fonts).body
+    paragraph = paragraph_class(fonts)(RUNNING_TEXT[lang], style)
+    lines = round(paragraph.wrap(300, 10_000)[1] / style.leading)
+    assert lines >= 5
+
+    def split(room: int) -> list[int]:  # lines on each side of the break
+        return [round(part.wrap(300, 10_000)[1] / style.leading)
+                for part in paragraph_class(fonts)(RUNNING_TEXT[lang], style).split(300, room * style.leading + 1)]
+
+    assert split(lines - 1) == [lines - 2, 2]  # not its last line alone on the next page
+    assert split(1) == []  # not its first line alone at the foot of this one
+    assert split(2) == [2, lines - 2]
+
+
+def test_no_lone_last_line_at_the_top_of_a_page(project: Path, run: Run) -> None:
+    """The Vietnamese large-print leaflet's second page began with "cung. [1]", the last
+    line of a passage, a heading after it."""
+    import html
+    import subprocess
+
+    assert run("build", "--lang", "vi", "--layout", "large-print-letter", "--handout",
+               "iud-aftercare").exit_code == 0
+    pdf = project / "dist/harbour-health/vi/iud-aftercare-large-print-letter.pdf"
+    page = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)
+    lines: list[list[tuple[float, str]]] = []  # words below the header band, by line
+    for bottom, word in sorted((float(y1), html.unescape(w)) for y0, y1, w in words
+                               if float(y0) > 40 and not re.fullmatch(r"\[\d+\]", w)):  # (marks sit higher)
+        if not lines or bottom - lines[-1][0][0] > 1:
+            lines.append([])
+        lines[-1].append((bottom, word))
+    assert len(lines[0]) > 3, lines[0]
+    leading = 16 * 1.35  # the layout's body size and leading
+    assert lines[1][0][0] - lines[0][0][0] == pytest.approx(leading, abs=0.5)  # the same paragraph

@@ -302,7 +302,9 @@ class RClosing:
     """How to get the leaflet in another language or large print, and how to give feedback."""
 
     other_formats: str  # markup
-    feedback: str       # markup
+    feedback: str       # markup: the sentence that leads to the feedback address
+    feedback_address: str  # an e-mail or web address, as printed
+    feedback_href: str     # its link (mailto: for an e-mail address)
     url: str | None      # the online copy, for the QR code
     short_url: str | None
 

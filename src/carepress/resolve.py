@@ -386,12 +386,11 @@ class _Resolver:
         brand, s = self.brand, self.strings
         where = brand.feedback or brand.website
         href = f"mailto:{where}" if "@" in where and "://" not in where else where
-        feedback_markup = escape_markup(s["feedback"]).replace(
-            "{feedback}", link_markup(href, where))
+        lead = s["feedback"].rstrip().removesuffix("{feedback}")  # (the loader checks it ends so)
         url = brand.leaflet_url.format(lang=self.lang, handout=self.handout.id) \
             if brand.leaflet_url else None
         short = re.sub(r"^https?://", "", url) if url else None
-        return RClosing(escape_markup(s["other_formats"]), feedback_markup, url, short)
+        return RClosing(escape_markup(s["other_formats"]), escape_markup(lead), where, href, url, short)
 
     def leaflet(self) -> Leaflet:
         sections = []

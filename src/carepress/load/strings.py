@@ -27,7 +27,7 @@ STRING_KEYS = {
     "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
     "other_formats": "the closing line: the leaflet in other languages and large print",
     "online": "label before the address of the online copy",
-    "feedback": "how to give feedback; {feedback} is the clinic's address for it",
+    "feedback": "how to give feedback, ending with {feedback}, the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
 }
 
@@ -42,6 +42,7 @@ class _String(Text):
 
     def __init__(self, key: str) -> None:
         super().__init__()
+        self.key = key
         self.required, allowed = PLACEHOLDERS.get(key, (set(), set()))
         self.allowed = self.required | allowed
 
@@ -60,6 +61,10 @@ class _String(Text):
         if self.required - names:
             missing = ", ".join(f"{{{name}}}" for name in sorted(self.required - names))
             return ctx.fail(f"missing placeholder {missing}; the layout fills it in")
+        if self.key == "feedback" and not text.rstrip().endswith("{feedback}"):
+            # The address is set on its own after the sentence (it breaks only where an
+            # address may), so the sentence must lead up to it.
+            return ctx.fail("must end with {feedback}: the address follows the sentence")
         return text
 
 

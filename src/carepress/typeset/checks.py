@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carepress.errors import CarepressError, Diagnostic, Origin
-from carepress.inline import to_plain
+from carepress.inline import escape_markup, to_plain
 from carepress.languages import script_of
 from carepress.model import (
     Leaflet,
@@ -54,7 +54,8 @@ def leaflet_markup(leaflet: Leaflet) -> str:
     texts.extend(source.markup for source in leaflet.sources)
     if leaflet.closing:
         closing = leaflet.closing
-        texts.extend((closing.other_formats, closing.feedback, closing.short_url or ""))
+        texts.extend((closing.other_formats, closing.feedback, escape_markup(closing.feedback_address),
+                      escape_markup(closing.short_url or "")))
     for section in leaflet.sections:
         texts.append(section.heading)
         texts.extend(_block_texts(section.blocks))

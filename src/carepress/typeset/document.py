@@ -119,8 +119,9 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
                                                    right_to_left(leaflet.lang)))
     except LayoutError as exc:
         # ReportLab names the block by its Python object and its first words; keep the words.
-        words = re.search(r"'<[^>]+>([^']{1,60})", str(exc))
-        block = f' (the block that starts "{words.group(1).strip()}")' if words else ""
+        # (in a table's message the cell's paragraph comes last)
+        found = [w.strip() for w in re.findall(r"<[A-Za-z]+ at 0x[^>]*>([^'(<>]{1,60})", str(exc))]
+        block = f' (the block with the words "{found[-1]}")' if found and found[-1] else ""
         raise CarepressError([Diagnostic(Origin(leaflet.path),
                                          f"a block is taller than a whole page of the `{layout.id}` "
                                          f"layout{block}: shorten it, or make the type sizes of "

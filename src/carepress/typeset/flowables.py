@@ -7,14 +7,16 @@ import io
 import re
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from carepress.inline import escape, link_markup
 from carepress.typeset.fonts import FontSet
 
 
@@ -52,18 +54,171 @@ def paragraph_class(fonts: FontSet) -> type[Paragraph]:
     return SettledParagraph
 
 
-class CheckBox(Flowable):
-    """An empty square to tick; drawn as a vector, since the fonts have no ☐ glyph."""
+def text_width(text: str, font: str, size: float, rtl: bool) -> float:
+    """The width of plain ``text`` set as one line (shaped, for right-to-left scripts)."""
+    if rtl:
+        from carepress.typeset.rtl import line_width
 
-    def __init__(self, size: float, colour: str) -> None:
+        return line_width(escape(text), font, size)
+    return stringWidth(text, font, size)
+
+
+def draw_text(canv: Canvas, x: float, baseline: float, text: str, font: str, size: float,
+              colour: Any, rtl: bool, href: str | None = None) -> None:
+    """Plain ``text`` as one line from ``x``, a link to ``href`` if given; right-to-left
+    scripts shaped and ordered, in ``colour`` (shaped text sets its own fill colour and font:
+    left-to-right text is drawn in the canvas's)."""
+    if rtl:
+        from carepress.typeset.rtl import draw_line
+
+        markup = escape(text) if href is None else link_markup(href, text)
+        draw_line(canv, markup, x, baseline, font, size, colour)
+        return
+    canv.drawString(x, baseline, text)
+    if href is not None:
+        ascent, descent = getAscentDescent(font, size)
+        canv.linkURL(href, (x, baseline + descent, x + stringWidth(text, font, size), baseline + ascent),
+                     relative=1)
+
+
+# Where a web or e-mail address may break across lines: after `//` or a `/`, before a `.`,
+# `-`, `?`, `#`, `&`, `=` or `@`; never with a hyphen added (it would read as part of it).
+_ADDRESS_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=.)(?=[.?#&=@-])")
+
+
+def address_pieces(address: str) -> list[str]:
+    """``address`` cut at every point where it may break across lines."""
+    return [piece for piece in _ADDRESS_BREAK.split(address) if piece]
+
+
+def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``pieces`` joined greedily into lines, the first ``first`` wide and the others ``width``
+    (the first may stay empty); a piece wider than a whole line is cut after its last
+    character that fits."""
+    lines: list[str] = []
+    line, room, queue = "", first, list(pieces)
+    while queue:
+        piece = queue.pop(0)
+        if measure(line + piece) <= room + 1e-6:
+            line += piece
+            continue
+        if line or room < width:  # the line is full: the piece starts the next
+            lines.append(line)
+            line, room = "", width
+            queue.insert(0, piece)
+            continue
+        cut = 1
+        while cut < len(piece) and measure(piece[:cut + 1]) <= width + 1e-6:
+            cut += 1
+        lines.append(piece[:cut])
+        queue.insert(0, piece[cut:])
+    return [*lines, line]
+
+
+class AddressLines(Flowable):
+    """A lead (a label or a sentence, as markup) and then a web or e-mail address as a link,
+    broken only where an address may break (see address_pieces).  The address goes on the
+    lead's last line when all of it fits there, else on lines of its own, beginning on that
+    line only when it needs more than one line anyway.  The lead, with the address's first
+    line when it shares the lead's, is a paragraph of the leaflet's script (``paragraph``
+    makes one from markup); the address's own lines are ragged on the right, or on the left
+    for right-to-left languages (the address reads left to right all the same)."""
+
+    def __init__(self, paragraph: Callable[[str], Flowable], lead: str, address: str, href: str,
+                 style: Any, rtl: bool = False) -> None:
         super().__init__()
-        self.size, self.colour = size, colour
-        self.width = self.height = size
+        self.paragraph, self.address, self.href, self.style, self.rtl = paragraph, address, href, style, rtl
+        self.lead = lead.rstrip()
+        self.gap = lead[len(self.lead):]  # the lead's own space before the address
+        self.role = "P"
+        self._wrapped_for: float | None = None
+        self._top: Flowable | None = None  # the lead's paragraph
+        self._top_height = 0.0
+        self._lines: list[str] = []  # the address's own lines, below the lead
+
+    def _width(self, text: str) -> float:
+        return text_width(self._ltr(text), self.style.fontName, self.style.fontSize, self.rtl)
+
+    def _ltr(self, text: str) -> str:
+        """``text`` kept left to right (and whole) inside a right-to-left line."""
+        if not self.rtl:
+            return text
+        from carepress.typeset.rtl import LRE, PDF
+
+        return f"{LRE}{text}{PDF}"
+
+    def _lines_for(self, first: float, width: float) -> list[str]:
+        """The address's lines, the first ``first`` wide (it may stay empty)."""
+        whole = self._width(self.address)
+        if whole <= first + 1e-6:
+            return [self.address]
+        if whole <= width + 1e-6:
+            return ["", self.address]  # a line of its own rather than broken
+        return fill_lines(address_pieces(self.address), first, width, self._width)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._wrapped_for != available_width:
+            self._wrapped_for = available_width
+            self._top, lines = None, self._lines_for(available_width, available_width)
+            if self.lead:
+                self._top = lead = self.paragraph(self.lead)
+                lead.wrap(available_width, available_height)
+                lead_lines = lead.getActualLineWidths0()
+                gap = stringWidth(self.gap, self.style.fontName, self.style.fontSize)
+                lines = self._lines_for(available_width - lead_lines[-1] - gap, available_width)
+                if lines[0]:
+                    link = link_markup(self.href, self._ltr(lines[0]))
+                    joined = self.paragraph(f"{self.lead}{escape(self.gap)}{link}")
+                    joined.wrap(available_width, available_height)
+                    if len(joined.getActualLineWidths0()) == len(lead_lines):
+                        self._top = joined
+                    else:  # the paragraph measures the line otherwise: the address goes below
+                        lines = self._lines_for(0.0, available_width)
+                lines = lines[1:]
+            self._top_height = self._top.wrap(available_width, available_height)[1] if self._top else 0.0
+            self._lines = lines
+        self.width = available_width
+        self.height = self._top_height + len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        style, canv = self.style, self.canv
+        if self._top is not None:
+            self._top.drawOn(canv, 0, self.height - self._top_height)
+        canv.setFillColor(style.textColor)
+        canv.setFont(style.fontName, style.fontSize)
+        baseline = self.height - self._top_height - style.fontSize
+        for line in self._lines:
+            x = self.width - self._width(line) if self.rtl else 0.0
+            draw_text(canv, x, baseline, self._ltr(line), style.fontName, style.fontSize,
+                      style.textColor, self.rtl, self.href)
+            baseline -= style.leading
+
+
+def box_side(font: str, size: float) -> float:
+    """A check box's side: the cap height of ``font`` at ``size``, as tall as a capital."""
+    return size * (getattr(pdfmetrics.getFont(font).face, "capHeight", 0) or 700) / 1000
+
+
+def draw_box(canv: Canvas, x: float, baseline: float, side: float) -> None:
+    """An empty square to tick, standing on ``baseline`` like a letter: its 1 pt outline lies
+    inside the square ``side`` wide from ``x``.  A vector: the fonts have no ☐ glyph."""
+    canv.setLineWidth(1)
+    canv.rect(x + 0.5, baseline + 0.5, side - 1, side - 1, stroke=1, fill=0)
+
+
+class CheckBox(Flowable):
+    """A check box beside a paragraph in ``font`` at ``size`` and top-aligned with it: the
+    flowable is ``size`` tall, so its bottom is the paragraph's first baseline."""
+
+    def __init__(self, font: str, size: float, colour: str) -> None:
+        super().__init__()
+        self.colour = colour
+        self.width, self.height = box_side(font, size), size
 
     def draw(self) -> None:
         self.canv.setStrokeColor(HexColor(self.colour))
-        self.canv.setLineWidth(1)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        draw_box(self.canv, 0, 0, self.width)
 
 
 class FillInLine(Flowable):
@@ -103,11 +258,10 @@ class FillInLine(Flowable):
             canv.line(start, baseline - 2, end, baseline - 2)
             self._text_field(start, end - start, baseline)
             return
-        box = size * 0.85
-        canv.setLineWidth(1)
+        box = box_side(self.font, size)
         for number, choice in enumerate(self.choices, start=1):
-            canv.rect(self._start(x, box), baseline - 1, box, box, stroke=1, fill=0)
-            self._check_box(number, choice, self._start(x, box), baseline - 1, box)
+            draw_box(canv, self._start(x, box), baseline, box)
+            self._check_box(number, choice, self._start(x, box), baseline, box)
             x = self._advance(x, box + size * 0.35)
             width = self._text_width(choice)
             self._draw_text(self._start(x, width), baseline, choice)
@@ -122,21 +276,10 @@ class FillInLine(Flowable):
         return x - width if self.rtl else x
 
     def _text_width(self, text: str) -> float:
-        if self.rtl:
-            from carepress.inline import escape
-            from carepress.typeset.rtl import line_width
-
-            return line_width(escape(text), self.font, self.size)
-        return stringWidth(text, self.font, self.size)
+        return text_width(text, self.font, self.size, self.rtl)
 
     def _draw_text(self, x: float, baseline: float, text: str) -> None:
-        if self.rtl:  # shaped and ordered, in the line's colour
-            from carepress.inline import escape
-            from carepress.typeset.rtl import draw_line
-
-            draw_line(self.canv, escape(text), x, baseline, self.font, self.size, HexColor(self.colour))
-        else:
-            self.canv.drawString(x, baseline, text)
+        draw_text(self.canv, x, baseline, text, self.font, self.size, HexColor(self.colour), self.rtl)
 
     # A form field's font must hold every character a clinician may type, so fields use the
     # viewer's standard font: a subset of ours would not.  Only --fillable output has them.

@@ -279,8 +279,8 @@ class RtlParagraph(Flowable):
     def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
-    def getKeepWithNext(self) -> bool:
-        return bool(getattr(self.style, "keepWithNext", 0))
+    def getKeepWithNext(self) -> bool:  # the paragraph's own, else its style's (as ReportLab's)
+        return bool(self.__dict__.get("keepWithNext", getattr(self.style, "keepWithNext", 0)))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if self._width_for not in (available_width, -1.0):
@@ -290,10 +290,14 @@ class RtlParagraph(Flowable):
         self.height = len(self._lines or ()) * self.style.leading
         return self.width, self.height
 
+    def getActualLineWidths0(self) -> list[float]:  # noqa: N802 - ReportLab's name
+        """How wide each line's text is (after wrap), as a ReportLab Paragraph tells."""
+        return [line.width for line in self._lines or ()]
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
         lines = self._lines or ()
-        fit = int((available_height + 1e-6) // self.style.leading)
+        fit = lines_before_break(len(lines), int((available_height + 1e-6) // self.style.leading), self.style)
         if fit <= 0 or fit >= len(lines):
             return [] if fit <= 0 else [self]
         first = RtlParagraph(self.markup, self.style, lines[:fit], self._runs, self._text)
@@ -395,6 +399,20 @@ class RtlParagraph(Flowable):
                 pieces.append(Run(max(run.start, start), min(run.end, end), run.level, run.style, glyphs))
         ordered = [pieces[i] for i in visual_order([p.level for p in pieces])]
         return Line(tuple(ordered), sum(g.x_advance for p in ordered for g in p.glyphs))
+
+
+def lines_before_break(count: int, fit: int, style: Any) -> int:
+    """How many of a paragraph's ``count`` lines to set before a page break when ``fit`` lines
+    fit, by ReportLab's rules (Paragraph.split): with ``allowOrphans`` off never one line alone
+    before the break, with ``allowWidows`` off never one line alone after it (a line goes over
+    with it); 0 when the whole paragraph goes on."""
+    if fit >= count:
+        return count
+    if fit <= 0 or (fit <= 1 and not getattr(style, "allowOrphans", 0)):
+        return 0
+    if not getattr(style, "allowWidows", 1) and count == fit + 1:
+        return fit - 1 if count > 3 or (count == 3 and getattr(style, "allowOrphans", 0)) else 0
+    return fit
 
 
 def _fit(text: str, advance: list[float], start: int, end: int, width: float) -> int:

@@ -29,10 +29,12 @@ from carepress.model import (
     RText,
 )
 from carepress.typeset.flowables import (
+    AddressLines,
     BreakToPage,
     CheckBox,
     FillInLine,
     QrCode,
+    box_side,
     callout_box,
     paragraph_class,
     with_role,
@@ -67,11 +69,14 @@ class Story:
             heading = self.para(section.heading, s.heading, "H2")
             heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
             story.append(heading)
-            for block in section.blocks:
+            for block, following in zip(section.blocks, [*section.blocks[1:], None]):
                 if back_panel is not None and isinstance(block, RContact):
                     contact = self.block(block, self.width)  # a tri-fold keeps it for the back
                     continue
-                story.extend(self.block(block, self.width))
+                flowables = self.block(block, self.width)
+                if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
+                    flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
+                story.extend(flowables)
         if back_panel is None:
             return story + self.sources() + self.closing()
         # Tri-fold: sources close the content panels; the back panel has contact and closing.
@@ -86,9 +91,8 @@ class Story:
         text = [self.para(closing.other_formats, s.bullet)]
         if closing.url and closing.short_url:
             label = escape_markup(self.leaflet.strings["online"] + self.leaflet.strings["colon"])
-            text.append(self.para(f'{label}<a href="{escape_markup(closing.url)}">'
-                                  f"{escape_markup(closing.short_url)}</a>", s.bullet))
-        text.append(self.para(closing.feedback, s.bullet))
+            text.append(self.address(label, closing.short_url, closing.url))
+        text.append(self.address(closing.feedback, closing.feedback_address, closing.feedback_href))
         pad = s.body.fontSize * 0.8
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
@@ -96,15 +100,25 @@ class Story:
         size = s.body.fontSize * 5.5
         code = QrCode(closing.url, size)
         inner_width = self.width - pad * 2.3
-        cells = [code, text] if not self.rtl else [text, code]
-        widths = [size + pad, inner_width - size - pad]
-        table = Table([cells], colWidths=widths if not self.rtl else widths[::-1])
+        # The code on the reading side, then the text a padding from it: the padding on the
+        # text's side that faces the code (its left, or its right when mirrored).
+        cells, widths, text_cell, facing = [code, text], [size, inner_width - size], (1, 0), "LEFTPADDING"
+        if self.rtl:
+            cells, widths, text_cell, facing = cells[::-1], widths[::-1], (0, 0), "RIGHTPADDING"
+        table = Table([cells], colWidths=widths)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   (facing, text_cell, text_cell, pad)]))
         return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
                                            self.width)
+
+    def address(self, lead: str, address: str, href: str) -> AddressLines:
+        """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,
+        broken only where an address may break."""
+        return AddressLines(lambda markup: self.para(markup, self.styles.bullet), lead, address, href,
+                            self.styles.bullet, self.rtl)
 
     def para(self, markup: str, style: Any, role: str = "P") -> Any:
         """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
@@ -128,7 +142,11 @@ class Story:
                 fields.append(FillInLine((to_plain(label) + colon).rstrip(),
                                          tuple(to_plain(c) for c in choices), self.fonts.regular,
                                          s.body.fontSize, self.colours.text, self.rtl, name))
-            return [with_role(KeepTogether(fields), "Form"), Spacer(1, s.body.fontSize * 0.4)]
+            # The lines stay together, and with a heading and an introduction before them:
+            # ReportLab keeps a keep-with-next chain on one page (a KeepTogether cannot join it).
+            for field in fields[:-1]:
+                field.keepWithNext = 1
+            return [*fields, Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
             content = [self.para(block.heading, s.callout_title, "H3")]
             content += [self.para(line, s.bullet) for line in block.lines]
@@ -162,16 +180,21 @@ class Story:
 
     def checklist(self, block: RList) -> Any:
         s = self.styles
-        box = s.body.fontSize * 0.85
-        rows = [[CheckBox(box, self.colours.text), self.para(item, s.bullet, "LI")] for item in block.items]
-        widths: list[float | None] = [box + s.body.fontSize * 0.7, None]
-        if self.rtl:  # the box goes on the reading side
+        size = s.body.fontSize
+        # Box and item top-aligned: the box stands on the item's first baseline.
+        rows = [[CheckBox(self.fonts.regular, size, self.colours.text), self.para(item, s.bullet, "LI")]
+                for item in block.items]
+        widths: list[float | None] = [box_side(self.fonts.regular, size) + size * 0.7, None]
+        # The box at the line's start, flush with the text above, the item a gap after it.
+        start, box_column, align = "LEFTPADDING", 0, "LEFT"
+        if self.rtl:  # mirrored: the box on the right
             rows, widths = [row[::-1] for row in rows], widths[::-1]
+            start, box_column, align = "RIGHTPADDING", 1, "RIGHT"
         table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (0, -1), s.body.fontSize * 0.2)]))
+                                   (start, (0, 0), (-1, -1), 0),
+                                   ("ALIGN", (box_column, 0), (box_column, -1), align)]))
         return with_role(table, "L")
 
     def sources(self) -> list[Any]:

@@ -35,14 +35,17 @@ def make_styles(layout: Layout, brand: Brand, fonts: FontSet) -> Styles:
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * scale.leading,
                               textColor=HexColor(colour), alignment=TA_LEFT, wordWrap=wrap, **extra)
 
-    body = style("body", scale.body, spaceAfter=scale.body * 0.45)
+    # Running text never leaves one line alone at the foot of a page (an orphan) or at the
+    # top of the next (a widow): ReportLab moves a line over, or the whole paragraph.
+    running = {"allowOrphans": 0, "allowWidows": 0}
+    body = style("body", scale.body, spaceAfter=scale.body * 0.45, **running)
     return Styles(
         title=style("title", scale.title, fonts.bold, colours.primary, spaceAfter=scale.title * 0.2),
         subtitle=style("subtitle", scale.subtitle, colour=colours.text, spaceAfter=scale.body * 0.6),
         heading=style("heading", scale.heading, fonts.bold, colours.accent,
                       spaceBefore=scale.heading * 0.45, spaceAfter=scale.body * 0.25, keepWithNext=1),
         body=body,
-        bullet=style("bullet", scale.body, spaceAfter=scale.body * 0.25),
+        bullet=style("bullet", scale.body, spaceAfter=scale.body * 0.25, **running),
         callout_title=style("callout_title", scale.body * 1.08, fonts.bold, colours.info,
                             spaceAfter=scale.body * 0.35),
         urgent_title=style("urgent_title", scale.body * 1.08, fonts.bold, colours.urgent,
