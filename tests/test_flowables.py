@@ -97,6 +97,9 @@ def test_an_address_is_cut_only_where_it_may_break() -> None:
     pieces = address_pieces("https://clinic.example/l/en/")
     assert fill_lines(pieces, 10, 14, len) == ["https://", "clinic", ".example/l/en/"]  # a unit a letter
     assert fill_lines(pieces, 5, 14, len) == ["", "https://clinic", ".example/l/en/"]  # first line full
+    # Among as few lines, the one that ends after a slash: a path segment stays whole.
+    pieces = address_pieces("harbourhealth.example/leaflets/zh-Hans/iud-aftercare")
+    assert fill_lines(pieces, 34, 34, len) == ["harbourhealth.example/leaflets/", "zh-Hans/iud-aftercare"]
     # Only a piece wider than a whole line is cut between letters (and with no hyphen).
     assert fill_lines(["supercalifragilistic", ".example"], 0, 8, len) == [
         "", "supercal", "ifragili", "stic", ".example"]
@@ -123,4 +126,4 @@ def test_address_lines_keep_the_label_with_the_address_when_both_fit() -> None:
     assert lines(400) == ["Online: " + address]
     assert lines(300) == ["Online:", address]  # a line of its own rather than broken
     assert lines(200) == ["Online: riverside-womens-health", ".example/l/en/iud-aftercare"]
-    assert lines(120) == ["Online: riverside", "-womens-health", ".example/l/en/iud", "-aftercare"]
+    assert lines(120) == ["Online: riverside", "-womens-health", ".example/l/en/", "iud-aftercare"]

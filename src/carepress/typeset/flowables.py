@@ -92,27 +92,31 @@ def address_pieces(address: str) -> list[str]:
 
 
 def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[[str], float]) -> list[str]:
-    """``pieces`` joined greedily into lines, the first ``first`` wide and the others ``width``
-    (the first may stay empty); a piece wider than a whole line is cut after its last
-    character that fits."""
-    lines: list[str] = []
-    line, room, queue = "", first, list(pieces)
-    while queue:
-        piece = queue.pop(0)
-        if measure(line + piece) <= room + 1e-6:
-            line += piece
-            continue
-        if line or room < width:  # the line is full: the piece starts the next
-            lines.append(line)
-            line, room = "", width
-            queue.insert(0, piece)
-            continue
+    """``pieces`` joined into as few lines as greedy filling gives, the first ``first`` wide
+    and the others ``width`` (the first may stay empty); among as few lines, one ending after
+    a `/` is preferred (`…/leaflets/` then `zh-Hans/…`, not `…/leaflets/zh` then `-Hans/…`).
+    A piece wider than a whole line is cut after its last character that fits."""
+    if not pieces:
+        return [""]
+    count = 0
+    while count < len(pieces) and measure("".join(pieces[:count + 1])) <= first + 1e-6:
+        count += 1
+    if count == len(pieces):
+        return ["".join(pieces)]
+    if count == 0:
+        if first < width:  # the lead fills this line: the address starts on the next
+            return ["", *fill_lines(pieces, width, width, measure)]
         cut = 1
-        while cut < len(piece) and measure(piece[:cut + 1]) <= width + 1e-6:
+        while cut < len(pieces[0]) and measure(pieces[0][:cut + 1]) <= width + 1e-6:
             cut += 1
-        lines.append(piece[:cut])
-        queue.insert(0, piece[cut:])
-    return [*lines, line]
+        return [pieces[0][:cut], *fill_lines([pieces[0][cut:], *pieces[1:]], width, width, measure)]
+    best = ["".join(pieces[:count]), *fill_lines(pieces[count:], width, width, measure)]
+    slash = max((i for i in range(1, count) if pieces[i - 1].endswith("/")), default=None)
+    if slash is not None:
+        after_slash = ["".join(pieces[:slash]), *fill_lines(pieces[slash:], width, width, measure)]
+        if len(after_slash) <= len(best):
+            best = after_slash
+    return best
 
 
 class AddressLines(Flowable):
