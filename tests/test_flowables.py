@@ -127,3 +127,16 @@ def test_address_lines_keep_the_label_with_the_address_when_both_fit() -> None:
     assert lines(300) == ["Online:", address]  # a line of its own rather than broken
     assert lines(200) == ["Online: riverside-womens-health", ".example/l/en/iud-aftercare"]
     assert lines(120) == ["Online: riverside", "-womens-health", ".example/l/en/", "iud-aftercare"]
+
+
+def test_a_logo_with_far_too_many_pixels_is_refused_with_its_size(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from carepress.typeset.flowables import check_logo
+
+    Image.new("RGB", (2100, 2000), "#ffffff").save(tmp_path / "logo.png")
+    assert check_logo(tmp_path / "logo.png") == (
+        "an image of 2100 x 2000 pixels; every leaflet would carry all of them: use one at most "
+        "2000 pixels across")
+    Image.new("RGB", (200, 200), "#ffffff").save(tmp_path / "small.png")
+    assert check_logo(tmp_path / "small.png") is None

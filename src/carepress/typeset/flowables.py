@@ -322,8 +322,12 @@ def callout_box(content: list[Any], *, bar: str, background: str, width: float,
 
 @cache
 def _svg_drawing(path: Path) -> Drawing | None:
+    import logging
+
     from svglib.svglib import svg2rlg
 
+    # svglib logs what it cannot read; carepress says it once, with the brand file's line.
+    logging.getLogger("svglib").addHandler(logging.NullHandler())
     return svg2rlg(str(path))
 
 
@@ -411,6 +415,9 @@ def _raster_image(data: bytes) -> Any:
     return ImageReader(io.BytesIO(data))
 
 
+MAX_LOGO_PIXELS = 4_000_000
+
+
 def check_logo(path: Path) -> str | None:
     """Why a logo cannot be drawn, or None."""
     try:
@@ -419,7 +426,21 @@ def check_logo(path: Path) -> str | None:
                 return None
             drawing = _svg_drawing(path)
             return None if drawing is not None and drawing.height else "not a readable SVG image"
-        _raster_image(path.read_bytes()).getRGBData()  # decoded once, here
+        import warnings
+
+        from PIL import Image
+
+        try:
+            with warnings.catch_warnings():  # (Pillow warns of, then refuses, huge images)
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                reader = _raster_image(path.read_bytes())
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            return "an image of more pixels than Pillow will open: use one at most 2000 pixels across"
+        width, height = reader.getSize()
+        if width * height > MAX_LOGO_PIXELS:
+            return (f"an image of {width} x {height} pixels; every leaflet would carry all of "
+                    "them: use one at most 2000 pixels across")
+        reader.getRGBData()  # decoded once, here
         return None
     except Exception as exc:  # the image libraries raise many kinds; all mean "unreadable"
         return f"not a readable image ({exc.__class__.__name__})"
