@@ -325,3 +325,15 @@ def test_workers_end_when_the_build_is_killed(project: Path, tmp_path: Path) -> 
     while any(running(worker) for worker in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(running(worker) for worker in workers)
+
+
+def test_a_handout_that_fails_to_load_keeps_its_leaflets_and_the_bundle(project: Path, run: Run) -> None:
+    args = ("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter", "--bundle")
+    assert run(*args).exit_code == 0
+    bundle = project / "dist/harbour-health/en/bundle-letter.pdf"
+    whole = bundle.read_bytes()
+    edit(project / "handouts/iud-aftercare.yaml", "title: After your IUD insertion", "title: [After")
+    assert run(*args).exit_code == 1
+    assert bundle.read_bytes() == whole  # not made again without the handout that did not load
+    listed = [r["path"] for r in json.loads((project / "dist/manifest.json").read_text())["leaflets"]]
+    assert "harbour-health/en/iud-aftercare-letter.pdf" in listed  # its good PDF is still there

@@ -126,3 +126,13 @@ def test_list_fails_when_a_file_failed_to_load_and_merge_names_a_wrong_manifest(
     result = run("manifest", "merge", str(tmp_path / "list.json"), "--out", str(tmp_path / "m.json"))
     assert result.exit_code == 1
     assert "list.json:1:1: not a carepress manifest: no `leaflets` list at its top" in result.stderr
+
+
+def test_pin_of_a_handout_that_fails_to_load_shows_why(project: Path, run: Run) -> None:
+    from conftest import edit
+
+    for name in ("iud-aftercare", "miscarriage-aftercare"):
+        edit(project / f"handouts/{name}.yaml", "title: ", "title: [")
+    result = run("pin", "iud-aftercare")
+    assert result.exit_code == 1 and "handouts/iud-aftercare.yaml:6:" in result.stderr
+    assert "no handout is written or translated" not in result.stderr  # (its language is unknown)

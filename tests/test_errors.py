@@ -33,6 +33,8 @@ CASES = {
     "expression that fails": (IUD, "{{ clinic.phone }}", "{{ clinic.phone() }}", IUD, 56,
                               "template error: TypeError: 'str' object is not callable; a text may "
                               "only insert values"),
+    "expression too big to build": (IUD, "{{ clinic.phone }}", "{{ 'x' * 10**10 }}", IUD, 56,
+                                    "template not allowed: repeating text past 10,000 characters"),
     "unknown placeholder in the leaflet address": (
         HARBOUR, "leaflets/{lang}/{handout}", "leaflets/{lang}/{clinic}", HARBOUR, 26,
         "is not valid: an address whose only placeholders are {lang} and {handout}"),
@@ -48,8 +50,11 @@ CASES = {
         "{page}, {pages}"),
     "feedback address not last": ("layouts/strings/en.yaml", "leaflet: {feedback}",
                                   "leaflet at {feedback} please", "layouts/strings/en.yaml", 22,
-                                  "`feedback`: must end with {feedback}: the address follows the "
+                                  "`feedback`: must end with {feedback}, once: the address follows the "
                                   "sentence"),
+    "colour read as a comment": (HARBOUR, 'primary: "#0B5563"', "primary: #0B5563", HARBOUR, 7,
+                                 "`colours.primary`: `primary` is empty; give it a value (a `#` "
+                                 "starts a comment in YAML: write a colour in quotes"),
     "missing logo": ("layouts/brands/harbour-health.yaml", "file: harbour-health-logo.svg",
                      "file: missing-logo.svg", "layouts/brands/harbour-health.yaml", 4,
                      "logo file `missing-logo.svg` not found"),

@@ -15,8 +15,14 @@ def mode(path: Path) -> int:
 
 def test_a_new_file_is_readable_as_any_new_file_is(tmp_path: Path) -> None:
     # (mkstemp makes its files 0600: a CI artifact or a web server could not read the PDFs)
-    write_atomic(tmp_path / "dist/leaflet.pdf", b"%PDF-")
-    assert mode(tmp_path / "dist/leaflet.pdf") == 0o666 & ~_umask()
+    previous = os.umask(0o022)
+    _umask.cache_clear()
+    try:
+        write_atomic(tmp_path / "dist/leaflet.pdf", b"%PDF-")
+    finally:
+        os.umask(previous)
+        _umask.cache_clear()
+    assert mode(tmp_path / "dist/leaflet.pdf") == 0o644
     assert (tmp_path / "dist/leaflet.pdf").read_bytes() == b"%PDF-"
     assert [p.name for p in (tmp_path / "dist").iterdir()] == ["leaflet.pdf"]  # no temporary left
 

@@ -140,3 +140,18 @@ def test_a_logo_with_far_too_many_pixels_is_refused_with_its_size(tmp_path) -> N
         "2000 pixels across")
     Image.new("RGB", (200, 200), "#ffffff").save(tmp_path / "small.png")
     assert check_logo(tmp_path / "small.png") is None
+
+
+def test_a_long_address_of_short_segments_is_filled_without_an_exponential_search() -> None:
+    from carepress.typeset.flowables import address_pieces, fill_lines
+
+    calls = []
+
+    def measure(text: str) -> float:
+        calls.append(text)
+        return float(len(text))
+
+    address = "https://example.org/" + "/".join("ab" for _ in range(90))
+    lines = fill_lines(address_pieces(address), 20, 20, measure)
+    assert "".join(lines) == address and all(len(line) <= 20 for line in lines)
+    assert len(calls) < 20_000  # (trying both breaks at every line without memory: millions)

@@ -199,3 +199,11 @@ def test_a_translation_into_the_handouts_own_language_is_a_warning(project: Path
     assert re.search(r"translations/en/iud-aftercare\.yaml:\d+:\d+: warning: `iud-aftercare` is "
                      r"written in `en`: this translation into its own language is never used",
                      result.stderr), result.stderr
+
+
+def test_a_passage_whose_pin_fails_is_not_called_an_orphan_in_its_translation(project: Path,
+                                                                             run: Run) -> None:
+    edit(project / "handouts/iud-aftercare.yaml", "pin: 3ec67da8", "pin: 3ec67da9")
+    result = run("check", "--lang", "es", "--handout", "iud-aftercare")
+    assert result.exit_code == 1  # the pin error
+    assert "is in no part of" not in result.stderr

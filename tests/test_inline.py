@@ -30,7 +30,8 @@ def test_protected_data_is_shown_literally() -> None:
 
 
 @pytest.mark.parametrize("text, says", [
-    ("Call **now", "`**` opens bold text that never closes"),
+    ("Call **now", "`**` here makes no bold text: close it with `**`"),
+    ("**注意：**请立即致电", "write `**注意**：请`, not `**注意：**请`"),
     ("[see](javascript:alert(1))", "is not a link carepress can print"),
     ("[call](tel:not a number)", "is not a link carepress can print"),
     ("[site](https://a.example", "is not a link carepress can print"),
@@ -41,6 +42,7 @@ def test_markup_the_parser_would_print_as_written_is_refused(text: str, says: st
         to_markup(text)
 
 
-@pytest.mark.parametrize("text", [r"a \*\* b", "price 5*3", "see [1] (page 2)", "***both***"])
+@pytest.mark.parametrize("text", [r"a \*\* b", "price 5*3", "see [1] (page 2)", "***both***",
+                                  "5 * 3 ** 2", "PIN: ****", "**Note:** call"])
 def test_text_that_only_looks_like_markup_is_fine(text: str) -> None:
     to_markup(text)  # no InlineMarkupError

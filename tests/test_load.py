@@ -55,9 +55,11 @@ def test_valid_handout_loads(tmp_path: Path) -> None:
     # missing required field
     ("  owner: Team\n", "",
      "FILE:4:3: `control.owner`: missing required key `owner`"),
-    # a key with nothing after it (here a colour YAML read as a comment)
-    ("  owner: Team\n", "  owner: #team\n",
-     "FILE:8:9: `control.owner`: `owner` is empty; give it a value (a `#` starts a comment"),
+    # a key with nothing after it
+    ("  owner: Team\n", "  owner: #team\n", "FILE:8:9: `control.owner`: `owner` is empty; give it a value"),
+    # yes/no read as true/false
+    ("- text: Hello", "- text: Yes", "FILE:12:15: `sections[0].blocks[0].text`: expected text, got "
+     "true/false: YAML reads yes/no, true/false and on/off as such; put the text in quotes"),
     # a passage with no selector
     ("- text: Hello", "- passage: {source: s}",
      "FILE:12:18: `sections[0].blocks[0].passage`: a passage needs a selector"),
@@ -66,8 +68,9 @@ def test_valid_handout_loads(tmp_path: Path) -> None:
      "FILE:3:1: duplicate key `title`: YAML would silently keep only the last one"),
     # a date YAML reads as one, that the calendar does not have
     ("approved: 2026-01-01", "approved: 2026-02-30",
-     "FILE:6:13: `2026-02-30` is not a date in the calendar (day is out of range for month); "
-     "write YYYY-MM-DD"),
+     "FILE:6:13: `2026-02-30` is not a date in the calendar; write YYYY-MM-DD"),
+    ("approved: 2026-01-01", "approved: !!timestamp 2026-11",
+     "FILE:6:13: `2026-11` is not a date in the calendar; write YYYY-MM-DD"),
 ])
 def test_each_problem_is_one_located_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
     found = problems(tmp_path, HANDOUT.replace(old, new))
@@ -184,3 +187,50 @@ def test_a_byte_order_mark_is_not_part_of_a_source(project: Path) -> None:
     model = load_project(project)
     assert model.diagnostics == []
     assert not model.sources["iud-bleeding-after-sex"].paragraphs[0].text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("page_of", '"Page {page:02} of {pages}"', "write the placeholder plainly, as {page}"),
+    ("page_of", '"Page {page} of {pages} ({pages} in all)"', "{pages} must be in it once"),
+    ("page_of", '"Page {page} of {pages"', "expected '}' before end of string: in this string write a brace"),
+    ("questions", '"Questions? Call {clinic}"', "this string takes no placeholder: {clinic} would be printed"),
+    ("feedback", '"Write to {feedback}, please."', "must end with {feedback}, once"),
+])
+def test_fixed_strings_take_only_what_the_layout_fills_in(tmp_path: Path, key: str, value: str,
+                                                          expected: str) -> None:
+    import re
+
+    from conftest import REPO
+
+    from carepress.load.strings import load_strings
+
+    folder = tmp_path / "strings"
+    folder.mkdir()
+    text = (REPO / "layouts/strings/en.yaml").read_text(encoding="utf-8")
+    text = re.sub(rf"(?m)^{key}: .*$", f"{key}: {value}", text)
+    (folder / "en.yaml").write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    assert load_strings(folder, diagnostics) == {}
+    (found,) = diagnostics.items
+    assert f"`{key}`: {expected}" in found.message
+
+
+def test_a_translation_saved_as_yml_is_reported(project: Path) -> None:
+    spanish = project / "handouts/translations/es/iud-aftercare.yaml"
+    spanish.rename(spanish.with_suffix(".yml"))
+    found = [d.format() for d in load_project(project).diagnostics]
+    assert any("es/iud-aftercare.yml:1:1: carepress reads `.yaml` files only" in line for line in found)
+
+
+def test_type_sizes_must_be_real_numbers(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    from carepress.load.layout import load_layouts
+
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    text = (REPO / "layouts/letter.yaml").read_text(encoding="utf-8").replace("leading: 1.25", "leading: .nan")
+    (folder / "letter.yaml").write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    assert load_layouts(folder, diagnostics) == {}
+    assert "`type.leading`: expected a number, got `.nan`" in diagnostics.items[0].message

@@ -298,7 +298,8 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
         if settings.bundle:
             records += bundles(project, out, jobs, outcomes, settings.force)
         matrix = {(j.clinic, j.lang, j.layout) for j in plan(project)}
-        handouts = set(project.handouts) | {"bundle"}
+        # (a handout file that failed to load keeps its earlier PDFs, and so its records)
+        handouts = {path.stem for path in (project.root / "handouts").glob("*.yaml")} | {"bundle"}
         listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
                                 and r.handout in handouts)
         write_index_page(project, out, outcomes, listed)
@@ -324,6 +325,8 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     from carepress.finish import bundle
     from carepress.publish import read_manifest
 
+    if any(d.severity == "error" for d in project.diagnostics):
+        return []  # a handout or translation that did not load would be missing from them
     done = {outcome.job: outcome for outcome in outcomes}
     groups: dict[tuple[str, str, str], list[Job]] = {}
     for job in jobs:

@@ -168,4 +168,7 @@ def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord],
              "warnings": [{"path": str(w.origin.path), "line": w.origin.line,
                            "column": w.origin.column, "message": w.message,
                            "details": list(w.details)} for w in warnings]}
-    write_atomic(_key_path(out, leaflet), json.dumps(entry, sort_keys=True).encode("utf-8"))
+    try:
+        write_atomic(_key_path(out, leaflet), json.dumps(entry, sort_keys=True).encode("utf-8"))
+    except OSError:  # (the leaflet is written; without its entry it is only built again)
+        pass

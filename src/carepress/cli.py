@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from datetime import date
@@ -115,6 +116,8 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as exc:
+            if exc.errno == errno.EPIPE:  # (`carepress list | head`: click ends quietly)
+                raise
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
@@ -295,6 +298,9 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
     project = _load(project_dir)
     ids = tuple(Path(h).stem for h in handout_ids)
     for handout_id in ids:
+        if handout_id not in project.handouts and (project.root / "handouts" / f"{handout_id}.yaml").is_file():
+            _print_diagnostics(project.diagnostics)  # it failed to load: that is the news
+            sys.exit(1)
         if handout_id not in project.handouts:
             raise click.BadParameter(f"no handout `{handout_id}`{did_you_mean(handout_id, project.handouts)}",
                                      param_hint="HANDOUT")

@@ -7,14 +7,26 @@ import functools
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 @functools.cache
 def _umask() -> int:
-    """Read once: the only way to read it is to set it, which other threads would see."""
-    mask = os.umask(0o077)
-    os.umask(mask)
+    """The process's umask, read once: from /proc where there is one, else by setting it
+    and setting it back (under a lock; other threads' files made meanwhile get 0o077)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
     return mask
 
 
@@ -36,7 +48,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            os.fchmod(handle.fileno(), mode)
+            try:
+                os.fchmod(handle.fileno(), mode)
+            except OSError:  # (a file system without modes keeps its own)
+                pass
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

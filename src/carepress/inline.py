@@ -53,6 +53,9 @@ def link_markup(href: str, label: str) -> str:
 
 _ESCAPED = re.compile(r"\\.")
 _LINK_LIKE = re.compile(r"\[[^\]]*\]\(")
+# A run of two or more asterisks against a letter or digit on one side: meant as bold
+# (`5 * 3 ** 2` and `PIN: ****` are not).
+_BOLD_MARK = re.compile(r"(?<=\w)\*\*+|\*\*+(?=\w)")
 
 
 def _check_consumed(text: str, tokens: list) -> None:  # type: ignore[type-arg]
@@ -60,9 +63,10 @@ def _check_consumed(text: str, tokens: list) -> None:  # type: ignore[type-arg]
     it refused (`[x](javascript:…)`, a space in the target).  Say so instead."""
     source = _ESCAPED.sub("", text)  # (what an author escaped is meant to be printed)
     types = [token.type for token in tokens]
-    if source.count("**") > 2 * types.count("strong_open"):
-        raise InlineMarkupError("`**` opens bold text that never closes; close it with `**`, or "
-                                "write `\\*\\*` to print the asterisks")
+    if len(_BOLD_MARK.findall(source)) > 2 * types.count("strong_open"):
+        raise InlineMarkupError("`**` here makes no bold text: close it with `**` (right after "
+                                "punctuation a closing `**` needs a space after it: write "
+                                "`**注意**：请`, not `**注意：**请`); or write `\\*\\*` to print asterisks")
     if len(_LINK_LIKE.findall(source)) > types.count("link_open"):
         raise InlineMarkupError("`[text](target)` is not a link carepress can print: the target "
                                 f"starts with {', '.join(LINK_SCHEMES)}, has no spaces and ends with `)`")

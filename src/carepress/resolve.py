@@ -79,8 +79,24 @@ class _Undefined(jinja2.StrictUndefined):
         return f"`{self._undefined_name}` is not defined"
 
 
-_JINJA = SandboxedEnvironment(undefined=_Undefined, autoescape=False,
-                              finalize=lambda value: protect(str(value)))
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with the two operators that can make a text too big to build
+    (`{{ "x" * 10**10 }}` would take all memory) held to sizes a leaflet could use."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise jinja2.exceptions.SecurityError("a power above 64 is not allowed in a text")
+        if operator == "*":
+            sized, count = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, (str, list, tuple)) and isinstance(count, int) \
+                    and len(sized) * count > 10_000:
+                raise jinja2.exceptions.SecurityError("repeating text past 10,000 characters")
+        return super().call_binop(context, operator, left, right)
+
+
+_JINJA = _Sandbox(undefined=_Undefined, autoescape=False, finalize=lambda value: protect(str(value)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -183,8 +199,9 @@ _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 def _placeholders(text: str) -> set[str]:
-    """The Jinja placeholders of a text, written the same way: `{{ clinic.phone }}`."""
-    return {"{{ " + " ".join(found.split()) + " }}" for found in _PLACEHOLDER.findall(text)}
+    """The Jinja placeholders of a text, spaced one way (`{{ a|upper }}` is `{{ a | upper }}`)."""
+    return {"{{ " + re.sub(r"\s*([|.(),])\s*", r"\1", " ".join(found.split())) + " }}"
+            for found in _PLACEHOLDER.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -298,6 +315,7 @@ class _Resolver:
     # -- blocks -------------------------------------------------------------------------
 
     def passage(self, ref: PassageRef) -> RPassage | None:
+        self.seen_units.add(ref.unit)  # (its translation is looked up only if the quote holds)
         selected = select_passage(ref, self.sources)
         if isinstance(selected, str):
             self.diagnostics.error(ref.origin, selected)

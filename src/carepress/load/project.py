@@ -77,7 +77,8 @@ def load_project(root: Path) -> Project:
         translations=load_translations(root / TRANSLATIONS_FOLDER, diagnostics),
     )
     offered = {h.lang for h in project.handouts.values()} | {lang for _, lang in project.translations}
-    for brand in project.brands.values():
+    # (while a handout or translation fails to load, its language may be missing from `offered`)
+    for brand in (project.brands.values() if not diagnostics.errors else ()):
         for lang, origin in zip(brand.languages, brand.language_origins):
             if lang not in offered:
                 diagnostics.warning(origin, f"no handout is written or translated in `{lang}`, so "

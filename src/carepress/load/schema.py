@@ -8,6 +8,7 @@ and every problem reported with its ``file:line:column`` and key path.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,9 @@ class Text(Kind[str]):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             # `version: 1.10` and `code: 014` mean the text the author wrote, not 1.1 and 12
             value = getattr(value, "source", None) or str(value)
+        if isinstance(value, bool):  # `Yes`, `No`, `on`, `off` unquoted
+            return ctx.fail(f"expected text, got {describe(value)}: YAML reads yes/no, true/false "
+                            "and on/off as such; put the text in quotes")
         if not isinstance(value, str):
             return ctx.fail(f"expected text, got {describe(value)}")
         if not value.strip() and not self.allow_empty:
@@ -129,6 +133,8 @@ class Number(Kind[float]):
     def validate(self, value: Any, ctx: Context) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return ctx.fail(f"expected a number, got {describe(value)}")
+        if not math.isfinite(value):  # (YAML's .nan and .inf are numbers too)
+            return ctx.fail(f"expected a number, got `{getattr(value, 'source', value)}`")
         if self.minimum is not None and value < self.minimum:
             return ctx.fail(f"must be at least {self.minimum}, got {value}")
         return float(value)
@@ -228,9 +234,9 @@ class Record(Kind[T]):
             if name not in value or value[name] is None:
                 if spec.required and name in value:  # `key:` with nothing after it
                     ok = False
-                    ctx.child(name, value.origin_of(name)).fail(
-                        f"`{name}` is empty; give it a value (a `#` starts a comment in YAML: "
-                        "write a colour in quotes, \"#7A1F3D\")")
+                    hint = (" (a `#` starts a comment in YAML: write a colour in quotes, "
+                            "\"#7A1F3D\")" if isinstance(spec.kind, Colour) else "")
+                    ctx.child(name, value.origin_of(name)).fail(f"`{name}` is empty; give it a value{hint}")
                 elif spec.required:
                     ok = False
                     doc = f" ({spec.doc})" if spec.doc else ""
@@ -288,13 +294,18 @@ def read_document(path: Path, kind: Kind[T], diagnostics: Diagnostics) -> tuple[
     return None if value is INVALID else (data, value)
 
 
+def report_yml_files(folder: Path, pattern: str, diagnostics: Diagnostics) -> None:
+    """Files named `.yml` are read by nothing, so they would be lost without a word."""
+    for path in sorted(folder.glob(pattern)):
+        diagnostics.error(Origin(path), f"carepress reads `.yaml` files only; rename this file "
+                          f"to `{path.stem}.yaml`")
+
+
 def load_folder(folder: Path, load_one: Callable[[Path, Diagnostics], T | None],
                 diagnostics: Diagnostics) -> dict[str, T]:
     """Every ``*.yaml`` in ``folder`` loaded by ``load_one``, keyed by file stem, in name order."""
     loaded: dict[str, T] = {}
-    for path in sorted(folder.glob("*.yml")):  # read by nothing, so silently lost otherwise
-        diagnostics.error(Origin(path), f"carepress reads `.yaml` files only; rename this file "
-                          f"to `{path.stem}.yaml`")
+    report_yml_files(folder, "*.yml", diagnostics)
     for path in sorted(folder.glob("*.yaml")):
         value = load_one(path, diagnostics)
         if value is not None:

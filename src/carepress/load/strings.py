@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,12 @@ STRING_KEYS = {
 }
 
 
-# The placeholders each string takes: (required, allowed besides).
-PLACEHOLDERS = {"page_of": ({"page", "pages"}, set()), "sources_note": (set(), {"clinic"}),
-                "feedback": ({"feedback"}, set())}
+# Strings the layout fills in with str.format: the placeholders each may hold, and those it
+# must hold once.  Every other string is printed as it is written (`feedback` has its
+# address set after it: see below).
+FORMATTED = {"page_of": {"page", "pages"}, "sources_note": {"clinic"}}
+REQUIRED = {"page_of": {"page", "pages"}}
+_WORD_IN_BRACES = re.compile(r"\{(\w+)\}")
 
 
 class _String(Text):
@@ -43,29 +47,48 @@ class _String(Text):
     def __init__(self, key: str) -> None:
         super().__init__()
         self.key = key
-        self.required, allowed = PLACEHOLDERS.get(key, (set(), set()))
-        self.allowed = self.required | allowed
 
     def validate(self, value: Any, ctx: Context) -> str:
         text = super().validate(value, ctx)
         if not isinstance(text, str):
             return text
+        problem = (self._formatted(text) if self.key in FORMATTED else
+                   self._feedback(text) if self.key == "feedback" else self._printed(text))
+        return ctx.fail(problem) if problem else text
+
+    def _formatted(self, text: str) -> str | None:
+        allowed = FORMATTED[self.key]
+        takes = ", ".join(f"{{{name}}}" for name in sorted(allowed))
         try:
-            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            fields = [(name, spec, conversion) for _, name, spec, conversion
+                      in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
-            return ctx.fail(f"{exc}: write a brace as {{{{ or }}}}, a placeholder as {{name}}")
-        allowed = ", ".join(f"{{{name}}}" for name in sorted(self.allowed)) or "none"
-        if names - self.allowed:
-            unknown = ", ".join(f"{{{name}}}" for name in sorted(names - self.allowed))
-            return ctx.fail(f"unknown placeholder {unknown}; this string takes {allowed}")
-        if self.required - names:
-            missing = ", ".join(f"{{{name}}}" for name in sorted(self.required - names))
-            return ctx.fail(f"missing placeholder {missing}; the layout fills it in")
-        if self.key == "feedback" and not text.rstrip().endswith("{feedback}"):
-            # The address is set on its own after the sentence (it breaks only where an
-            # address may), so the sentence must lead up to it.
-            return ctx.fail("must end with {feedback}: the address follows the sentence")
-        return text
+            return f"{exc}: in this string write a brace as {{{{ or }}}}, a placeholder as {{name}}"
+        for name, spec, conversion in fields:
+            if name not in allowed:
+                return f"unknown placeholder {{{name}}}; this string takes {takes}"
+            if spec or conversion:
+                return f"write the placeholder plainly, as {{{name}}}"
+        names = [name for name, _, _ in fields]
+        for name in sorted(REQUIRED.get(self.key, set())):
+            if names.count(name) != 1:
+                return f"{{{name}}} must be in it once; the layout fills it in"
+        return None
+
+    @staticmethod
+    def _feedback(text: str) -> str | None:
+        # The address is set on its own after the sentence (it breaks only where an address
+        # may), so the sentence must lead up to it.
+        if text.count("{feedback}") != 1 or not text.rstrip().endswith("{feedback}"):
+            return "must end with {feedback}, once: the address follows the sentence"
+        others = [word for word in _WORD_IN_BRACES.findall(text) if word != "feedback"]
+        return f"unknown placeholder {{{others[0]}}}; this string takes {{feedback}}" if others else None
+
+    @staticmethod
+    def _printed(text: str) -> str | None:
+        found = _WORD_IN_BRACES.findall(text)
+        return (f"this string takes no placeholder: {{{found[0]}}} would be printed as it is"
+                if found else None)
 
 
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:

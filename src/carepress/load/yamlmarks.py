@@ -95,13 +95,19 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
 
 
 def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceInt:
-    number = SourceInt(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    try:
+        number = SourceInt(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    except ValueError:  # (only with an explicit `!!int` tag)
+        raise _Problem(None, None, f"`{node.value}` is not a whole number", node.start_mark) from None
     number.source = node.value
     return number
 
 
 def _construct_float(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceFloat:
-    number = SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    try:
+        number = SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    except ValueError:  # (only with an explicit `!!float` tag)
+        raise _Problem(None, None, f"`{node.value}` is not a number", node.start_mark) from None
     number.source = node.value
     return number
 
@@ -109,9 +115,9 @@ def _construct_float(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceFloa
 def _construct_date(loader: _MarkedLoader, node: yaml.ScalarNode) -> object:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:  # 2026-02-30 looks like a date to YAML, but is none
-        raise _Problem(None, None, f"`{node.value}` is not a date in the calendar ({exc}); "
-                       "write YYYY-MM-DD", node.start_mark) from None
+    except (ValueError, AttributeError):  # 2026-02-30, or `!!timestamp` on what is no date
+        raise _Problem(None, None, f"`{node.value}` is not a date in the calendar; write "
+                       "YYYY-MM-DD", node.start_mark) from None
 
 
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -96,27 +96,32 @@ def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[
     and the others ``width`` (the first may stay empty); among as few lines, one ending after
     a `/` is preferred (`…/leaflets/` then `zh-Hans/…`, not `…/leaflets/zh` then `-Hans/…`).
     A piece wider than a whole line is cut after its last character that fits."""
-    if not pieces:
-        return [""]
-    count = 0
-    while count < len(pieces) and measure("".join(pieces[:count + 1])) <= first + 1e-6:
-        count += 1
-    if count == len(pieces):
-        return ["".join(pieces)]
-    if count == 0:
-        if first < width:  # the lead fills this line: the address starts on the next
-            return ["", *fill_lines(pieces, width, width, measure)]
-        cut = 1
-        while cut < len(pieces[0]) and measure(pieces[0][:cut + 1]) <= width + 1e-6:
-            cut += 1
-        return [pieces[0][:cut], *fill_lines([pieces[0][cut:], *pieces[1:]], width, width, measure)]
-    best = ["".join(pieces[:count]), *fill_lines(pieces[count:], width, width, measure)]
-    slash = max((i for i in range(1, count) if pieces[i - 1].endswith("/")), default=None)
-    if slash is not None:
-        after_slash = ["".join(pieces[:slash]), *fill_lines(pieces[slash:], width, width, measure)]
-        if len(after_slash) <= len(best):
-            best = after_slash
-    return best
+
+    @lru_cache(maxsize=None)  # (each rest of the address is filled once: no exponential search)
+    def fill(rest: tuple[str, ...], room: float) -> tuple[str, ...]:
+        if not rest:
+            return ("",)
+        count = 0
+        while count < len(rest) and measure("".join(rest[:count + 1])) <= room + 1e-6:
+            count += 1
+        if count == len(rest):
+            return ("".join(rest),)
+        if count == 0:
+            if room < width:  # the lead fills this line: the address starts on the next
+                return ("", *fill(rest, width))
+            cut = 1
+            while cut < len(rest[0]) and measure(rest[0][:cut + 1]) <= width + 1e-6:
+                cut += 1
+            return (rest[0][:cut], *fill((rest[0][cut:], *rest[1:]), width))
+        best = ("".join(rest[:count]), *fill(rest[count:], width))
+        slash = max((i for i in range(1, count) if rest[i - 1].endswith("/")), default=None)
+        if slash is not None:
+            after_slash = ("".join(rest[:slash]), *fill(rest[slash:], width))
+            if len(after_slash) <= len(best):
+                best = after_slash
+        return best
+
+    return list(fill(tuple(pieces), first))
 
 
 class AddressLines(Flowable):
