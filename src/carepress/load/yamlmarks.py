@@ -94,22 +94,16 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return result
 
 
-def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceInt:
-    try:
-        number = SourceInt(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
-    except ValueError:  # (only with an explicit `!!int` tag)
-        raise _Problem(None, None, f"`{node.value}` is not a whole number", node.start_mark) from None
-    number.source = node.value
-    return number
-
-
-def _construct_float(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceFloat:
-    try:
-        number = SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
-    except ValueError:  # (only with an explicit `!!float` tag)
-        raise _Problem(None, None, f"`{node.value}` is not a number", node.start_mark) from None
-    number.source = node.value
-    return number
+def _number_constructor(kind: type[SourceInt] | type[SourceFloat], construct: Any, what: str) -> Any:
+    """YAML's own number constructor, keeping the text the number was written as."""
+    def construct_number(loader: _MarkedLoader, node: yaml.ScalarNode) -> SourceInt | SourceFloat:
+        try:
+            number = kind(construct(loader, node))
+        except ValueError:  # (only with an explicit `!!int` or `!!float` tag)
+            raise _Problem(None, None, f"`{node.value}` is not {what}", node.start_mark) from None
+        number.source = node.value
+        return number
+    return construct_number
 
 
 def _construct_date(loader: _MarkedLoader, node: yaml.ScalarNode) -> object:
@@ -122,8 +116,10 @@ def _construct_date(loader: _MarkedLoader, node: yaml.ScalarNode) -> object:
 
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_MarkedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_MarkedLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:int", _number_constructor(
+    SourceInt, yaml.constructor.SafeConstructor.construct_yaml_int, "a whole number"))
+_MarkedLoader.add_constructor("tag:yaml.org,2002:float", _number_constructor(
+    SourceFloat, yaml.constructor.SafeConstructor.construct_yaml_float, "a number"))
 _MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
