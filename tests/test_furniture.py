@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 from itertools import pairwise
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import Run
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"),
+                                reason="needs poppler-utils (installed by .ci/run)")
 
 
 def header_words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
