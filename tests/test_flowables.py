@@ -155,3 +155,31 @@ def test_a_long_address_of_short_segments_is_filled_without_an_exponential_searc
     lines = fill_lines(address_pieces(address), 20, 20, measure)
     assert "".join(lines) == address and all(len(line) <= 20 for line in lines)
     assert len(calls) < 20_000  # (trying both breaks at every line without memory: millions)
+
+
+def test_a_heading_before_a_bullet_list_is_never_left_alone_at_the_foot_of_a_page() -> None:
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.platypus import ListFlowable, ListItem, SimpleDocTemplate, Spacer
+
+    from carepress.typeset.story import keep_with_heading
+
+    body = ParagraphStyle("b", fontName="Helvetica", fontSize=12, leading=15)
+    heading_style = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=15, leading=19, keepWithNext=1)
+
+    def pages(filler: float, kept: bool) -> list[str]:
+        heading = Paragraph("HEADING", heading_style)
+        bullets = ListFlowable([ListItem(Paragraph(f"Item {i}: call the clinic", body)) for i in range(4)],
+                               bulletType="bullet")
+        story = keep_with_heading(heading, [bullets]) if kept else [heading, bullets]
+        buffer = io.BytesIO()
+        SimpleDocTemplate(buffer).build([Spacer(1, filler), *story])
+        return [page.extract_text() for page in PdfReader(buffer).pages]
+
+    def stranded(texts: list[str]) -> bool:
+        return any("HEADING" in text and "Item 0" not in text for text in texts)
+
+    fillers = range(560, 680, 5)
+    assert any(stranded(pages(filler, kept=False)) for filler in fillers)  # ReportLab alone
+    assert not any(stranded(pages(filler, kept=True)) for filler in fillers)

@@ -45,6 +45,16 @@ from carepress.typeset.styles import Styles
 BULLET = "•"
 
 
+def keep_with_heading(heading: Any, flowables: list[Any]) -> list[Any]:
+    """A heading and the block after it, on one page.  A heading's keep-with-next does this
+    by itself, except before a bullet list: ReportLab will not join a list (a container) to
+    a keep-with-next chain, and left the heading alone at the foot of a page."""
+    if flowables and isinstance(flowables[0], ListFlowable):
+        heading.__dict__["keepWithNext"] = 0  # (the KeepTogether does it; no chain around it)
+        return [KeepTogether([heading, flowables[0]]), *flowables[1:]]
+    return [heading, *flowables]
+
+
 class Story:
     """Builds the flowables for one leaflet, block type by block type."""
 
@@ -76,7 +86,10 @@ class Story:
                 flowables = self.block(block, self.width)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
-                story.extend(flowables)
+                if story[-1] is heading:
+                    story[-1:] = keep_with_heading(heading, flowables)
+                else:
+                    story.extend(flowables)
         if back_panel is None:
             return story + self.sources() + self.closing()
         # Tri-fold: sources close the content panels; the back panel has contact and closing.
