@@ -62,6 +62,15 @@ def test_chinese_lines_follow_the_break_rules() -> None:
     assert lines_checked > 1000
 
 
+def test_no_chinese_paragraph_ends_with_one_character_alone() -> None:
+    # (61 of 624 paragraphs over the sweep did, `最` then `大。`, before a character or two
+    # came down from the line before)
+    _, results = wrapped_chinese(KinsokuParagraph)
+    lone = [(width, lines[-2:]) for width, _, lines in results if len(lines) > 1
+            and sum(unicodedata.category(ch) == "Lo" for ch in lines[-1]) == 1]
+    assert lone == []
+
+
 def test_dates_and_numbers_stay_whole() -> None:
     from carepress.typeset.cjk import break_allowed
 

@@ -12,6 +12,7 @@ The break falls at the last legal point that fits, so nothing overflows the colu
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import groupby
 from typing import Any, Self
 
@@ -75,17 +76,15 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
             units.extend(cjkU(ch, frag, "utf8") for ch in text)
         else:  # an empty fragment (an image, a link anchor) still takes part in the line
             units.append(cjkU("", frag, "utf8"))
-    lines = []
+    spans: list[tuple[int, int]] = []  # each line's units, start and end
     start, index, width = 0, 0, 0.0
     last_break: int | None = None
 
-    def max_width() -> float:
-        return max_widths[min(len(lines), len(max_widths) - 1)]
+    def max_width(line: int | None = None) -> float:
+        return max_widths[min(len(spans) if line is None else line, len(max_widths) - 1)]
 
     def close(end: int) -> None:
-        used = sum(u.width for u in units[start:end])
-        lines.append(makeCJKParaLine(_runs(units[start:end]), max_width(), used, max_width() - used,
-                                     False, calc_bounds))
+        spans.append((start, end))
 
     while index < len(units):
         unit = units[index]
@@ -107,7 +106,29 @@ def kinsoku_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) 
         index += 1
     if start < len(units):
         close(len(units))
+    _avoid_a_lone_last_character(units, spans, max_width(len(spans) - 1))
+    lines = []
+    for number, (first, end) in enumerate(spans):
+        used = sum(u.width for u in units[first:end])
+        lines.append(makeCJKParaLine(_runs(units[first:end]), max_width(number), used,
+                                     max_width(number) - used, False, calc_bounds))
     return ParaLines(kind=1, lines=lines)
+
+
+def _avoid_a_lone_last_character(units: list[cjkU], spans: list[tuple[int, int]],
+                                 last_width: float) -> None:
+    """A paragraph should not end with one character alone on its line (`大。`): take one or
+    two characters down from the line before, where a break there is legal and all fits."""
+    if len(spans) < 2:
+        return
+    (previous_start, previous_end), (last_start, last_end) = spans[-2], spans[-1]
+    if sum(unicodedata.category(u) == "Lo" for u in units[last_start:last_end]) != 1:
+        return
+    for cut in (previous_end - 1, previous_end - 2):
+        fits = sum(u.width for u in units[cut:last_end]) <= last_width + _FUZZ
+        if cut - previous_start >= 2 and fits and break_allowed(units[cut - 1], units[cut]):
+            spans[-2:] = [(previous_start, cut), (cut, last_end)]
+            return
 
 
 class KinsokuParagraph(SettledParagraph):
