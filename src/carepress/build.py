@@ -18,7 +18,9 @@ from carepress.errors import CarepressError, Diagnostic, Origin, UsageError, did
 from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import Handout, PrintOptions
-from carepress.publish import ManifestRecord, leaflet_path, publish_pdf, write_manifest
+from carepress.publish import (
+    MANIFEST, ManifestRecord, leaflet_path, publish_pdf, read_manifest, write_manifest,
+)
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 if TYPE_CHECKING:  # (the finish stage imports pypdf: only when a leaflet is built)
@@ -151,14 +153,20 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
     layouts = _select("layout", filters.layouts, project.layouts, broken("layouts", project.layouts))
     clinics = _select("clinic", filters.clinics, project.brands,
                       broken("layouts/brands", project.brands))
-    langs = _select("language", filters.langs, {lang for h in handouts for lang in languages_of(project, h)})
+    langs = _select("language", filters.langs, project_languages(project, handouts))
+    return [job for job in all_jobs(project) if job.handout in handouts and job.layout in layouts
+            and job.clinic in clinics and job.lang in langs]
+
+
+def all_jobs(project: Project) -> list[Job]:
+    """The whole matrix, as each clinic offers it, in a stable order."""
     jobs = []
-    for clinic in clinics:
+    for clinic in sorted(project.brands):
         brand = project.brands[clinic]
-        printed = [layout for layout in layouts if not brand.layouts or layout in brand.layouts]
-        for handout in handouts:
+        printed = [layout for layout in sorted(project.layouts) if not brand.layouts or layout in brand.layouts]
+        for handout in sorted(project.handouts):
             for lang in languages_of(project, handout):
-                if lang in langs and (not brand.languages or lang in brand.languages):
+                if not brand.languages or lang in brand.languages:
                     jobs.extend(Job(handout, lang, clinic, layout) for layout in printed)
     return jobs
 
@@ -167,6 +175,12 @@ def languages_of(project: Project, handout: str) -> list[str]:
     """The handout's own language first, then every language it has a translation in."""
     own = project.handouts[handout].lang
     return [own] + sorted(lang for (h, lang) in project.translations if h == handout and lang != own)
+
+
+def project_languages(project: Project, handouts: Iterable[str] | None = None) -> list[str]:
+    """Every language the handouts (all of them by default) are written or translated in."""
+    chosen = project.handouts if handouts is None else handouts
+    return sorted({lang for handout in chosen for lang in languages_of(project, handout)})
 
 
 def source_date_epoch(handout: Handout) -> int:
@@ -212,19 +226,16 @@ def build_job(project: Project, job: Job, out: Path, options: ResolveOptions = R
                                               f"{exc.__class__.__name__}: {exc}; please report it")],
                        status="failed")
     try:
-        return _publish(out, job, resolved, finished, printing)
+        return _publish(out, job, resolved, finished)
     except OSError as exc:  # a full disk, a file in the way: this leaflet fails, with why
         return Outcome(job, None, [Diagnostic(Origin(out / job.path), f"cannot write: "
                                               f"{exc.strerror or exc}")], status="failed")
 
 
-def _publish(out: Path, job: Job, resolved: Resolved, finished: FinishedPdf, printing: PrintOptions
-             ) -> Outcome:
+def _publish(out: Path, job: Job, resolved: Resolved, finished: FinishedPdf) -> Outcome:
     publish = functools.partial(publish_pdf, out, job.handout, job.lang, job.clinic, job.layout)
-    if printing.fillable:  # a form to fill in on screen: the pages in reading order only
-        return Outcome(job, publish(finished.data, finished.pages, "fillable"), list(resolved.warnings))
-    if finished.imposed is None:
-        return Outcome(job, publish(finished.data, finished.pages), list(resolved.warnings))
+    if finished.imposed is None:  # (a fill-in form is never imposed: see build_job)
+        return Outcome(job, publish(finished.data, finished.pages, job.variant), list(resolved.warnings))
     reading = publish(finished.data, finished.pages, "reading-order")
     record = publish(finished.imposed, finished.imposed_pages)
     return Outcome(job, record, list(resolved.warnings), [reading])
@@ -293,15 +304,16 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
     order = {job: index for index, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.job])
     changed = any(o.status != "unchanged" for o in outcomes)
-    if changed or settings.bundle or not (out / "manifest.json").is_file():
+    if changed or settings.bundle or not (out / MANIFEST).is_file():
         records = [r for o in outcomes for r in o.records]
+        previous = read_manifest(out)
         if settings.bundle:
-            records += bundles(project, out, jobs, outcomes, settings.force)
-        matrix = {(j.clinic, j.lang, j.layout) for j in plan(project)}
+            records += bundles(project, out, jobs, outcomes, previous, settings.force)
+        matrix = {(j.clinic, j.lang, j.layout) for j in all_jobs(project)}
         # (a handout file that failed to load keeps its earlier PDFs, and so its records)
         handouts = {path.stem for path in (project.root / "handouts").glob("*.yaml")} | {"bundle"}
         listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
-                                and r.handout in handouts)
+                                and r.handout in handouts, previous)
         write_index_page(project, out, outcomes, listed)
     return BuildReport(outcomes, list(project.diagnostics))
 
@@ -316,14 +328,13 @@ def _check_output_folder(out: Path) -> None:
 
 
 def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome],
-            force: bool = False) -> list[ManifestRecord]:
+            previous: list[ManifestRecord], force: bool = False) -> list[ManifestRecord]:
     """One print-ready PDF per clinic x language x layout this build touched, holding the
     leaflet of every handout in ``out`` (this build's and earlier builds'), in handout order.
     It is made once all of this build's leaflets for it are ok: while one has failed or did
     not run, the earlier bundle stays.  One whose leaflets are as they were is not made
     again (unless ``force``)."""
     from carepress.finish import bundle
-    from carepress.publish import read_manifest
 
     if any(d.severity == "error" for d in project.diagnostics):
         return []  # a handout or translation that did not load would be missing from them
@@ -331,7 +342,7 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     groups: dict[tuple[str, str, str], list[Job]] = {}
     for job in jobs:
         groups.setdefault((job.clinic, job.lang, job.layout), []).append(job)
-    earlier = [r for r in read_manifest(out) if not r.variant and r.handout in project.handouts
+    earlier = [r for r in previous if not r.variant and r.handout in project.handouts
                and (out / r.path).is_file()]
     records = []
     for (clinic, lang, layout), members in sorted(groups.items()):

@@ -333,9 +333,9 @@ def manifest_merge(manifests: tuple[Path, ...], out: Path, project_dir: Path) ->
     from carepress.load import load_project
 
     try:
-        project = load_project(project_dir) if (project_dir / "handouts").is_dir() else None
-    except CarepressError:
-        project = None  # the shards' builds reported its problems; dates are left blank
+        project = load_project(project_dir)
+    except CarepressError:  # no project here: the dates are left blank
+        project = None
     try:
         records, indexed = merge_shards(manifests, out, project)
     except CarepressError as exc:
@@ -351,11 +351,11 @@ def manifest_merge(manifests: tuple[Path, ...], out: Path, project_dir: Path) ->
 @project_option
 def fonts(project_dir: Path) -> None:
     """Show which fonts each language will use and where they come from."""
-    from carepress.build import languages_of
+    from carepress.build import project_languages
     from carepress.typeset.fonts import font_choice
 
     project = _load(project_dir)
-    langs = sorted({lang for h in project.handouts for lang in languages_of(project, h)})
+    langs = project_languages(project)
     for lang in langs:
         choice = font_choice(lang)
         click.echo(f"{lang:<9}{choice.script:<8}{choice.note}")

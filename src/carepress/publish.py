@@ -77,10 +77,12 @@ def read_manifest(out: Path) -> list[ManifestRecord]:
 
 
 def write_manifest(out: Path, built: Iterable[ManifestRecord],
-                   keep: Callable[[ManifestRecord], bool] = lambda record: True) -> list[ManifestRecord]:
-    """Merge this build's records over the previous ones whose PDF is still on disk and
-    that ``keep`` says still belong to the project's matrix."""
-    records = {r.key: r for r in read_manifest(out) if (out / r.path).is_file() and keep(r)}
+                   keep: Callable[[ManifestRecord], bool] = lambda record: True,
+                   previous: list[ManifestRecord] | None = None) -> list[ManifestRecord]:
+    """Merge this build's records over the previous ones (read from ``out`` unless given)
+    whose PDF is still on disk and that ``keep`` says still belong to the project's matrix."""
+    earlier = read_manifest(out) if previous is None else previous
+    records = {r.key: r for r in earlier if (out / r.path).is_file() and keep(r)}
     records.update({r.key: r for r in built})
     ordered = [records[key] for key in sorted(records)]
     write_atomic(out / MANIFEST, manifest_text(ordered).encode("utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carepress.build import languages_of
+from carepress.build import project_languages
 from carepress.i18n.units import unit_states
 from carepress.load import Project
 
@@ -21,7 +21,7 @@ class StatusRow:
 
 def translation_status(project: Project) -> list[StatusRow]:
     rows = []
-    langs = sorted({lang for h in project.handouts for lang in languages_of(project, h)})
+    langs = project_languages(project)
     for lang in langs:
         for handout_id, handout in sorted(project.handouts.items()):
             if lang == handout.lang:

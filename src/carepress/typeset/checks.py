@@ -18,8 +18,7 @@ from carepress.model import (
 from carepress.resolve import format_date
 from carepress.typeset.flowables import check_logo
 from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for
-from carepress.typeset.furniture import ENGLISH_DRAFT_MARKER
-from carepress.typeset.furniture import ELLIPSIS
+from carepress.typeset.furniture import ELLIPSIS, ENGLISH_DRAFT_MARKER
 from carepress.typeset.story import BULLET
 
 # Characters the layout draws itself, whatever the text: page numbers, separators, the
