@@ -337,3 +337,29 @@ def test_a_handout_that_fails_to_load_keeps_its_leaflets_and_the_bundle(project:
     assert bundle.read_bytes() == whole  # not made again without the handout that did not load
     listed = [r["path"] for r in json.loads((project / "dist/manifest.json").read_text())["leaflets"]]
     assert "harbour-health/en/iud-aftercare-letter.pdf" in listed  # its good PDF is still there
+
+
+def test_a_system_font_a_brand_names_is_in_its_leaflets_cache_key(project: Path, tmp_path: Path,
+                                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A family fontconfig finds is hashed like a font file next to the brand: an updated
+    system font rebuilds the leaflets set in it."""
+    from carepress import fontfiles
+    from carepress.cache import InputHasher
+    from carepress.load import load_project
+    from carepress.model import PrintOptions
+    from carepress.resolve import ResolveOptions
+
+    system_font = tmp_path / "Clinic Sans.ttf"
+    monkeypatch.setattr(fontfiles, "fc_match", lambda family, bold: system_font)
+    edit(project / "layouts/brands/harbour-health.yaml", "languages:",
+         "fonts:\n  latin: {regular: Clinic Sans}\nlanguages:")
+    model = load_project(project)
+
+    def key() -> str:
+        return InputHasher().key(model, "iud-aftercare", "en", "harbour-health", "letter",
+                                 PrintOptions(), ResolveOptions())
+
+    system_font.write_bytes(b"version 1")
+    first = key()
+    system_font.write_bytes(b"version 2")
+    assert key() != first

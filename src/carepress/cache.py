@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from carepress.errors import Diagnostic, Origin
 from carepress.files import write_atomic
 from carepress.load import Project
+from carepress.fontfiles import brand_faces, font_file
 from carepress.model import PassageRef, PrintOptions, passages_of
 from carepress.publish import (
     BAD_RECORDS,
@@ -100,11 +101,11 @@ class InputHasher:
             source = project.sources.get(source_id)
             if source is not None:
                 files += [source.path, source.path.with_suffix(".yaml")]
-        for spec in brand.fonts.values():
-            for value in (spec.regular, spec.bold or ""):
-                candidate = spec.folder / value
-                if value and candidate.is_file():
-                    files.append(candidate)
+        for spec in brand.fonts.values():  # (found as the typesetter finds them)
+            for value, fc_bold in brand_faces(spec.regular, spec.bold):
+                path = font_file(value, spec.folder, fc_bold)
+                if path is not None:
+                    files.append(path)
         digest = hashlib.sha256()
         digest.update(_library_versions().encode())
         digest.update(_code_digest().encode())

@@ -24,6 +24,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from carepress.fontfiles import brand_faces, font_file
 from carepress.languages import script_of
 from carepress.model import FontSpec
 from carepress.usercache import module_key, read_cached, store_cached
@@ -218,33 +219,14 @@ class FontNotFound(Exception):
     """A brand names a font that cannot be found or cannot be embedded."""
 
 
-def _fc_match(family: str, bold: bool) -> Path | None:
-    """The file of an installed font family (fontconfig), only if the family really matches:
-    fc-match always answers with some fallback."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("fc-match"):
-        return None
-    pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
-    result = subprocess.run(["fc-match", "--format=%{family}\n%{file}", pattern],
-                            capture_output=True, text=True, check=False)
-    found, _, file = result.stdout.partition("\n")
-    names = {name.strip().lower() for name in found.split(",")}
-    return Path(file) if result.returncode == 0 and family.strip().lower() in names else None
-
-
 def font_bytes(value: str, folder: Path, bold: bool = False) -> tuple[bytes, str] | None:
     """The font file a brand names, and a short description: `package:MODULE` (a Python
     module with `fontbuffer` or `FONT_PATH`), a path next to the brand, or a system family."""
     if value.startswith("package:"):
         data = package_font_bytes(value.removeprefix("package:"))
         return None if data is None else (data, value)
-    if value.lower().endswith((".ttf", ".otf", ".ttc")) or "/" in value:
-        path = (folder / value).resolve()
-        return (path.read_bytes(), path.name) if path.is_file() else None
-    found = _fc_match(value, bold)
-    return (found.read_bytes(), found.name) if found else None
+    path = font_file(value, folder, bold)
+    return (path.read_bytes(), path.name) if path else None
 
 
 @cache
@@ -255,19 +237,22 @@ def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> Fo
     _configure_reportlab()
     names = []
     covered: frozenset[int] | None = None
-    for value, is_bold in ((regular, False), (bold or regular, True)):
-        found = font_bytes(value, folder, is_bold and not bold)
+    for value, fc_bold in brand_faces(regular, bold):
+        found = font_bytes(value, folder, fc_bold)
         if found is None:
             raise FontNotFound(f"font `{value}` not found (neither `package:MODULE`, a file next "
                                "to the brand, nor a family fontconfig knows)")
         data, where = found
         name = "Brand-" + hashlib.sha256(data).hexdigest()[:12]
-        try:
-            font = ShapingTTFont(name, data)
-        except TTFError as exc:
-            raise FontNotFound(f"font `{value}` ({where}) cannot be embedded: {exc}; "
-                               "ReportLab embeds TrueType outlines only") from None
-        pdfmetrics.registerFont(font)
+        if name in pdfmetrics.getRegisteredFontNames():  # (one file for both faces, or scripts)
+            font = pdfmetrics.getFont(name)
+        else:
+            try:
+                font = ShapingTTFont(name, data)
+            except TTFError as exc:
+                raise FontNotFound(f"font `{value}` ({where}) cannot be embedded: {exc}; "
+                                   "ReportLab embeds TrueType outlines only") from None
+            pdfmetrics.registerFont(font)
         names.append(name)
         codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes
