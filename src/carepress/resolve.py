@@ -220,7 +220,6 @@ class _Resolver:
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
         self.stale = 0
-        self.seen_units: set[str] = set()
         self.quoted: list[Source] = []
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
@@ -233,7 +232,6 @@ class _Resolver:
         if self.translation is None:
             return None
         english_hash = pin_of(english)
-        self.seen_units.add(unit)
         status, found = unit_state(self.translation, unit, english_hash)
         if status == "missing":
             self.diagnostics.error(self.translation.origin,
@@ -261,16 +259,6 @@ class _Resolver:
             report(found.origin, f"the translation of unit `{unit}` leaves out "
                    f"{', '.join(sorted(missing))}, which the English has; put "
                    f"{'them' if len(missing) > 1 else 'it'} in `text` unchanged", f"en: {english}")
-
-    def check_units_used(self) -> None:
-        """Units of a translation that no part of the English has: renamed or removed."""
-        if self.translation is None:
-            return
-        for unit, translated in self.translation.units.items():
-            if unit not in self.seen_units:
-                self.diagnostics.warning(translated.origin, f"unit `{unit}` is in no part of "
-                                         f"`{self.handout.id}` (renamed or removed in the English?); "
-                                         "delete it, or give it the id of the part it translates")
 
     def text(self, block: TextBlock, *, check_length: bool = False) -> str:
         template, origin = block.template, block.origin
@@ -315,7 +303,6 @@ class _Resolver:
     # -- blocks -------------------------------------------------------------------------
 
     def passage(self, ref: PassageRef) -> RPassage | None:
-        self.seen_units.add(ref.unit)  # (its translation is looked up only if the quote holds)
         selected = select_passage(ref, self.sources)
         if isinstance(selected, str):
             self.diagnostics.error(ref.origin, selected)
@@ -430,7 +417,6 @@ class _Resolver:
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
                                    "needs `review: status: reviewed` with the reviewer and date")
         title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
-        self.check_units_used()
         return Leaflet(
             handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
             sections=tuple(sections), sources=self.sources_list(),

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from carepress.errors import CarepressError, Diagnostic, Origin, did_you_mean, display_path
 from carepress.i18n.catalog import render_translation, write_translation
 from carepress.i18n.units import unit_states, units_of
-from carepress.languages import babel_locale
+from carepress.languages import babel_locale, primary
 from carepress.load import Project
 from carepress.load.sources import pin_of
 from carepress.load.translations import TRANSLATIONS_FOLDER
@@ -69,10 +69,10 @@ def _language(project: Project, po_path: Path, catalog: Catalog) -> str:
         raise CarepressError([Diagnostic(Origin(po_path), "the PO header names no `Language:`; "
                                          "add the language, e.g. `Language: es`")])
     lang = written.replace("_", "-")
-    known = sorted(p.stem for p in (project.root / "layouts/strings").glob("*.yaml"))
+    known = sorted(project.strings)
     if lang not in known:
-        primary = lang.split("-")[0]
-        hint = f"; did you mean `{primary}`?" if primary in known else did_you_mean(lang, known)
+        hint = (f"; did you mean `{primary(lang)}`?" if primary(lang) in known
+                else did_you_mean(lang, known))
         raise CarepressError([Diagnostic(Origin(po_path), f"`Language: {written}` is not a language "
                                          f"of this project{hint} (it has "
                                          f"{', '.join(known)}); set the header to one of them, or "
@@ -100,11 +100,11 @@ def _unclosed_strings(po_path: Path, text: str) -> list[Diagnostic]:
 def import_po(project: Project, po_path: Path) -> ImportResult:
     """Merge a PO file into the translation files of its language."""
     try:
-        problems = _unclosed_strings(po_path, po_path.read_bytes().decode("utf-8", "replace"))
+        data = po_path.read_bytes()
+        problems = _unclosed_strings(po_path, data.decode("utf-8", "replace"))
         if problems:
             raise CarepressError(problems)
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except CarepressError:
         raise
     except Exception as exc:  # Babel raises PoFileError and others for malformed files

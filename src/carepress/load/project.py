@@ -15,7 +15,7 @@ from carepress.load.sources import load_sources
 from carepress.load.strings import load_strings
 from carepress.load.translations import TRANSLATIONS_FOLDER, load_translations
 from carepress.load.yamlmarks import FAST_SAFE_LOADER
-from carepress.model import Brand, Handout, Layout, Source, Translation
+from carepress.model import Brand, Handout, Layout, Source, Translation, pieces_of
 
 PINNED_FILE = "handouts/sources/passages.lock"
 
@@ -54,6 +54,17 @@ def load_pinned(path: Path, diagnostics: Diagnostics) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
+def _report_units_no_part_has(handout: Handout, translation: Translation,
+                              diagnostics: Diagnostics) -> None:
+    """Units of a translation that no part of the English has: renamed or removed."""
+    units = {piece.unit for piece in pieces_of(handout)}
+    for unit, translated in translation.units.items():
+        if unit not in units:
+            diagnostics.warning(translated.origin, f"unit `{unit}` is in no part of `{handout.id}` "
+                                "(renamed or removed in the English?); delete it, or give it the "
+                                "id of the part it translates")
+
+
 def load_project(root: Path) -> Project:
     """Load and validate every file; problems are collected in ``Project.diagnostics``.
 
@@ -90,5 +101,7 @@ def load_project(root: Path) -> Project:
         elif handout in project.handouts and project.handouts[handout].lang == lang:
             diagnostics.warning(translation.origin, f"`{handout}` is written in `{lang}`: this "
                                 "translation into its own language is never used; delete it")
+        elif handout in project.handouts:
+            _report_units_no_part_has(project.handouts[handout], translation, diagnostics)
     project.diagnostics = diagnostics.items
     return project

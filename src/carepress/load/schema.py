@@ -294,20 +294,17 @@ def read_document(path: Path, kind: Kind[T], diagnostics: Diagnostics) -> tuple[
     return None if value is INVALID else (data, value)
 
 
-def report_yml_files(folder: Path, pattern: str, diagnostics: Diagnostics) -> None:
-    """Files named `.yml` are read by nothing, so they would be lost without a word."""
-    for path in sorted(folder.glob(pattern)):
+def load_folder(folder: Path, load_one: Callable[[Path, Diagnostics], T | None],
+                diagnostics: Diagnostics, pattern: str = "*",
+                key: Callable[[Path, T], Any] = lambda path, value: path.stem) -> dict[Any, T]:
+    """Every ``PATTERN.yaml`` in ``folder`` loaded by ``load_one``, in name order, keyed by
+    file stem (or by ``key``)."""
+    for path in sorted(folder.glob(f"{pattern}.yml")):  # read by nothing: lost without a word
         diagnostics.error(Origin(path), f"carepress reads `.yaml` files only; rename this file "
                           f"to `{path.stem}.yaml`")
-
-
-def load_folder(folder: Path, load_one: Callable[[Path, Diagnostics], T | None],
-                diagnostics: Diagnostics) -> dict[str, T]:
-    """Every ``*.yaml`` in ``folder`` loaded by ``load_one``, keyed by file stem, in name order."""
-    loaded: dict[str, T] = {}
-    report_yml_files(folder, "*.yml", diagnostics)
-    for path in sorted(folder.glob("*.yaml")):
+    loaded: dict[Any, T] = {}
+    for path in sorted(folder.glob(f"{pattern}.yaml")):
         value = load_one(path, diagnostics)
         if value is not None:
-            loaded[path.stem] = value
+            loaded[key(path, value)] = value
     return loaded

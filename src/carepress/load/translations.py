@@ -12,7 +12,7 @@ from typing import Any
 from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
     INVALID, Choice, Context, Date, Field, Kind, Record, Text, identifier, language_tag,
-    read_document, report_yml_files, text_hash,
+    load_folder, read_document, text_hash,
 )
 from carepress.load.yamlmarks import MarkedDict
 from carepress.model import Review, TranslatedUnit, Translation
@@ -89,13 +89,8 @@ def load_translation(path: Path, diagnostics: Diagnostics) -> Translation | None
 
 def load_translations(folder: Path, diagnostics: Diagnostics) -> dict[tuple[str, str], Translation]:
     """Every translation, keyed by (handout id, language)."""
-    found: dict[tuple[str, str], Translation] = {}
-    report_yml_files(folder, "*/*.yml", diagnostics)
-    for path in sorted(folder.glob("*/*.yaml")):
-        translation = load_translation(path, diagnostics)
-        if translation is not None:
-            found[(translation.handout, translation.lang)] = translation
-    return found
+    return load_folder(folder, load_translation, diagnostics, pattern="*/*",
+                       key=lambda path, translation: (translation.handout, translation.lang))
 
 
 def unit_state(translation: Translation | None, unit_id: str,

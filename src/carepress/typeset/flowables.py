@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from carepress.inline import escape, link_markup
+from carepress.inline import escape_markup, link_markup
 from carepress.typeset.fonts import FontSet
 
 
@@ -59,7 +59,7 @@ def text_width(text: str, font: str, size: float, rtl: bool) -> float:
     if rtl:
         from carepress.typeset.rtl import line_width
 
-        return line_width(escape(text), font, size)
+        return line_width(escape_markup(text), font, size)
     return stringWidth(text, font, size)
 
 
@@ -71,7 +71,7 @@ def draw_text(canv: Canvas, x: float, baseline: float, text: str, font: str, siz
     if rtl:
         from carepress.typeset.rtl import draw_line
 
-        markup = escape(text) if href is None else link_markup(href, text)
+        markup = escape_markup(text) if href is None else link_markup(href, text)
         draw_line(canv, markup, x, baseline, font, size, colour)
         return
     canv.drawString(x, baseline, text)
@@ -177,7 +177,7 @@ class AddressLines(Flowable):
                 lines = self._lines_for(available_width - lead_lines[-1] - gap, available_width)
                 if lines[0]:
                     link = link_markup(self.href, self._ltr(lines[0]))
-                    joined = self.paragraph(f"{self.lead}{escape(self.gap)}{link}")
+                    joined = self.paragraph(f"{self.lead}{escape_markup(self.gap)}{link}")
                     joined.wrap(available_width, available_height)
                     if len(joined.getActualLineWidths0()) == len(lead_lines):
                         self._top = joined
