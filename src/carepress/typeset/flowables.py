@@ -168,8 +168,10 @@ class AddressLines(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if self._wrapped_for != available_width:
             self._wrapped_for = available_width
-            self._top, lines = None, self._lines_for(available_width, available_width)
-            if self.lead:
+            self._top = None
+            if not self.lead:
+                lines = self._lines_for(available_width, available_width)
+            else:
                 self._top = lead = self.paragraph(self.lead)
                 lead.wrap(available_width, available_height)
                 lead_lines = lead.getActualLineWidths0()

@@ -118,9 +118,7 @@ _FIRAGO_FACES = {  # ReportLab font name -> pymupdf_fonts module
 @dataclass(frozen=True)
 class FontSet:
     regular: str
-    bold: str
-    italic: str
-    bold_italic: str
+    bold: str                # (<i> and <b><i> are mapped by _family for ReportLab's markup)
     covered: frozenset[int]  # code points every face can draw
     script: str              # "latin" | "arabic" | "cjk": which line layout the text needs
 
@@ -179,7 +177,7 @@ def _family(regular: str, bold: str, italic: str, bold_italic: str, covered: fro
     for is_bold, is_italic, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic),
                                      (1, 1, bold_italic)):
         addMapping(regular, is_bold, is_italic, face)
-    return FontSet(regular, bold, italic, bold_italic, covered, script)
+    return FontSet(regular, bold, covered, script)
 
 
 @cache
@@ -271,7 +269,7 @@ def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = No
     if script == "cjk":
         return noto_cjk_sc("".join(sorted(set(text) - {"\n"})))
     if script == "arabic":  # right-to-left lines are never slanted (rtl.parse_markup)
-        return replace(firago(False), italic=FAMILY, bold_italic=f"{FAMILY}-Bold", script="arabic")
+        return replace(firago(False), script="arabic")
     return firago(italic)
 
 
