@@ -60,19 +60,28 @@ def _load(project_dir: Path):  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
-def _run_report(action: Callable[[], "BuildReport"], verb: str) -> "BuildReport":
+def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildReport", float], str],
+                started: float, report_path: Path | None = None) -> None:
+    """Run a build or check; print its problems and summary; exit 1 if it found errors."""
+    import time
+
     try:
         report = action()
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    seconds = time.perf_counter() - started
     _print_diagnostics(report.diagnostics)
-    failed = len(report.failed)
-    done = len(report.outcomes) - failed
-    errors = sum(1 for d in report.diagnostics if d.severity == "error")
-    click.echo(f"{done} leaflet(s) {verb}, {failed} failed, {errors} error(s).", err=True)
+    if report_path is not None:
+        report.write_json(report_path, seconds)
+    click.echo(summary(report, seconds), err=True)
     if not report.ok:
         sys.exit(1)
-    return report
+
+
+def _checked(report: "BuildReport", seconds: float) -> str:
+    failed = len(report.failed)
+    errors = sum(1 for d in report.diagnostics if d.severity == "error")
+    return f"{len(report.outcomes) - failed} leaflet(s) checked, {failed} failed, {errors} error(s)."
 
 
 def _progress_printer(quiet: bool) -> Callable[..., None] | None:
@@ -197,17 +206,8 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
         shard=_parse_shard(shard), progress=_progress_printer(quiet), bundle=bundle)
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
-    try:
-        report = run_build(project, out or project.root / "dist", filters, settings)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    seconds = time.perf_counter() - started
-    _print_diagnostics(report.diagnostics)
-    if report_path is not None:
-        report.write_json(report_path, seconds)
-    click.echo(report.summary(seconds), err=True)
-    if not report.ok:
-        sys.exit(1)
+    _run_report(lambda: run_build(project, out or project.root / "dist", filters, settings),
+                lambda report, seconds: report.summary(seconds), started, report_path)
 
 
 @main.command()
@@ -222,14 +222,17 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     Lists every stale translation unit (file:line) as a warning; --strict makes them errors.
     """
+    import time
+
     from carepress.build import Filters
     from carepress.build import check as run_check
     from carepress.resolve import ResolveOptions
 
+    started = time.perf_counter()
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
-    _run_report(lambda: run_check(project, filters, options), "checked")
+    _run_report(lambda: run_check(project, filters, options), _checked, started)
 
 
 @main.command(name="list")
