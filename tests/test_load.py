@@ -234,3 +234,11 @@ def test_type_sizes_must_be_real_numbers(tmp_path: Path) -> None:
     diagnostics = Diagnostics()
     assert load_layouts(folder, diagnostics) == {}
     assert "`type.leading`: expected a number, got `.nan`" in diagnostics.items[0].message
+
+
+def test_a_handout_may_not_take_the_name_of_the_bundles(tmp_path: Path) -> None:
+    path = tmp_path / "bundle.yaml"
+    path.write_text(HANDOUT.replace("id: leaflet", "id: bundle"), encoding="utf-8")
+    diagnostics = Diagnostics()
+    assert load_handout(path, diagnostics) is None
+    assert "`bundle` names the print bundles in dist/" in diagnostics.items[0].message

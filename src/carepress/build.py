@@ -19,7 +19,7 @@ from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import Handout, PrintOptions
 from carepress.publish import (
-    MANIFEST, ManifestRecord, leaflet_path, publish_pdf, read_manifest, write_manifest,
+    BUNDLE, MANIFEST, ManifestRecord, leaflet_path, publish_pdf, read_manifest, write_manifest,
 )
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
@@ -311,7 +311,7 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
             records += bundles(project, out, jobs, outcomes, previous, settings.force)
         matrix = {(j.clinic, j.lang, j.layout) for j in all_jobs(project)}
         # (a handout file that failed to load keeps its earlier PDFs, and so its records)
-        handouts = {path.stem for path in (project.root / "handouts").glob("*.yaml")} | {"bundle"}
+        handouts = {path.stem for path in (project.root / "handouts").glob("*.yaml")} | {BUNDLE}
         listed = write_manifest(out, records, lambda r: (r.clinic, r.lang, r.layout) in matrix
                                 and r.handout in handouts, previous)
         write_index_page(project, out, outcomes, listed)
@@ -351,14 +351,14 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
         leaflets = {r.handout: r for r in earlier if (r.clinic, r.lang, r.layout) == (clinic, lang, layout)}
         leaflets.update({job.handout: done[job].record for job in members if done[job].record})
         ordered = [leaflets[handout] for handout in sorted(leaflets)]
-        path = leaflet_path(clinic, lang, "bundle", layout)
+        path = leaflet_path(clinic, lang, BUNDLE, layout)
         key = bundle_key([leaflet.sha256 for leaflet in ordered])
         cached = None if force else cached_records(out, path, key)
         if cached is not None:
             records.append(cached[0][0])
             continue
         data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in ordered])
-        record = publish_pdf(out, "bundle", lang, clinic, layout, data, pages)
+        record = publish_pdf(out, BUNDLE, lang, clinic, layout, data, pages)
         remember(out, path, key, [record], [])
         records.append(record)
     return records

@@ -15,6 +15,8 @@ from typing import Callable, Iterable
 from carepress.files import write_atomic
 
 MANIFEST = "manifest.json"
+# A bundle is published under this name in place of a handout id (load refuses it as one).
+BUNDLE = "bundle"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from carepress.load.schema import (
 )
 from carepress.load.units import number_units
 from carepress.load.yamlmarks import MarkedDict
+from carepress.publish import BUNDLE
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
     FillInField, Handout, PassageRef, Section, TextBlock,
@@ -114,6 +115,10 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data.origin_of("id"),
                           f"id `{handout.id}` must match the file name; rename the file to "
                           f"`{handout.id}.yaml` or set `id: {path.stem}`")
+        return None
+    if handout.id == BUNDLE:  # its PDFs and manifest records would be the bundles'
+        diagnostics.error(data.origin_of("id"), f"`{BUNDLE}` names the print bundles in dist/; "
+                          "give the handout another id (and file name)")
         return None
     if handout.control.review_by <= handout.control.approved:
         diagnostics.error(data["control"].origin_of("review_by"),
