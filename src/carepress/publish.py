@@ -70,10 +70,18 @@ def records_to_json(records: Iterable[ManifestRecord]) -> list[dict[str, object]
     return items
 
 
+def load_manifest(path: Path) -> list[ManifestRecord]:
+    """The records of a manifest file; raises one of BAD_RECORDS for anything else."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or "leaflets" not in document:
+        raise ValueError("no `leaflets` list at its top")
+    return records_from_json(document["leaflets"])
+
+
 def read_manifest(out: Path) -> list[ManifestRecord]:
     """The previous build's records; an unreadable manifest counts as none."""
     try:
-        return records_from_json(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["leaflets"])
+        return load_manifest(out / MANIFEST)
     except BAD_RECORDS:
         return []
 
@@ -100,10 +108,7 @@ def merge_manifests(paths: Iterable[Path]) -> list[ManifestRecord]:
     problems = []
     for path in paths:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(document, dict) or "leaflets" not in document:
-                raise ValueError("no `leaflets` list at its top")
-            records = records_from_json(document["leaflets"])
+            records = load_manifest(path)
         except BAD_RECORDS as exc:
             problems.append(Diagnostic(Origin(path), f"not a carepress manifest: {exc}"))
             continue
