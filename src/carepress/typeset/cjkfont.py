@@ -18,7 +18,11 @@ SC_FACE = 2  # "Noto Sans CJK SC" in NotoSansCJK-Regular.ttc
 _CONVERTER_VERSION = "1"
 
 
-def _package_path(module: str) -> Path:
+REGULAR_MODULE = "noto_cjk_sans_otc"      # the collection (its SC face)
+BOLD_MODULE = "noto_cjk_sans_jp_bold"     # JP Bold outlines, given the SC cmap
+
+
+def package_path(module: str) -> Path:
     import importlib
 
     return Path(str(importlib.import_module(module).FONT_PATH))
@@ -39,10 +43,10 @@ def _convert(chars: str, bold: bool, key: str) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    regular_path = _package_path("noto_cjk_sans_otc")
+    regular_path = package_path(REGULAR_MODULE)
     sc = TTFont(regular_path, fontNumber=SC_FACE, lazy=False, recalcTimestamp=False)
     if bold:
-        font = TTFont(_package_path("noto_cjk_sans_jp_bold"), recalcTimestamp=False)
+        font = TTFont(package_path(BOLD_MODULE), recalcTimestamp=False)
         # Same glyph order as the collection: the SC cmap selects Simplified Chinese shapes.
         font["cmap"] = sc["cmap"]
     else:

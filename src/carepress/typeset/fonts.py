@@ -283,19 +283,16 @@ class FontChoice:
 
 def font_choice(lang: str) -> FontChoice:
     """What `lang` will be set in and where the fonts come from, without registering them."""
-    import importlib
+    from carepress.typeset.cjkfont import BOLD_MODULE, REGULAR_MODULE, package_path
 
     script = script_of(lang)
     if script == "cjk":
-        faces = []
-        for style, module in (("regular", "noto_cjk_sans_otc"), ("bold", "noto_cjk_sans_jp_bold")):
-            faces.append((style, str(importlib.import_module(module).FONT_PATH)))
-        return FontChoice(lang, script, tuple(faces),
+        faces = (("regular", str(package_path(REGULAR_MODULE))), ("bold", str(package_path(BOLD_MODULE))))
+        return FontChoice(lang, script, faces,
                           "Noto Sans CJK SC; CFF outlines converted to a TrueType subset per "
                           "character set by fontTools (cached), bold with the SC cmap")
-    faces = tuple((style.split("_")[-1].lower(), f"pymupdf_fonts.{module}")
-                  for style, module in (("regular", "FiraGO_Regular"), ("bold", "FiraGO_Bold"),
-                                        ("italic", "FiraGO_Italic")))
+    faces = tuple((style, f"pymupdf_fonts.{module}")
+                  for style, module in zip(("regular", "bold", "italic"), _FIRAGO_FACES.values()))
     note = "FiraGO (SIL OFL) from the pymupdf-fonts package"
     if script == "arabic":
         note += "; shaped by HarfBuzz, ordered by the Unicode bidi algorithm"
