@@ -41,14 +41,16 @@ def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type
 
 
 def pipeline(project, job_fields, out: Path):  # type: ignore[no-untyped-def]
-    from carepress.build import Job, build_job
+    from carepress.plan import Job
+    from carepress.workers import build_job
 
     job = Job(*job_fields)
-    return lambda: build_job(project, job, out)
+    return lambda: build_job(project, job, out, "bench")
 
 
 def _leaflet_and_fonts(project, job_fields):  # type: ignore[no-untyped-def]
-    from carepress.build import Job, resolve_job
+    from carepress.pipeline import resolve_job
+    from carepress.plan import Job
     from carepress.typeset.fonts import firago
 
     return resolve_job(project, Job(*job_fields)).leaflet, firago()
@@ -61,16 +63,17 @@ def text_only_platypus(project, job_fields):  # type: ignore[no-untyped-def]
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     from carepress.model import RCallout, RPassage, RText
+    from carepress.typeset.markup import to_markup
 
     leaflet, fonts = _leaflet_and_fonts(project, job_fields)
     body = ParagraphStyle("b", fontName=fonts.regular, fontSize=12, leading=15.8)
     heading = ParagraphStyle("h", fontName=fonts.bold, fontSize=15, leading=19)
-    texts: list[tuple[str, ParagraphStyle]] = [(leaflet.title, heading)]
+    texts: list[tuple[str, ParagraphStyle]] = [(to_markup(leaflet.title), heading)]
     for section in leaflet.sections:
-        texts.append((section.heading, heading))
+        texts.append((to_markup(section.heading), heading))
         for block in section.blocks:
             inner = block.blocks if isinstance(block, RCallout) else (block,)
-            texts += [(b.markup, body) for b in inner if isinstance(b, (RPassage, RText))]
+            texts += [(to_markup(b.text), body) for b in inner if isinstance(b, (RPassage, RText))]
 
     def build() -> None:
         buffer = io.BytesIO()
@@ -94,9 +97,10 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
     from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     from carepress.model import RCallout, RContact, RFillIn, RList, RPassage, RText
+    from carepress.typeset.markup import escape, to_markup
 
     leaflet, fonts = _leaflet_and_fonts(project, job_fields)
-    colours = leaflet.brand.colours
+    colours = leaflet.clinic.colours
     body = ParagraphStyle("b", fontName=fonts.regular, fontSize=12, leading=15.8, spaceAfter=6)
     heading = ParagraphStyle("h", fontName=fonts.bold, fontSize=15, leading=19, spaceBefore=8,
                              textColor=HexColor(colours.accent))
@@ -113,38 +117,38 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
         story: list = []  # type: ignore[type-arg]
         for block in items:
             if isinstance(block, (RPassage, RText)):
-                story.append(Paragraph(block.markup, body))
+                story.append(Paragraph(to_markup(block.text), body))
             elif isinstance(block, RList):
-                story.append(ListFlowable([Paragraph(item, body) for item in block.items],
+                story.append(ListFlowable([Paragraph(to_markup(item), body) for item in block.items],
                                           bulletType="bullet", bulletFontName=fonts.regular))
             elif isinstance(block, RFillIn):
-                story.append(Table([[Paragraph(label, body), ""] for label, _ in block.fields],
+                story.append(Table([[Paragraph(escape(field.label), body), ""] for field in block.fields],
                                    colWidths=[width * 0.35, width * 0.65], style=TableStyle([
                                        ("LINEBELOW", (1, 0), (1, -1), 0.75, HexColor(colours.text))])))
             elif isinstance(block, RContact):
-                story.append(box([Paragraph(block.heading, heading)]
-                                 + [Paragraph(line, body) for line in block.lines],
+                story.append(box([Paragraph(escape(block.heading), heading)]
+                                 + [Paragraph(to_markup(line), body) for line in block.lines],
                                  colours.info_background, colours.info))
             elif isinstance(block, RCallout):
-                story.append(box([Paragraph(block.title, heading)] + blocks(block.blocks),
+                story.append(box([Paragraph(to_markup(block.title), heading)] + blocks(block.blocks),
                                  colours.urgent_background, colours.urgent))
         return story
 
     def make_story() -> list:  # type: ignore[type-arg]
-        story = [Paragraph(leaflet.title, title)]
+        story = [Paragraph(to_markup(leaflet.title), title)]
         if leaflet.subtitle:
-            story.append(Paragraph(leaflet.subtitle, body))
+            story.append(Paragraph(to_markup(leaflet.subtitle), body))
         for section in leaflet.sections:
-            story += [Paragraph(section.heading, heading), *blocks(section.blocks)]
-        story.append(Paragraph(leaflet.strings.get("sources", "Sources"), heading))
-        story += [Paragraph(source.markup, body) for source in leaflet.sources]
+            story += [Paragraph(to_markup(section.heading), heading), *blocks(section.blocks)]
+        story.append(Paragraph(escape(leaflet.sources_heading), heading))
+        story += [Paragraph(to_markup(source.text), body) for source in leaflet.sources]
         if leaflet.closing is not None:
-            story.append(box([Paragraph(leaflet.closing.other_formats, body),
-                              Paragraph(leaflet.closing.feedback, body)],
+            story.append(box([Paragraph(escape(leaflet.closing.other_formats), body),
+                              Paragraph(escape(leaflet.closing.feedback), body)],
                              colours.info_background, colours.info))
         return story
 
-    logo = ImageReader(str(leaflet.brand.logo.path))  # decoded once, as the pipeline does
+    logo = ImageReader(io.BytesIO(leaflet.clinic.logo.data))  # decoded once, as the pipeline does
 
     def furniture(canv, doc) -> None:  # type: ignore[no-untyped-def]
         canv.saveState()
@@ -153,13 +157,13 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
         canv.drawImage(logo, 56, A4[1] - 60, 50, 50, mask="auto")
         canv.setFillColor(HexColor(colours.on_primary))
         canv.setFont(fonts.bold, 14)
-        canv.drawString(116, A4[1] - 35, leaflet.brand.name)
+        canv.drawString(116, A4[1] - 35, leaflet.clinic.name)
         canv.setFont(fonts.regular, 9)
-        canv.drawString(116, A4[1] - 50, leaflet.brand.website)
+        canv.drawString(116, A4[1] - 50, leaflet.clinic.website)
         canv.setFillColor(HexColor(colours.text))
         canv.drawString(56, 40, f"{leaflet.control.code} - Version {leaflet.control.version}")
         canv.drawRightString(A4[0] - 56, 40, f"Page {doc.page}")
-        canv.drawString(56, 28, f"Questions? Call {leaflet.brand.name}: {leaflet.brand.phone}")
+        canv.drawString(56, 28, f"Questions? Call {leaflet.clinic.name}: {leaflet.footer.phone}")
         canv.restoreState()
 
     def build() -> None:
@@ -173,7 +177,8 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
 def typeset_only(project, job_fields):  # type: ignore[no-untyped-def]
     """The typesetting stage alone (our platypus story with page furniture) for the same
     leaflet, already resolved: what the rest of the pipeline is measured against."""
-    from carepress.build import Job, resolve_job, source_date_epoch
+    from carepress.pipeline import resolve_job, source_date_epoch
+    from carepress.plan import Job
     from carepress.typeset import typeset
 
     job = Job(*job_fields)

@@ -345,6 +345,7 @@ def test_a_system_font_a_brand_names_is_in_its_leaflets_cache_key(project: Path,
     system font rebuilds the leaflets set in it."""
     from carepress import fontfiles
     from carepress.cache import InputHasher
+    from carepress.plan import Job
     from carepress.load import load_project
     from carepress.model import PrintOptions
     from carepress.resolve import ResolveOptions
@@ -356,7 +357,7 @@ def test_a_system_font_a_brand_names_is_in_its_leaflets_cache_key(project: Path,
     model = load_project(project)
 
     def key() -> str:
-        return InputHasher().key(model, "iud-aftercare", "en", "harbour-health", "letter",
+        return InputHasher().key(model, Job("iud-aftercare", "en", "harbour-health", "letter"),
                                  PrintOptions(), ResolveOptions())
 
     system_font.write_bytes(b"version 1")

@@ -172,9 +172,9 @@ def letters(text: str) -> str:
 def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) -> None:
     """A fill-in block's lines never start a page below a heading or an introduction left
     at the foot of the page before: heading, introduction and lines stay together."""
-    from carepress.build import Job, resolve_job
-    from carepress.inline import to_plain
-    from carepress.model import RFillIn, RPassage, RText
+    from carepress.pipeline import resolve_job
+    from carepress.plan import Job
+    from carepress.model import RFillIn, RPassage, RText, plain
 
     model = load_project(built.parent)
     records = page_records(built)
@@ -189,14 +189,14 @@ def test_a_form_starts_on_the_page_of_its_heading_and_introduction(built: Path) 
             for index, block in enumerate(section.blocks):
                 if not isinstance(block, RFillIn):
                     continue
-                label = letters(to_plain(block.fields[0][0]))
+                label = letters(block.fields[0].label)
                 page = next(n for n, text in enumerate(pages) if label in text)
-                where = (record["path"], section.plain_heading)
+                where = (record["path"], plain(section.heading))
                 if index == 0:
                     assert heading_pages[number] == page, where
                 before = section.blocks[index - 1] if index else None
                 if isinstance(before, (RText, RPassage)):
-                    intro = letters(to_plain(before.markup))
+                    intro = letters(plain(before.text))
                     assert intro[-12:] in pages[page].split(label)[0], where
                     if index == 1:
                         assert heading_pages[number] == page, where

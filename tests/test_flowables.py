@@ -57,6 +57,7 @@ def test_a_raster_logo_is_decoded_once_per_content(tmp_path, monkeypatch) -> Non
     from reportlab.lib import utils
     from reportlab.pdfgen.canvas import Canvas
 
+    from carepress.model import RLogo
     from carepress.typeset.flowables import _raster_image, draw_logo
 
     _raster_image.cache_clear()
@@ -72,7 +73,7 @@ def test_a_raster_logo_is_decoded_once_per_content(tmp_path, monkeypatch) -> Non
     def first_pixel_drawn() -> tuple[int, ...]:
         buffer = io.BytesIO()
         canvas = Canvas(buffer)
-        draw_logo(canvas, logo, 0, 0, 20, "Helvetica")
+        draw_logo(canvas, RLogo(logo.read_bytes(), "png", "logo", logo.name), 0, 0, 20, "Helvetica")
         canvas.save()
         (image,) = PdfReader(buffer).pages[0].images
         return image.image.convert("RGB").getpixel((0, 0))
@@ -135,11 +136,11 @@ def test_a_logo_with_far_too_many_pixels_is_refused_with_its_size(tmp_path) -> N
     from carepress.typeset.flowables import check_logo
 
     Image.new("RGB", (2100, 2000), "#ffffff").save(tmp_path / "logo.png")
-    assert check_logo(tmp_path / "logo.png") == (
+    assert check_logo((tmp_path / "logo.png").read_bytes(), "png") == (
         "an image of 2100 x 2000 pixels; every leaflet would carry all of them: use one at most "
         "2000 pixels across")
     Image.new("RGB", (200, 200), "#ffffff").save(tmp_path / "small.png")
-    assert check_logo(tmp_path / "small.png") is None
+    assert check_logo((tmp_path / "small.png").read_bytes(), "png") is None
 
 
 def test_a_long_address_of_short_segments_is_filled_without_an_exponential_search() -> None:

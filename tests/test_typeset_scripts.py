@@ -335,7 +335,7 @@ def test_missing_brand_font_fails_only_that_script(project: Path, run: Run) -> N
 
 @pytest.mark.parametrize("value", ["package:pymupdf_fonts", "package:os", "package:no_such_module"])
 def test_a_package_that_holds_no_font_is_not_found(value: str) -> None:
-    from carepress.typeset.fonts import font_bytes
+    from carepress.fontfiles import font_bytes
 
     assert font_bytes(value, REPO) is None  # (reported as `font ... not found`, not a traceback)
 
@@ -344,7 +344,7 @@ def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import pymupdf_fonts.Ubuntu_Regular as packaged
 
-    from carepress.typeset.fonts import package_font_bytes
+    from carepress.fontfiles import package_font_bytes
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == packaged.fontbuffer
@@ -376,7 +376,8 @@ def test_the_chinese_subset_draws_what_the_layout_adds(project: Path) -> None:
     """The Chinese font is a subset of the leaflet's characters: the ones the layout draws
     itself (list bullets, page numbers, separators) must be in it, or a bullet list prints
     empty boxes that no text check would see."""
-    from carepress.build import Job, resolve_job
+    from carepress.pipeline import resolve_job
+    from carepress.plan import Job
     from carepress.typeset.checks import DRAWN_BY_THE_LAYOUT, preflight
 
     from carepress.load import load_project
@@ -407,7 +408,7 @@ def test_body_text_leaves_no_line_alone_across_a_page_break(project: Path, lang:
 
     model = load_project(project)
     fonts = fonts_for(lang, RUNNING_TEXT[lang])
-    style = make_styles(model.layouts["a4"], model.brands["riverside-womens-health"], fonts).body
+    style = make_styles(model.layouts["a4"], model.brands["riverside-womens-health"].colours, fonts).body
     paragraph = paragraph_class(fonts)(RUNNING_TEXT[lang], style)
     lines = round(paragraph.wrap(300, 10_000)[1] / style.leading)
     assert lines >= 5

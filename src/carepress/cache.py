@@ -1,37 +1,27 @@
-"""The build cache: a key per leaflet from every input that shapes it.
+"""The build cache's keys: one per job from every input that shapes its files.
 
-A leaflet's key hashes its handout, the translation and fixed strings of its language, the
+A job's key hashes its handout, the translation and fixed strings of its language, the
 source documents it quotes, its layout, its brand with logo and fonts, the versions of
-carepress and of every library that draws it, and the options.  After a leaflet is published
-its key and manifest records are written next to the output (``OUT/.carepress/``), one small
-file per leaflet, so the cache survives an interrupted build.
+carepress and of every library that draws it, and the options.  publish.py keeps each job's
+key with its records in the output folder, and decides with them what is unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from carepress.errors import Diagnostic, Origin
-from carepress.files import write_atomic
-from carepress.load import Project
 from carepress.fontfiles import brand_faces, font_file
+from carepress.load import Project
 from carepress.model import PassageRef, PrintOptions, passages_of
-from carepress.publish import (
-    BAD_RECORDS,
-    ManifestRecord,
-    records_from_json,
-    records_to_json,
-)
 
 if TYPE_CHECKING:
+    from carepress.plan import Job
     from carepress.resolve import ResolveOptions
 
-CACHE_FOLDER = ".carepress"
 _LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-it-py", "Babel",
               "svglib", "pymupdf-fonts", "fonttools", "uharfbuzz", "python-bidi",
               "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold")
@@ -83,17 +73,17 @@ class InputHasher:
                 self._files[path] = "missing"
         return self._files[path]
 
-    def key(self, project: Project, handout_id: str, lang: str, clinic: str, layout: str,
-            printing: PrintOptions, gates: ResolveOptions) -> str:
-        """The leaflet's key: its input files, the options that shape its bytes, and the
-        gates that decide whether it may be built at all (--strict, --require-reviewed and
-        whether its review date has passed), so a cached leaflet never slips past them."""
+    def key(self, project: Project, job: Job, printing: PrintOptions, gates: ResolveOptions) -> str:
+        """The job's key: its input files, the options that shape its bytes, and the gates
+        that decide whether it may be built at all (--strict, --require-reviewed and whether
+        its review date has passed), so a cached leaflet never slips past them."""
 
-        root = project.root
+        root, handout_id, lang = project.root, job.handout, job.lang
         handout = project.handouts[handout_id]
-        brand = project.brands[clinic]
-        files = [handout.path, root / "layouts/strings" / f"{lang}.yaml",
-                 project.layouts[layout].path, brand.path, brand.logo.path]
+        brand = project.brands[job.clinic]
+        files = [handout.path, root / "layouts/strings" / f"{lang}.yaml", brand.path, brand.logo.path]
+        if job.layout:
+            files.append(project.layouts[job.layout].path)
         if lang != handout.lang:
             files.append(root / "handouts/translations" / lang / f"{handout_id}.yaml")
         for source_id in sorted({ref.source for ref in passages_of(handout)
@@ -110,8 +100,7 @@ class InputHasher:
         digest.update(_library_versions().encode())
         digest.update(_code_digest().encode())
         overdue = gates.today is not None and handout.control.review_by < gates.today
-        digest.update(repr((handout_id, lang, clinic, layout, printing, gates.strict,
-                            gates.require_reviewed, overdue,
+        digest.update(repr((job, printing, gates.strict, gates.require_reviewed, overdue,
                             os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
         for path in files:
             digest.update(f"{path.name}:{self.file(path)}".encode())
@@ -136,40 +125,3 @@ def _code_digest() -> str:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _key_path(out: Path, leaflet: str) -> Path:
-    return out / CACHE_FOLDER / (leaflet + ".json")
-
-
-def cached_records(out: Path, leaflet: str, key: str
-                   ) -> tuple[list[ManifestRecord], list[Diagnostic]] | None:
-    """The records and warnings of a leaflet built earlier from exactly these inputs, if its
-    files are still there as written."""
-    try:
-        entry = json.loads(_key_path(out, leaflet).read_text(encoding="utf-8"))
-        if entry["key"] != key:
-            return None
-        records = records_from_json(entry["records"])
-        warnings = [Diagnostic(Origin(Path(w["path"]), w["line"], w["column"]), w["message"],
-                               "warning", tuple(w["details"])) for w in entry["warnings"]]
-    except BAD_RECORDS:
-        return None
-    for record in records:
-        target = out / record.path
-        if not target.is_file() or target.stat().st_size != record.bytes:
-            return None
-    return records, warnings
-
-
-def remember(out: Path, leaflet: str, key: str, records: list[ManifestRecord],
-             warnings: list[Diagnostic]) -> None:
-    """Written with the leaflet: an unchanged leaflet still reports what it warned of."""
-    entry = {"key": key, "records": records_to_json(records),
-             "warnings": [{"path": str(w.origin.path), "line": w.origin.line,
-                           "column": w.origin.column, "message": w.message,
-                           "details": list(w.details)} for w in warnings]}
-    try:
-        write_atomic(_key_path(out, leaflet), json.dumps(entry, sort_keys=True).encode("utf-8"))
-    except OSError:  # (the leaflet is written; without its entry it is only built again)
-        pass

@@ -17,15 +17,13 @@ from pypdf.generic import (
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
-from carepress.model import Layout, Leaflet
+from carepress.model import Artifact, Layout, Leaflet
 
 
 @dataclass(frozen=True)
 class FinishedPdf:
-    data: bytes   # the pages in reading order
-    pages: int
-    imposed: bytes | None = None  # the same pages placed on printed sheets, if the layout says so
-    imposed_pages: int = 0
+    reading: Artifact                # the pages in reading order
+    imposed: Artifact | None = None  # the same pages placed on printed sheets, if the layout says so
 
 
 def _unembedded_fonts(reader: PdfReader) -> set[str]:
@@ -52,10 +50,10 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
     return missing
 
 
-def finish(pdf: bytes, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True) -> FinishedPdf:
+def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True) -> FinishedPdf:
     """Check page count against the layout's limit and that every font is embedded; and
     place the pages on printed sheets when the layout says so (unless not wanted)."""
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf.data))
     pages = len(reader.pages)
     origin = Origin(leaflet.path)
     if pages > layout.max_pages:
@@ -68,11 +66,11 @@ def finish(pdf: bytes, leaflet: Leaflet, layout: Layout, impose_sheets: bool = T
         raise CarepressError([Diagnostic(origin, "fonts not embedded: " + ", ".join(sorted(unembedded)))])
     imposition = layout.imposition
     if imposition is None or not impose_sheets:
-        return FinishedPdf(pdf, pages)
+        return FinishedPdf(pdf)
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order)
-    return FinishedPdf(pdf, pages, imposed, len(order))
+    return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
 def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:

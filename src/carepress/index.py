@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 
-from carepress.files import write_atomic
 
 TEMPLATE = """<!doctype html>
 <html lang="en">
@@ -57,6 +55,7 @@ class IndexRow:
     handout: str
     layout: str
     variant: str
+    format: str
     status: str
     pages: int | None
     size: int | None
@@ -64,10 +63,10 @@ class IndexRow:
     path: str | None
 
 
-def write_index(out: Path, rows: list[IndexRow], summary: str) -> None:
+def render_index(rows: list[IndexRow], summary: str) -> str:
+    """The page, for publish.py to write."""
     clinics: dict[str, dict[str, list[IndexRow]]] = {}
-    for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.layout, r.variant)):
+    for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.layout, r.variant, r.format)):
         clinics.setdefault(row.clinic, {}).setdefault(row.lang, []).append(row)
     environment = jinja2.Environment(autoescape=True)
-    html = environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary)
-    write_atomic(out / "index.html", html.encode("utf-8"))
+    return environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary)

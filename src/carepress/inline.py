@@ -1,8 +1,8 @@
-"""The inline markup YAML authors may use, converted to ReportLab paragraph markup.
+"""The inline markup YAML authors may use, parsed into spans.
 
 The whole subset is ``**bold**``, ``*italic*`` and ``[text](https://...)`` (also ``tel:``
-and ``mailto:``), parsed by markdown-it with every other rule switched off.  All other
-text is escaped, so an author can never reach ReportLab's own markup.
+and ``mailto:``), parsed by markdown-it with every other rule switched off.  Everything else
+is text: no author can reach a renderer's own markup (ReportLab's or HTML).
 """
 
 from __future__ import annotations
@@ -11,44 +11,21 @@ import re
 
 from markdown_it import MarkdownIt
 
+from carepress.model import Inline, Span
+
 LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
 _MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link", "escape"])
 
-_TAGS = {"strong_open": "<b>", "strong_close": "</b>", "em_open": "<i>", "em_close": "</i>",
-         "link_close": "</a>"}
 _SPECIAL = re.compile(r"([\\*_\[\]()`])")
-
-
-# The three entities of ReportLab's markup, as xml.sax.saxutils writes them (that module
-# imports urllib and http.client: 8 ms of every cold build).
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(markup: str) -> str:
-    return markup.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def quoteattr(value: str) -> str:
-    return '"' + escape(value).replace('"', "&quot;") + '"'
 
 
 class InlineMarkupError(ValueError):
     pass
 
 
-def escape_markup(text: str) -> str:
-    """Plain text as ReportLab markup: `<`, `>` and `&` escaped, nothing interpreted."""
-    return escape(text)
-
-
 def protect(text: str) -> str:
     """Backslash-escape inline-markup characters in data put into a template (a phone, a name)."""
     return _SPECIAL.sub(r"\\\1", text)
-
-
-def link_markup(href: str, label: str) -> str:
-    return f'<a href={quoteattr(href)}>{escape(label)}</a>'
 
 
 _ESCAPED = re.compile(r"\\.")
@@ -75,29 +52,43 @@ def _check_consumed(text: str, tokens: list) -> None:  # type: ignore[type-arg]
             raise InlineMarkupError("a link needs text to click on: `[text](target)`")
 
 
-def to_markup(text: str) -> str:
-    """Author text with the inline subset -> escaped ReportLab markup."""
+def join_spans(spans: list[Span]) -> Inline:
+    """Adjacent spans of one style as one; empty ones dropped."""
+    joined: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        last = joined[-1] if joined else None
+        if last is not None and (last.bold, last.italic, last.href, last.lang) == \
+                (span.bold, span.italic, span.href, span.lang):
+            joined[-1] = Span(last.text + span.text, span.bold, span.italic, span.href, span.lang)
+        else:
+            joined.append(span)
+    return tuple(joined)
+
+
+def to_spans(text: str) -> Inline:
+    """Author text with the inline subset -> spans."""
     tokens = _MARKDOWN.parseInline(text)[0].children or []
     _check_consumed(text, tokens)
-    out: list[str] = []
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
     for token in tokens:
-        if token.type == "text":
-            out.append(escape(token.content))
-        elif token.type in ("softbreak", "hardbreak"):
-            out.append(" ")
+        if token.type in ("text", "softbreak", "hardbreak"):
+            content = token.content if token.type == "text" else " "
+            spans.append(Span(content, bold > 0, italic > 0, href))
         elif token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             if not href.startswith(LINK_SCHEMES):
                 raise InlineMarkupError(
                     f"link `{href}` must start with https://, http://, tel: or mailto:")
-            out.append(f'<a href={quoteattr(href)}>')
-        elif token.type in _TAGS:
-            out.append(_TAGS[token.type])
+        elif token.type == "link_close":
+            href = None
+        elif token.type in ("strong_open", "strong_close"):
+            bold += 1 if token.type == "strong_open" else -1
+        elif token.type in ("em_open", "em_close"):
+            italic += 1 if token.type == "em_open" else -1
         else:  # pragma: no cover - every other rule is disabled
-            out.append(escape(token.content))
-    return "".join(out)
-
-
-def to_plain(markup: str) -> str:
-    """The text a reader sees, for bookmarks and checks: tags dropped, entities decoded."""
-    return unescape(re.sub(r"<[^>]+>", "", markup))
+            spans.append(Span(token.content, bold > 0, italic > 0, href))
+    return join_spans(spans)

@@ -184,6 +184,13 @@ class Logo:
     path: Path
     alt: str
     origin: Origin
+    data: bytes = b""  # the file's bytes, read when the brand is loaded
+
+    @property
+    def format(self) -> str:
+        """"svg", "png" or "jpeg", from the file's suffix (the loader accepts only these)."""
+        suffix = self.path.suffix.lower().lstrip(".")
+        return "jpeg" if suffix == "jpg" else suffix
 
 
 @dataclass(frozen=True)
@@ -255,42 +262,75 @@ class Imposition:
 
 
 # ---- resolved leaflet --------------------------------------------------------------------
-# Inline text below is ReportLab paragraph markup, already escaped: typesetting trusts it.
+# Format-neutral: inline text is spans, every date, link and fixed string is written out, the
+# logo and the brand's own fonts are bytes.  A renderer (PDF, HTML) needs nothing else and
+# never reads a file.
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text in one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None  # https:, http:, tel: or mailto:
+    lang: str | None = None  # the run's language when it is not the leaflet's
+
+
+Inline = tuple[Span, ...]
+
+
+def plain(inline: Inline) -> str:
+    """The text a reader sees."""
+    return "".join(span.text for span in inline)
+
+
+def text_span(text: str) -> Inline:
+    """Plain text as inline text (none for an empty string)."""
+    return (Span(text),) if text else ()
 
 
 @dataclass(frozen=True)
 class RPassage:
-    markup: str
-    text: str          # the verbatim quote, for verification and extraction tests
+    text: Inline
+    quote: str          # the verbatim quote, for verification and extraction tests
     source_number: int  # 1-based index into Leaflet.sources
 
 
 @dataclass(frozen=True)
 class RText:
-    markup: str
+    text: Inline
 
 
 @dataclass(frozen=True)
 class RList:
-    items: tuple[str, ...]
+    items: tuple[Inline, ...]
     checklist: bool = False
 
 
 @dataclass(frozen=True)
+class RField:
+    label: str                # as printed, with the language's colon: `Date of insertion:`
+    choices: tuple[str, ...]  # check boxes, or none for a line to write on
+    name: str                 # a readable form-field name: `date_of_insertion`
+
+
+@dataclass(frozen=True)
 class RFillIn:
-    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (label, choices)
+    fields: tuple[RField, ...]
 
 
 @dataclass(frozen=True)
 class RContact:
     heading: str
-    lines: tuple[str, ...]
+    lines: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class RCallout:
-    kind: str
-    title: str
+    kind: str  # "urgent" | "info"
+    title: Inline
     blocks: tuple["RBlock", ...]
 
 
@@ -301,42 +341,96 @@ RBlock = Union[RPassage, RText, RList, RFillIn, RContact, RCallout]
 class RClosing:
     """How to get the leaflet in another language or large print, and how to give feedback."""
 
-    other_formats: str  # markup
-    feedback: str       # markup: the sentence that leads to the feedback address
-    feedback_address: str  # an e-mail or web address, as printed
-    feedback_href: str     # its link (mailto: for an e-mail address)
-    url: str | None      # the online copy, for the QR code
-    short_url: str | None
+    other_formats: str
+    online_label: str       # `Online:`, before the short address of the online copy
+    feedback: str           # the sentence that leads to the feedback address
+    feedback_address: str   # an e-mail or web address, as printed
+    feedback_href: str      # its link (mailto: for an e-mail address)
+    url: str | None         # the online copy, for the QR code
+    short_url: str | None   # as printed: without https://
 
 
 @dataclass(frozen=True)
 class RSection:
-    heading: str       # markup
-    plain_heading: str  # for the bookmark
+    heading: Inline
     blocks: tuple[RBlock, ...]
 
 
 @dataclass(frozen=True)
 class RSource:
     number: int
-    markup: str
+    text: Inline
+
+
+@dataclass(frozen=True)
+class RLogo:
+    data: bytes
+    format: str  # "svg" | "png" | "jpeg"
+    alt: str
+    name: str    # the file's name, for messages
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class RTypeface:
+    """A brand's own typeface for the leaflet's script, as font files' bytes."""
+
+    regular: bytes
+    bold: bytes
+    script: str    # "latin" | "arabic" | "cjk"
+    label: str     # where the faces come from, for messages
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class RClinic:
+    name: str
+    colours: BrandColours
+    logo: RLogo
+    website: str
+    typeface: RTypeface | None = None  # None: the packaged fonts for the script
+
+
+@dataclass(frozen=True)
+class RFooter:
+    """The page furniture's text, written out in the leaflet's language."""
+
+    control: str          # `HH-GYN-014 · Version 1.0 · Review by 20 November 2029`
+    questions: str        # `Questions? Call Harbour Health:` (then the phone number)
+    phone: str
+    phone_href: str
+    page_of: str          # `Page {page} of {pages}`: the numbers are the renderer's
+    draft: str | None     # the draft-translation line, or None when reviewed
 
 
 @dataclass(frozen=True)
 class Leaflet:
     handout_id: str
     lang: str
-    title: str
-    subtitle: str | None
+    title: Inline
+    subtitle: Inline | None
     sections: tuple[RSection, ...]
     sources: tuple[RSource, ...]
+    sources_heading: str
     sources_note: str
     control: DocumentControl
-    brand: Brand
-    path: Path  # the handout file, for problems found while typesetting
-    strings: dict[str, str] = field(default_factory=dict)  # fixed strings the layout prints
+    clinic: RClinic
+    footer: RFooter
+    path: Path  # the handout file, for problems found while rendering
     draft: bool = False  # a translation not yet reviewed, or with stale units
     closing: RClosing | None = None
+
+
+# ---- rendered output ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What a renderer makes of a leaflet: a file's bytes, its suffix, its page count."""
+
+    data: bytes
+    suffix: str              # ".pdf" | ".html"
+    pages: int | None = None  # None for a format without pages
 
 
 # ---- translations ------------------------------------------------------------------------

@@ -18,15 +18,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from carepress.errors import CarepressError, Diagnostics, Origin
-from carepress.inline import (
-    InlineMarkupError,
-    escape_markup,
-    link_markup,
-    protect,
-    to_markup,
-    to_plain,
-)
-from carepress.languages import babel_locale, right_to_left
+from carepress.fontfiles import brand_faces, font_bytes
+from carepress.inline import InlineMarkupError, protect, to_spans
+from carepress.languages import babel_locale, right_to_left, script_of
 from carepress.load.sources import normalise, pin_of
 from carepress.load.translations import unit_state
 from carepress.model import (
@@ -37,24 +31,35 @@ from carepress.model import (
     ChecklistBlock,
     ContactBlock,
     FillInBlock,
+    FillInField,
+    FontSpec,
     Handout,
+    Inline,
     Leaflet,
     Paragraph,
     PassageRef,
     RBlock,
     RCallout,
+    RClinic,
     RClosing,
     RContact,
+    RField,
     RFillIn,
+    RFooter,
     RList,
+    RLogo,
     RPassage,
     RSection,
     RSource,
     RText,
+    RTypeface,
     Source,
+    Span,
     TextBlock,
     TranslatedUnit,
     Translation,
+    plain,
+    text_span,
 )
 
 CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
@@ -221,6 +226,7 @@ class _Resolver:
         self.lang = translation.lang if translation else handout.lang
         self.stale = 0
         self.quoted: list[Source] = []
+        self.field_names: set[str] = set()
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
                                                       "version": handout.control.version})}
@@ -260,40 +266,40 @@ class _Resolver:
                    f"{', '.join(sorted(missing))}, which the English has; put "
                    f"{'them' if len(missing) > 1 else 'it'} in `text` unchanged", f"en: {english}")
 
-    def text(self, block: TextBlock, *, check_length: bool = False) -> str:
+    def text(self, block: TextBlock, *, check_length: bool = False) -> Inline:
         template, origin = block.template, block.origin
         translated = self.translated(block.unit, block.template)
         if self.translation is not None:
             if translated is None:
-                return ""
+                return ()
             template, origin, check_length = translated.text, translated.origin, False
         try:
             rendered = _render(template, self.context)
         except jinja2.TemplateSyntaxError as exc:
             origin = Origin(origin.path, origin.line + max(exc.lineno - 1, 0), origin.column)
             self.diagnostics.error(origin, f"template error: {exc.message}")
-            return ""
+            return ()
         except jinja2.UndefinedError as exc:
             self.diagnostics.error(origin, f"undefined template variable: {exc.message}; "
                                    f"use one of {self._available()}")
-            return ""
+            return ()
         except jinja2.exceptions.SecurityError as exc:
             self.diagnostics.error(origin, f"template not allowed: {exc}")
-            return ""
+            return ()
         except Exception as exc:  # what an expression raises: {{ 1/0 }}, {{ clinic.phone() }}
             self.diagnostics.error(origin, f"template error: {exc.__class__.__name__}: {exc}; a "
                                    "text may only insert values, as in {{ clinic.phone }}")
-            return ""
+            return ()
         try:
-            markup = to_markup(rendered)
+            spans = to_spans(rendered)
         except InlineMarkupError as exc:
             self.diagnostics.error(origin, str(exc))
-            return ""
-        words = len(to_plain(markup).split())
+            return ()
+        words = len(plain(spans).split())
         if check_length and words > CLINIC_TEXT_WORD_LIMIT:
             self.diagnostics.warning(block.origin, f"clinic-written text has {words} words; keep it "
                                      f"under {CLINIC_TEXT_WORD_LIMIT} and quote the sources instead")
-        return markup
+        return spans
 
     def _available(self) -> str:
         names = [f"{{{{ {group}.{key} }}}}" for group, values in self.context.items()
@@ -331,7 +337,7 @@ class _Resolver:
         if source not in self.quoted:
             self.quoted.append(source)
         number = self.quoted.index(source) + 1
-        return RPassage(escape_markup(text), text, number)
+        return RPassage(text_span(text), text, number)
 
     def block(self, block: Block) -> RBlock | None:
         if isinstance(block, PassageRef):
@@ -342,8 +348,7 @@ class _Resolver:
             items = tuple(self.text(item, check_length=True) for item in block.items)
             return RList(items, checklist=isinstance(block, ChecklistBlock))
         if isinstance(block, FillInBlock):
-            return RFillIn(tuple((self.text(f.label), tuple(self.text(c) for c in f.choices))
-                                 for f in block.fields))
+            return RFillIn(tuple(self.field(f) for f in block.fields))
         if isinstance(block, ContactBlock):
             return self.contact()
         if isinstance(block, CalloutBlock):
@@ -351,21 +356,31 @@ class _Resolver:
             return RCallout(block.kind, self.text(block.title), blocks)
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
+    def field(self, fill_in: FillInField) -> RField:
+        """A fill-in line: its label as printed, its choices, and a form-field name read from
+        the handout's own label (`date_of_insertion`), the same in every language."""
+        label = (plain(self.text(fill_in.label)) + self.strings["colon"]).rstrip()
+        name = field_name(fill_in.label.template, self.field_names)
+        self.field_names.add(name)
+        return RField(label, tuple(plain(self.text(choice)) for choice in fill_in.choices), name)
+
     def contact(self) -> RContact:
         brand, s = self.brand, self.strings
 
-        def label(key: str) -> str:
-            return escape_markup(s[key] + s["colon"])
+        def label(key: str) -> Span:
+            return Span(s[key] + s["colon"])
 
-        gap = "\u00a0\u00a0·\u00a0 "
-        lines = [f"<b>{escape_markup(brand.name)}</b>{gap}{escape_markup(', '.join(brand.address))}",
-                 label("phone") + link_markup(tel_href(brand.phone), keep_together(brand.phone)) + gap
-                 + label("urgent_label") + link_markup(tel_href(brand.urgent_phone),
-                                                      keep_together(brand.urgent_phone)),
-                 label("website") + link_markup(brand.website, brand.website)]
+        def link(href: str, text: str) -> Span:
+            return Span(text, href=href)
+
+        gap = Span("\u00a0\u00a0·\u00a0 ")
+        lines = [(Span(brand.name, bold=True), gap, Span(", ".join(brand.address))),
+                 (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone)), gap,
+                  label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone))),
+                 (label("website"), link(brand.website, brand.website))]
         if brand.email:
-            lines[-1] += gap + label("email") + link_markup("mailto:" + brand.email, brand.email)
-        return RContact(escape_markup(s["contact_heading"]), tuple(lines))
+            lines[-1] += (gap, label("email"), link("mailto:" + brand.email, brand.email))
+        return RContact(s["contact_heading"], tuple(lines))
 
     def sources_list(self) -> tuple[RSource, ...]:
         s = self.strings
@@ -381,10 +396,11 @@ class _Resolver:
             if right_to_left(self.lang):  # an English title stays one left-to-right unit
                 title = f"\u202a{title}\u202c"
             received = format_date(source.received, self.lang)
-            entry = f"{title}{gap}{publisher}{stop}{s['received']} {received}"
+            rest = f"{gap}{publisher}{stop}{s['received']} {received}"
             if not received.endswith("."):
-                entry += stop.rstrip()
-            entries.append(RSource(number, escape_markup(entry)))
+                rest += stop.rstrip()
+            title_lang = self.handout.lang if self.handout.lang != self.lang else None
+            entries.append(RSource(number, (Span(title, lang=title_lang), Span(rest))))
         return tuple(entries)
 
     def closing(self) -> RClosing:
@@ -395,14 +411,43 @@ class _Resolver:
         url = brand.leaflet_url.format(lang=self.lang, handout=self.handout.id) \
             if brand.leaflet_url else None
         short = re.sub(r"^https?://", "", url) if url else None
-        return RClosing(escape_markup(s["other_formats"]), escape_markup(lead), where, href, url, short)
+        return RClosing(s["other_formats"], s["online"] + s["colon"], lead, where, href, url, short)
+
+    def footer(self, draft: bool) -> RFooter:
+        s, control, brand = self.strings, self.handout.control, self.brand
+        review = format_date(control.review_by, self.lang)
+        return RFooter(
+            control=f"{control.code} · {s['version']} {control.version} · {s['review_by']} {review}",
+            questions=f"{s['questions']} {brand.name}{s['colon']}", phone=brand.phone,
+            phone_href=tel_href(brand.phone), page_of=s["page_of"],
+            draft=draft_marker(s["draft_marker"]) if draft else None)
+
+    def clinic(self) -> RClinic:
+        brand = self.brand
+        logo = brand.logo
+        image = RLogo(logo.data, logo.format, logo.alt, logo.path.name, logo.origin)
+        return RClinic(brand.name, brand.colours, image, brand.website, self.typeface())
+
+    def typeface(self) -> RTypeface | None:
+        """The brand's own typeface for the leaflet's script, if it names one."""
+        script = script_of(self.lang)
+        spec = self.brand.fonts.get(script)
+        if spec is None:
+            return None
+        found = brand_typeface(spec, script)
+        if isinstance(found, str):
+            self.diagnostics.error(spec.origin, f"{found}; the {script} script (language "
+                                   f"`{self.lang}`) cannot be set. Install the font, fix the "
+                                   f"path, or remove `fonts.{script}` to use the packaged default")
+            return None
+        return found
 
     def leaflet(self) -> Leaflet:
         sections = []
         for section in self.handout.sections:
             heading = self.text(section.heading)
             blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
-            sections.append(RSection(heading, to_plain(heading), blocks))
+            sections.append(RSection(heading, blocks))
         h = self.handout
         today = self.options.today
         if today is not None and h.control.review_by < today:
@@ -417,15 +462,56 @@ class _Resolver:
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
                                    "needs `review: status: reviewed` with the reviewer and date")
         title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
+        draft = self.translation is not None and (self.translation.review.status != "reviewed"
+                                                  or self.stale > 0)
+        s = self.strings
         return Leaflet(
             handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
             sections=tuple(sections), sources=self.sources_list(),
-            sources_note=escape_markup(self.strings["sources_note"].format(clinic=self.brand.name)),
-            control=h.control, brand=self.brand, path=h.path, strings=dict(self.strings),
-            draft=self.translation is not None and (self.translation.review.status != "reviewed"
-                                                    or self.stale > 0),
-            closing=self.closing(),
+            sources_heading=s["sources_heading"],
+            sources_note=s["sources_note"].format(clinic=self.brand.name),
+            control=h.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
+            draft=draft, closing=self.closing(),
         )
+
+
+ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
+
+
+def draft_marker(own: str) -> str:
+    """The draft line in the leaflet's language and, for readers of the clinic, in English."""
+    return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
+
+
+def field_name(label: str, taken: set[str]) -> str:
+    """A form field's name from its label, as a form-processing system reads it:
+    `Date of insertion` -> `date_of_insertion` (ASCII letters and digits; `_2` for a name
+    already taken in the leaflet)."""
+    import unicodedata
+
+    ascii_label = unicodedata.normalize("NFKD", _PLACEHOLDER.sub(" ", label)).encode("ascii", "ignore")
+    name = "_".join(re.findall(r"[a-z0-9]+", ascii_label.decode().lower())) or "field"
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name}_{number}"
+    return unique
+
+
+@functools.cache
+def brand_typeface(spec: FontSpec, script: str) -> RTypeface | str:
+    """A brand's typeface for one script, as the font files' bytes (read once per process),
+    or why it cannot be found."""
+    faces = []
+    labels = []
+    for value, fc_bold in brand_faces(spec.regular, spec.bold):
+        found = font_bytes(value, spec.folder, fc_bold)
+        if found is None:
+            return (f"font `{value}` not found (neither `package:MODULE`, a file next to the "
+                    "brand, nor a family fontconfig knows)")
+        faces.append(found[0])
+        labels.append(f"`{value}` ({found[1]})")
+    return RTypeface(faces[0], faces[1], script, " / ".join(dict.fromkeys(labels)), spec.origin)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
     if brand.logo.path.suffix.lower() not in LOGO_SUFFIXES:
         diagnostics.error(logo_origin, f"logo `{brand.logo.path.name}` must be SVG, PNG or JPEG")
         return None
-    if not brand.logo.path.is_file():
+    try:
+        logo_data = brand.logo.path.read_bytes()
+    except OSError:
         diagnostics.error(logo_origin, f"logo file `{brand.logo.path.name}` not found next to "
                                        f"{path.name}; add the file or fix `logo.file`")
         return None
@@ -94,7 +96,7 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
     if problems:  # its leaflets would be hard to read: none are built until it is fixed
         return None
     languages = data.get("languages")
-    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin),
+    return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin, logo_data),
                     "language_origins": tuple(languages.item_origins) if languages else ()})
 
 

@@ -13,7 +13,7 @@ from carepress.load.schema import (
 )
 from carepress.load.units import number_units
 from carepress.load.yamlmarks import MarkedDict
-from carepress.publish import BUNDLE
+from carepress.plan import BUNDLE
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
     FillInField, Handout, PassageRef, Section, TextBlock,

@@ -1,4 +1,4 @@
-"""Typeset stage: a resolved Leaflet + Layout -> PDF bytes (ReportLab).
+"""The PDF renderer: a resolved Leaflet + Layout -> PDF bytes (ReportLab).
 
 ReportLab is imported here and nowhere earlier, so that `carepress --help`, `list` and
 `check` stay fast.
@@ -8,6 +8,6 @@ from carepress.typeset.reportlab_import import import_paragraph_module
 
 import_paragraph_module()  # before anything below imports ReportLab's platypus
 
-from carepress.typeset.document import TypesetResult, typeset
+from carepress.typeset.document import typeset
 
-__all__ = ["TypesetResult", "typeset"]
+__all__ = ["typeset"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from carepress.errors import CarepressError, Diagnostic, Origin
-from carepress.inline import escape_markup, to_plain
-from carepress.languages import script_of
 from carepress.model import (
     Leaflet,
     RBlock,
@@ -14,11 +12,11 @@ from carepress.model import (
     RList,
     RPassage,
     RText,
+    plain,
 )
-from carepress.resolve import format_date
 from carepress.typeset.flowables import check_logo
-from carepress.typeset.fonts import FontNotFound, FontSet, fonts_for
-from carepress.typeset.furniture import ELLIPSIS, ENGLISH_DRAFT_MARKER
+from carepress.typeset.fonts import FontNotEmbeddable, FontSet, fonts_for
+from carepress.typeset.furniture import ELLIPSIS
 from carepress.typeset.story import BULLET
 
 # Characters the layout draws itself, whatever the text: page numbers, separators, the
@@ -30,35 +28,54 @@ def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
     texts: list[str] = []
     for block in blocks:
         if isinstance(block, (RPassage, RText)):
-            texts.append(block.markup)
+            texts.append(plain(block.text))
         elif isinstance(block, RList):
-            texts.extend(block.items)
+            texts.extend(plain(item) for item in block.items)
         elif isinstance(block, RFillIn):
-            texts.extend(label + "".join(choices) for label, choices in block.fields)
+            texts.extend(field.label + "".join(field.choices) for field in block.fields)
         elif isinstance(block, RContact):
-            texts.extend((block.heading, *block.lines))
+            texts.append(block.heading)
+            texts.extend(plain(line) for line in block.lines)
         elif isinstance(block, RCallout):
-            texts.append(block.title)
+            texts.append(plain(block.title))
             texts.extend(_block_texts(block.blocks))
     return texts
 
 
-def leaflet_markup(leaflet: Leaflet) -> str:
-    """Every character the leaflet's pages will show, page furniture included, as markup."""
-    brand, control = leaflet.brand, leaflet.control
-    texts = [leaflet.title, leaflet.subtitle or "", leaflet.sources_note, *leaflet.strings.values(),
-             brand.name, *brand.address, brand.phone, brand.urgent_phone, brand.website,
-             brand.email or "", control.code, control.version,
-             format_date(control.review_by, leaflet.lang), ENGLISH_DRAFT_MARKER, DRAWN_BY_THE_LAYOUT]
-    texts.extend(source.markup for source in leaflet.sources)
+def leaflet_text(leaflet: Leaflet) -> str:
+    """Every character the leaflet's pages will show, page furniture included."""
+    clinic, footer = leaflet.clinic, leaflet.footer
+    texts = [plain(leaflet.title), plain(leaflet.subtitle or ()), leaflet.sources_heading,
+             leaflet.sources_note, clinic.name, clinic.website, footer.control, footer.questions,
+             footer.phone, footer.page_of, footer.draft or "", DRAWN_BY_THE_LAYOUT]
+    texts.extend(plain(source.text) for source in leaflet.sources)
     if leaflet.closing:
         closing = leaflet.closing
-        texts.extend((closing.other_formats, closing.feedback, escape_markup(closing.feedback_address),
-                      escape_markup(closing.short_url or "")))
+        texts.extend((closing.other_formats, closing.online_label, closing.feedback,
+                      closing.feedback_address, closing.short_url or ""))
     for section in leaflet.sections:
-        texts.append(section.heading)
+        texts.append(plain(section.heading))
         texts.extend(_block_texts(section.blocks))
     return "\n".join(texts)
+
+
+def uses_italic(leaflet: Leaflet) -> bool:
+    def inline_italic(blocks: tuple[RBlock, ...]) -> bool:
+        for block in blocks:
+            inlines = ((block.text,) if isinstance(block, (RPassage, RText)) else
+                       block.items if isinstance(block, RList) else
+                       block.lines if isinstance(block, RContact) else
+                       (block.title,) if isinstance(block, RCallout) else ())
+            if any(span.italic for inline in inlines for span in inline):
+                return True
+            if isinstance(block, RCallout) and inline_italic(block.blocks):
+                return True
+        return False
+
+    heads = [leaflet.title, leaflet.subtitle or (), *(s.heading for s in leaflet.sections),
+             *(source.text for source in leaflet.sources)]
+    return any(span.italic for inline in heads for span in inline) or \
+        any(inline_italic(section.blocks) for section in leaflet.sections)
 
 
 def _context(text: str, char: str, width: int = 30) -> str:
@@ -80,19 +97,20 @@ def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
 
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
-    markup = leaflet_markup(leaflet)
-    text = to_plain(markup)
-    specs = leaflet.brand.fonts
+    text = leaflet_text(leaflet)
+    typeface = leaflet.clinic.typeface
     try:
-        fonts = fonts_for(leaflet.lang, text, specs, italic="<i>" in markup)
-    except FontNotFound as exc:
-        script = script_of(leaflet.lang)
-        raise CarepressError([Diagnostic(specs[script].origin,
+        fonts = fonts_for(leaflet.lang, text, typeface, italic=uses_italic(leaflet))
+    except FontNotEmbeddable as exc:
+        assert typeface is not None
+        script = typeface.script
+        raise CarepressError([Diagnostic(typeface.origin,
             f"{exc}; the {script} script (language `{leaflet.lang}`) cannot be set. Install the "
             f"font, fix the path, or remove `fonts.{script}` to use the packaged default")]) from None
     check_glyphs(leaflet, text, fonts)
-    problem = check_logo(leaflet.brand.logo.path)
+    logo = leaflet.clinic.logo
+    problem = check_logo(logo.data, logo.format)
     if problem:
-        raise CarepressError([Diagnostic(leaflet.brand.logo.origin,
-                                         f"logo `{leaflet.brand.logo.path.name}`: {problem}")])
+        raise CarepressError([Diagnostic(logo.origin or Origin(leaflet.path),
+                                         f"logo `{logo.name}`: {problem}")])
     return fonts

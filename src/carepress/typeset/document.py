@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -15,21 +14,14 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from carepress.errors import CarepressError, Diagnostic, Origin
-from carepress.inline import to_plain
 from carepress.languages import right_to_left
-from carepress.model import Layout, Leaflet, PrintOptions
+from carepress.model import Artifact, Layout, Leaflet, PrintOptions, plain
 from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
 from carepress.typeset.story import Story
 from carepress.typeset.styles import make_styles
-
-
-@dataclass(frozen=True)
-class TypesetResult:
-    pdf: bytes
-    pages: int
 
 
 def _timestamp(epoch: int) -> TimeStamp:
@@ -75,19 +67,19 @@ class _LeafletDoc(BaseDocTemplate):
 
 
 def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
-            printing: PrintOptions = PrintOptions()) -> TypesetResult:
-    """Lay the leaflet out on the layout's pages; PDF bytes and page count."""
+            printing: PrintOptions = PrintOptions()) -> Artifact:
+    """Lay the leaflet out on the layout's pages: the PDF renderer."""
     fonts = preflight(leaflet)
-    styles = make_styles(layout, leaflet.brand, fonts)
+    styles = make_styles(layout, leaflet.clinic.colours, fonts)
     buffer = io.BytesIO()
-    brand, control = leaflet.brand, leaflet.control
+    clinic, control = leaflet.clinic, leaflet.control
     doc = _LeafletDoc(
         buffer, pagesize=(layout.page_width + 2 * printing.outer,
                           layout.page_height + 2 * printing.outer),
         leftMargin=layout.margin_left, rightMargin=layout.margin_right,
         topMargin=layout.header_height, bottomMargin=layout.margin_bottom,
-        title=to_plain(leaflet.title), author=brand.name,
-        subject=to_plain(leaflet.subtitle or leaflet.title), creator="carepress",
+        title=plain(leaflet.title), author=clinic.name,
+        subject=plain(leaflet.subtitle or leaflet.title), creator="carepress",
         # Document control a records system can read: code, version, owner, approver, dates.
         keywords=[control.code, f"version {control.version}", f"owner: {control.owner}",
                   f"approved by: {control.approver}", f"approved: {control.approved.isoformat()}",
@@ -115,7 +107,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     story = Story(leaflet, styles, fonts, width, printing).build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
-                                                   leaflet.brand.colours.text, layout, printing,
+                                                   clinic.colours.text, layout, printing,
                                                    right_to_left(leaflet.lang)))
     except LayoutError as exc:
         # ReportLab names the block by its Python object and its first words; keep the words.
@@ -128,7 +120,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
                                          f"{layout.path.name} smaller")]) from None
     if back_panel is not None:
         check_panels(leaflet, layout, back_panel.landed[0] if back_panel.landed else doc.page, doc.page)
-    return TypesetResult(buffer.getvalue(), doc.page)
+    return Artifact(buffer.getvalue(), ".pdf", doc.page)
 
 
 # A tri-fold's six panels in reading order (the pages typeset for it).

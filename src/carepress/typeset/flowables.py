@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
 from reportlab.graphics.shapes import Drawing
@@ -16,7 +15,8 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from carepress.inline import escape_markup, link_markup
+from carepress.model import RLogo
+from carepress.typeset.markup import escape as escape_markup, link_markup
 from carepress.typeset.fonts import FontSet
 
 
@@ -327,15 +327,15 @@ def callout_box(content: list[Any], *, bar: str, background: str, width: float,
     return with_role(table, role)
 
 
-@cache
-def _svg_drawing(path: Path) -> Drawing | None:
+@lru_cache(maxsize=8)
+def _svg_drawing(data: bytes) -> Drawing | None:
     import logging
 
     from svglib.svglib import svg2rlg
 
     # svglib logs what it cannot read; carepress says it once, with the brand file's line.
     logging.getLogger("svglib").addHandler(logging.NullHandler())
-    return svg2rlg(str(path))
+    return svg2rlg(io.BytesIO(data))
 
 
 _SVG_CACHE_VERSION = "1"
@@ -344,8 +344,8 @@ _SVG_CACHE_VERSION = "1"
 _EMPTY_TEXT = re.compile(r"^BT /F\d+ [\d.]+ Tf [\d.]+ TL ET$")
 
 
-@cache
-def svg_operators(path: Path) -> tuple[float, float, str] | None:
+@lru_cache(maxsize=8)
+def svg_operators(data: bytes) -> tuple[float, float, str] | None:
     """An SVG logo as width, height and PDF drawing operators, cached on disk by the file's
     hash: drawing a cached logo needs neither svglib nor lxml (a tenth of a second to import)
     nor a walk of the shape tree.  None when the logo uses fonts or images (drawn directly)."""
@@ -354,7 +354,7 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
 
     from carepress.usercache import read_cached, store_cached
 
-    key = hashlib.sha256(path.read_bytes() + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
+    key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
     cached = read_cached("logos", f"{key}.json")
     if cached is not None:
         try:
@@ -364,7 +364,7 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
             pass  # a damaged entry: record the logo again
     from reportlab.graphics import renderPDF
 
-    drawing = _svg_drawing(path)
+    drawing = _svg_drawing(data)
     if drawing is None or not drawing.height:
         return None
     scratch = Canvas(io.BytesIO())
@@ -379,10 +379,10 @@ def svg_operators(path: Path) -> tuple[float, float, str] | None:
     return drawing.width, drawing.height, operators
 
 
-def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font: str) -> float:
+def draw_logo(canv: Canvas, logo: RLogo, x: float, y: float, height: float, font: str) -> float:
     """Draw a logo with its bottom-left corner at (x, y); returns the width drawn."""
-    if path.suffix.lower() == ".svg":
-        vector = svg_operators(path)
+    if logo.format == "svg":
+        vector = svg_operators(logo.data)
         if vector is not None:
             width, logo_height, operators = vector
             scale = height / logo_height
@@ -394,9 +394,9 @@ def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font:
             return width * scale
         from reportlab.graphics import renderPDF
 
-        drawing = _svg_drawing(path)
+        drawing = _svg_drawing(logo.data)
         if drawing is None or not drawing.height:
-            raise ValueError(f"cannot read SVG logo {path.name}")
+            raise ValueError(f"cannot read SVG logo {logo.name}")
         scale = height / drawing.height
         drawing.initialFontName = font  # the renderer would otherwise select Helvetica
         canv.saveState()
@@ -405,7 +405,7 @@ def draw_logo(canv: Canvas, path: Path, x: float, y: float, height: float, font:
         renderPDF.draw(drawing, canv, 0, 0)
         canv.restoreState()
         return drawing.width * scale
-    image = _raster_image(path.read_bytes())
+    image = _raster_image(logo.data)
     w, h = image.getSize()
     width = w * height / h
     canv.drawImage(image, x, y, width, height, mask="auto")
@@ -425,13 +425,13 @@ def _raster_image(data: bytes) -> Any:
 MAX_LOGO_PIXELS = 4_000_000
 
 
-def check_logo(path: Path) -> str | None:
-    """Why a logo cannot be drawn, or None."""
+def check_logo(data: bytes, format: str) -> str | None:
+    """Why a logo (its file's bytes; "svg", "png" or "jpeg") cannot be drawn, or None."""
     try:
-        if path.suffix.lower() == ".svg":
-            if svg_operators(path) is not None:
+        if format == "svg":
+            if svg_operators(data) is not None:
                 return None
-            drawing = _svg_drawing(path)
+            drawing = _svg_drawing(data)
             return None if drawing is not None and drawing.height else "not a readable SVG image"
         import warnings
 
@@ -440,7 +440,7 @@ def check_logo(path: Path) -> str | None:
         try:
             with warnings.catch_warnings():  # (Pillow warns of, then refuses, huge images)
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                reader = _raster_image(path.read_bytes())
+                reader = _raster_image(data)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             return "an image of more pixels than Pillow will open: use one at most 2000 pixels across"
         width, height = reader.getSize()

@@ -17,17 +17,15 @@ import io
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
-from carepress.fontfiles import brand_faces, font_file
+from carepress.fontfiles import package_font_bytes
 from carepress.languages import script_of
-from carepress.model import FontSpec
-from carepress.usercache import module_key, read_cached, store_cached
+from carepress.model import RTypeface
 
 _PRIVATE_USE = 0xE000
 
@@ -146,29 +144,6 @@ def _firago_face(name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
-def package_font_bytes(module_name: str) -> bytes | None:
-    """A font from a Python module: its `fontbuffer` or the file at its `FONT_PATH`; None
-    when there is no such module.  pymupdf-fonts keeps each face LZMA-compressed in a module
-    (30 ms to unpack), so unpacked faces are kept in the user cache under a hash of the module."""
-    import importlib
-
-    key = module_key(module_name)
-    if key is None:
-        return None
-    name = f"{module_name}-{key}.ttf"
-    cached = read_cached("fonts", name)
-    if cached is not None:
-        return cached
-    module = importlib.import_module(module_name)
-    if hasattr(module, "fontbuffer"):
-        data = bytes(module.fontbuffer)
-        store_cached("fonts", name, data)
-        return data
-    if not hasattr(module, "FONT_PATH"):  # a package of fonts, or no font module at all
-        return None
-    return Path(str(module.FONT_PATH)).read_bytes()  # a plain file already: nothing to keep
-
-
 def _family(regular: str, bold: str, italic: str, bold_italic: str, covered: frozenset[int],
             script: str) -> FontSet:
     """Map a family's four styles for ReportLab's <b>/<i> (the family is named after its
@@ -213,34 +188,20 @@ def noto_cjk_sc(chars: str) -> FontSet:
     return _family(regular, bold_name, regular, bold_name, covered, "cjk")  # no italic in Chinese
 
 
-class FontNotFound(Exception):
-    """A brand names a font that cannot be found or cannot be embedded."""
-
-
-def font_bytes(value: str, folder: Path, bold: bool = False) -> tuple[bytes, str] | None:
-    """The font file a brand names, and a short description: `package:MODULE` (a Python
-    module with `fontbuffer` or `FONT_PATH`), a path next to the brand, or a system family."""
-    if value.startswith("package:"):
-        data = package_font_bytes(value.removeprefix("package:"))
-        return None if data is None else (data, value)
-    path = font_file(value, folder, bold)
-    return (path.read_bytes(), path.name) if path else None
+class FontNotEmbeddable(Exception):
+    """A brand's font file is there but cannot be embedded (not TrueType outlines)."""
 
 
 @cache
-def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> FontSet:
-    """Register a brand's typeface; raises FontNotFound saying what is wrong."""
+def brand_fonts(typeface: RTypeface) -> FontSet:
+    """Register a brand's typeface (once per process: a build sets many leaflets in it);
+    raises FontNotEmbeddable saying what is wrong."""
     from reportlab.pdfbase.ttfonts import TTFError
 
     _configure_reportlab()
     names = []
     covered: frozenset[int] | None = None
-    for value, fc_bold in brand_faces(regular, bold):
-        found = font_bytes(value, folder, fc_bold)
-        if found is None:
-            raise FontNotFound(f"font `{value}` not found (neither `package:MODULE`, a file next "
-                               "to the brand, nor a family fontconfig knows)")
-        data, where = found
+    for data in (typeface.regular, typeface.bold):
         name = "Brand-" + hashlib.sha256(data).hexdigest()[:12]
         if name in pdfmetrics.getRegisteredFontNames():  # (one file for both faces, or scripts)
             font = pdfmetrics.getFont(name)
@@ -248,24 +209,23 @@ def brand_fonts(regular: str, bold: str | None, folder: Path, script: str) -> Fo
             try:
                 font = ShapingTTFont(name, data)
             except TTFError as exc:
-                raise FontNotFound(f"font `{value}` ({where}) cannot be embedded: {exc}; "
-                                   "ReportLab embeds TrueType outlines only") from None
+                raise FontNotEmbeddable(f"font {typeface.label} cannot be embedded: {exc}; "
+                                        "ReportLab embeds TrueType outlines only") from None
             pdfmetrics.registerFont(font)
         names.append(name)
         codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes
     assert covered is not None
-    return _family(names[0], names[1], names[0], names[1], covered, script)
+    return _family(names[0], names[1], names[0], names[1], covered, typeface.script)
 
 
-def fonts_for(lang: str, text: str, brand_specs: dict[str, FontSpec] | None = None,
+def fonts_for(lang: str, text: str, typeface: RTypeface | None = None,
               italic: bool = False) -> FontSet:
-    """The fonts that draw ``text`` in ``lang``: the brand's own for this script if it names
-    one, else the packaged defaults (with italic faces when the text uses italics)."""
+    """The fonts that draw ``text`` in ``lang``: the brand's own typeface if it has one for
+    this script, else the packaged defaults (with italic faces when the text uses italics)."""
+    if typeface is not None:
+        return brand_fonts(typeface)
     script = script_of(lang)
-    spec = (brand_specs or {}).get(script)
-    if spec is not None:
-        return brand_fonts(spec.regular, spec.bold, spec.folder, script)
     if script == "cjk":
         return noto_cjk_sc("".join(sorted(set(text) - {"\n"})))
     if script == "arabic":  # right-to-left lines are never slanted (rtl.parse_markup)

@@ -13,23 +13,14 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from carepress.inline import escape_markup, to_plain
 from carepress.languages import right_to_left
 from carepress.model import Layout, Leaflet, PrintOptions
-from carepress.resolve import format_date, tel_href
 from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
+from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
 from carepress.typeset.styles import Styles
 
 PAGE_COUNT_FORM = "carepressPageCount"
-ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
-
-
-def draft_marker(leaflet: Leaflet) -> str:
-    """The draft line in the leaflet's language and, for readers of the clinic, in English."""
-    own = leaflet.strings["draft_marker"]
-    return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
-
 
 MM = 72 / 25.4
 CROP_MARK_LENGTH = 5 * MM
@@ -49,7 +40,7 @@ class Furniture:
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
                  printing: PrintOptions = PrintOptions()):
         self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
-        self.colours = leaflet.brand.colours
+        self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
         self.rtl = right_to_left(leaflet.lang)
         left, right = layout.margin_left, layout.page_width - layout.margin_right
@@ -117,7 +108,7 @@ class Furniture:
     # -- header and footer --------------------------------------------------------------
 
     def header(self, canv: Canvas, height: float, *, logo: bool) -> None:
-        layout, brand, fonts = self.layout, self.leaflet.brand, self.fonts
+        layout, clinic, fonts = self.layout, self.leaflet.clinic, self.fonts
         top = layout.page_height
         on_band = self.colours.on_primary
         canv.saveState()
@@ -128,27 +119,27 @@ class Furniture:
             logo_height = height * 0.62
             step = -1 if self.rtl else 1
             logo_left = self.start - logo_height if self.rtl else self.start
-            drawn = draw_logo(canv, brand.logo.path, logo_left, top - height / 2 - logo_height / 2,
+            drawn = draw_logo(canv, clinic.logo, logo_left, top - height / 2 - logo_height / 2,
                               logo_height, fonts.regular)
             x = self.start + step * (drawn + logo_height * 0.3)
             room = abs(self.end - x)
             name_size = layout.type.subtitle * 1.15
-            name_width = self.width(escape_markup(brand.name), fonts.bold, name_size)
+            name_width = self.width(escape_markup(clinic.name), fonts.bold, name_size)
             if name_width > room:  # a narrow panel: the name shrinks to fit beside the logo
                 name_size = max(name_size * room / name_width, 7.0)
-            self.text(canv, escape_markup(brand.name), x, top - height / 2 + name_size * 0.05,
+            self.text(canv, escape_markup(clinic.name), x, top - height / 2 + name_size * 0.05,
                       fonts.bold, name_size, on_band)
             y = top - height / 2 - self.small * 1.5
-            left, right = self.text(canv, escape_markup(brand.website), x, y, fonts.regular,
+            left, right = self.text(canv, escape_markup(clinic.website), x, y, fonts.regular,
                                     self.small * 1.1, on_band)
-            canv.linkURL(brand.website, (left, y - 2, right, y + self.small), relative=1)
+            canv.linkURL(clinic.website, (left, y - 2, right, y + self.small), relative=1)
         else:
             size = self.small * 1.2
             baseline = top - height / 2 - size * 0.35
-            name = escape_markup(brand.name)
+            name = escape_markup(clinic.name)
             self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
             room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
-            title = self.fitted(self.leaflet.title, fonts.regular, size, room)
+            title = self.fitted(to_markup(self.leaflet.title), fonts.regular, size, room)
             if title is not None:  # (a narrow panel may have room for the clinic's name only)
                 self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
                           at_start=False)
@@ -171,8 +162,7 @@ class Furniture:
     def footer(self, canv: Canvas, doc: Any) -> None:
         """Document control, page count and the clinic's phone, inside the bottom margin area;
         a draft translation adds a line saying so, in its language and in English."""
-        layout, leaflet, strings = self.layout, self.leaflet, self.leaflet.strings
-        control, brand, fonts = leaflet.control, leaflet.brand, self.fonts
+        layout, footer, fonts = self.layout, self.leaflet.footer, self.fonts
         size = self.small
         top = layout.margin_bottom + layout.footer_height - size * 0.3
         canv.saveState()
@@ -181,14 +171,11 @@ class Furniture:
         canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
         text = self.colours.text
         line1 = top - size * 1.4
-        review = format_date(control.review_by, leaflet.lang)
-        self.text(canv, escape_markup(f"{control.code} · {strings['version']} {control.version} · "
-                                      f"{strings['review_by']} {review}"),
-                  self.start, line1, fonts.regular, size, text)
+        self.text(canv, escape_markup(footer.control), self.start, line1, fonts.regular, size, text)
         self.page_number(canv, doc.page, line1, size)
         line2 = line1 - size * 1.3
-        prefix = f"{strings['questions']} {brand.name}{strings['colon']}"
-        phone = f"<b>{escape_markup(brand.phone)}</b>"
+        prefix = footer.questions
+        phone = f"<b>{escape_markup(footer.phone)}</b>"
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
             left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,
                                     fonts.regular, size, text)
@@ -196,9 +183,9 @@ class Furniture:
         else:
             _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
             link = self.text(canv, phone, x, line2, fonts.bold, size, text)
-        canv.linkURL(tel_href(brand.phone), (link[0], line2 - 2, link[1], line2 + size), relative=1)
-        if leaflet.draft:
-            self.text(canv, escape_markup(draft_marker(leaflet)), self.start, line2 - size * 1.3,
+        canv.linkURL(footer.phone_href, (link[0], line2 - 2, link[1], line2 + size), relative=1)
+        if footer.draft:
+            self.text(canv, escape_markup(footer.draft), self.start, line2 - size * 1.3,
                       fonts.regular, size, self.colours.urgent)
         canv.restoreState()
 
@@ -206,7 +193,7 @@ class Furniture:
         """`Page N of M` at the reading end of the line.  M is a form drawn once the page
         count is known; its width is reserved from the layout's page limit (a longer leaflet
         fails anyway)."""
-        template = self.leaflet.strings["page_of"]
+        template = self.leaflet.footer.page_of
         head, _, tail = template.partition("{pages}")
         before, after = head.format(page=page), tail.format(page=page)
         font, colour = self.fonts.regular, self.colours.text

@@ -15,7 +15,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from carepress.inline import escape_markup, to_plain
 from carepress.languages import right_to_left
 from carepress.model import (
     Leaflet,
@@ -27,6 +26,7 @@ from carepress.model import (
     RList,
     RPassage,
     RText,
+    plain,
 )
 from carepress.typeset.flowables import (
     AddressLines,
@@ -40,6 +40,7 @@ from carepress.typeset.flowables import (
     with_role,
 )
 from carepress.typeset.fonts import FontSet
+from carepress.typeset.markup import escape as escape_markup, to_markup
 from carepress.typeset.styles import Styles
 
 BULLET = "•"
@@ -61,7 +62,7 @@ class Story:
     def __init__(self, leaflet: Leaflet, styles: Styles, fonts: FontSet, width: float,
                  printing: PrintOptions = PrintOptions()) -> None:
         self.leaflet, self.styles, self.fonts, self.width = leaflet, styles, fonts, width
-        self.colours = leaflet.brand.colours
+        self.colours = leaflet.clinic.colours
         self.rtl = right_to_left(leaflet.lang)
         self.paragraph = paragraph_class(fonts)  # Latin/Cyrillic, Chinese (kinsoku) or Arabic
         self.printing = printing
@@ -69,15 +70,15 @@ class Story:
 
     def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
-        story: list[Any] = [self.para(leaflet.title, s.title, "H1")]
+        story: list[Any] = [self.para(to_markup(leaflet.title), s.title, "H1")]
         if leaflet.subtitle:
-            story.append(self.para(leaflet.subtitle, s.subtitle))
+            story.append(self.para(to_markup(leaflet.subtitle), s.subtitle))
         if back_panel is not None:  # a tri-fold's cover holds the title alone
             story.append(PageBreak())
         contact: list[Any] = []
         for number, section in enumerate(leaflet.sections, start=1):
-            heading = self.para(section.heading, s.heading, "H2")
-            heading.bookmark, heading.bookmark_key = section.plain_heading, f"section{number}"
+            heading = self.para(to_markup(section.heading), s.heading, "H2")
+            heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
             story.append(heading)
             for block, following in zip(section.blocks, [*section.blocks[1:], None]):
                 if back_panel is not None and isinstance(block, RContact):
@@ -101,11 +102,11 @@ class Story:
         closing, s = self.leaflet.closing, self.styles
         if closing is None:
             return []
-        text = [self.para(closing.other_formats, s.bullet)]
+        text = [self.para(escape_markup(closing.other_formats), s.bullet)]
         if closing.url and closing.short_url:
-            label = escape_markup(self.leaflet.strings["online"] + self.leaflet.strings["colon"])
-            text.append(self.address(label, closing.short_url, closing.url))
-        text.append(self.address(closing.feedback, closing.feedback_address, closing.feedback_href))
+            text.append(self.address(escape_markup(closing.online_label), closing.short_url, closing.url))
+        text.append(self.address(escape_markup(closing.feedback), closing.feedback_address,
+                                 closing.feedback_href))
         pad = s.body.fontSize * 0.8
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
@@ -141,19 +142,17 @@ class Story:
         s = self.styles
         if isinstance(block, RPassage):
             marker = f'<super><font size="{s.body.fontSize * 0.7:.1f}">[{block.source_number}]</font></super>'
-            return [self.para(f"{block.markup}\u00a0{marker}", s.body)]
+            return [self.para(f"{to_markup(block.text)}\u00a0{marker}", s.body)]
         if isinstance(block, RText):
-            return [self.para(block.markup, s.body)]
+            return [self.para(to_markup(block.text), s.body)]
         if isinstance(block, RList):
             return [self.checklist(block) if block.checklist else self.bullets(block)]
         if isinstance(block, RFillIn):
-            colon = self.leaflet.strings["colon"]
             fields = []
-            for label, choices in block.fields:
+            for field in block.fields:
                 self.fields += 1
                 name = f"field{self.fields}" if self.printing.fillable else None
-                fields.append(FillInLine((to_plain(label) + colon).rstrip(),
-                                         tuple(to_plain(c) for c in choices), self.fonts.regular,
+                fields.append(FillInLine(field.label, field.choices, self.fonts.regular,
                                          s.body.fontSize, self.colours.text, self.rtl, name))
             # The lines stay together, and with a heading and an introduction before them:
             # ReportLab keeps a keep-with-next chain on one page (a KeepTogether cannot join it).
@@ -161,12 +160,12 @@ class Story:
                 field.keepWithNext = 1
             return [*fields, Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
-            content = [self.para(block.heading, s.callout_title, "H3")]
-            content += [self.para(line, s.bullet) for line in block.lines]
+            content = [self.para(escape_markup(block.heading), s.callout_title, "H3")]
+            content += [self.para(to_markup(line), s.bullet) for line in block.lines]
             return self.box(content, self.colours.info, self.colours.info_background, width)
         if isinstance(block, RCallout):
             title_style = s.urgent_title if block.kind == "urgent" else s.callout_title
-            content = [self.para(block.title, title_style, "H3")]
+            content = [self.para(to_markup(block.title), title_style, "H3")]
             inner_width = width - s.body.fontSize * 2.5
             for inner in block.blocks:
                 content.extend(self.block(inner, inner_width))
@@ -184,7 +183,7 @@ class Story:
 
     def bullets(self, block: RList) -> Any:
         s = self.styles
-        items = [ListItem(self.para(item, s.bullet, "LI")) for item in block.items]
+        items = [ListItem(self.para(to_markup(item), s.bullet, "LI")) for item in block.items]
         return with_role(ListFlowable(items, bulletType="bullet", start=BULLET, bulletFontName=self.fonts.regular,
                                       bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
                                       bulletColor=HexColor(self.colours.accent),
@@ -195,7 +194,7 @@ class Story:
         s = self.styles
         size = s.body.fontSize
         # Box and item top-aligned: the box stands on the item's first baseline.
-        rows = [[CheckBox(self.fonts.regular, size, self.colours.text), self.para(item, s.bullet, "LI")]
+        rows = [[CheckBox(self.fonts.regular, size, self.colours.text), self.para(to_markup(item), s.bullet, "LI")]
                 for item in block.items]
         widths: list[float | None] = [box_side(self.fonts.regular, size) + size * 0.7, None]
         # The box at the line's start, flush with the text above, the item a gap after it.
@@ -214,9 +213,9 @@ class Story:
         s, leaflet = self.styles, self.leaflet
         if not leaflet.sources:
             return []
-        out: list[Any] = [self.para(escape_markup(leaflet.strings["sources_heading"]), s.sources_heading, "H2")]
-        out += [self.para(f"[{src.number}] {src.markup}", s.small) for src in leaflet.sources]
-        out.append(self.para(leaflet.sources_note, s.small))
+        out: list[Any] = [self.para(escape_markup(leaflet.sources_heading), s.sources_heading, "H2")]
+        out += [self.para(f"[{src.number}] {to_markup(src.text)}", s.small) for src in leaflet.sources]
+        out.append(self.para(escape_markup(leaflet.sources_note), s.small))
         return [KeepTogether(out)]
 
 

@@ -8,7 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from carepress.model import Brand, Layout
+from carepress.model import BrandColours, Layout
 from carepress.typeset.fonts import FontSet
 
 
@@ -25,8 +25,8 @@ class Styles:
     sources_heading: ParagraphStyle
 
 
-def make_styles(layout: Layout, brand: Brand, fonts: FontSet) -> Styles:
-    scale, colours = layout.type, brand.colours
+def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles:
+    scale = layout.type
     wrap = "CJK" if fonts.script == "cjk" else None
 
     def style(name: str, size: float, font: str = fonts.regular, colour: str = colours.text,

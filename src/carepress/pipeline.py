@@ -1,0 +1,78 @@
+"""One leaflet, start to finish, with no file written: resolve, render, finish.
+
+Everything here is a function of the loaded project and the job; what comes out is bytes
+for publish.py to write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.load import Project
+from carepress.model import Artifact, Handout, PrintOptions
+from carepress.plan import Job
+from carepress.resolve import Resolved, ResolveOptions, resolve
+
+READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
+
+
+@dataclass(frozen=True)
+class Output:
+    variant: str  # "" for the job's own file, READING_ORDER beside an imposed one
+    artifact: Artifact
+
+
+@dataclass(frozen=True)
+class Product:
+    outputs: tuple[Output, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def source_date_epoch(handout: Handout) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the handout's approval date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    approved = dt.datetime.combine(handout.control.approved, dt.time(), dt.timezone.utc)
+    return int(approved.timestamp())
+
+
+def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOptions()) -> Resolved:
+    strings = project.strings.get(job.lang)
+    if strings is None:
+        path = project.root / "layouts/strings" / f"{job.lang}.yaml"
+        problem = ("has problems (reported with the project's); fix them" if path.is_file()
+                   else "is missing: add it, with every string the layout prints")
+        raise CarepressError([Diagnostic(Origin(path), f"the file of fixed strings for `{job.lang}` "
+                                                       f"{problem}")])
+    handout = project.handouts[job.handout]
+    translation = None if job.lang == handout.lang else project.translations[(job.handout, job.lang)]
+    return resolve(handout, project.sources, project.brands[job.clinic], strings, project.pinned,
+                   translation, options)
+
+
+def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
+         printing: PrintOptions = PrintOptions()) -> Product:
+    """The files of one job, as bytes; raises CarepressError listing what is wrong."""
+    resolved = resolve_job(project, job, options)
+    return Product(render_pdf(project, job, resolved, printing), resolved.warnings)
+
+
+def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOptions
+               ) -> tuple[Output, ...]:
+    """The leaflet typeset on the job's layout and finished; an imposed layout gives the
+    printed sheets and, beside them, the pages in reading order."""
+    from carepress.finish import finish
+    from carepress.typeset import typeset
+
+    layout = project.layouts[job.layout]
+    typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
+                          printing=printing)
+    # (a fillable form is the reading-order pages only: no sheets to impose)
+    finished = finish(typeset_pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable)
+    if finished.imposed is None:
+        return (Output("", finished.reading),)
+    return (Output(READING_ORDER, finished.reading), Output("", finished.imposed))
