@@ -6,11 +6,12 @@ import re
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
 
+from axe import AxeBrowser
 from carepress.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,3 +72,11 @@ def leaflet_pdf(root: Path, lang: str, handout: str = "iud-aftercare") -> Path:
     """The built PDF of ``handout`` in ``lang`` for the clinic that offers that language."""
     clinic = CLINIC_FOR[lang]
     return root / "dist" / clinic / lang / f"{handout}-{LAYOUT_FOR[clinic]}.pdf"
+
+
+@pytest.fixture(scope="session")
+def axe_browser() -> Iterator[AxeBrowser]:
+    """One headless Chromium for every axe run of the session (see tests/axe.py); skips the
+    test, with the reason, where Chromium or axe is missing."""
+    with AxeBrowser() as browser:
+        yield browser
