@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -80,3 +81,21 @@ def axe_browser() -> Iterator[AxeBrowser]:
     test, with the reason, where Chromium or axe is missing."""
     with AxeBrowser() as browser:
         yield browser
+
+
+# XMP, as PDF/A files carry it (see carepress/pdfa.py)
+NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+      "dc": "http://purl.org/dc/elements/1.1/", "xmp": "http://ns.adobe.com/xap/1.0/",
+      "pdf": "http://ns.adobe.com/pdf/1.3/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+      "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+
+
+def parse_xmp(packet: bytes) -> ET.Element:
+    """The RDF of an XMP packet (its xpacket wrapper checked and removed)."""
+    assert packet.startswith(b"<?xpacket begin=") and packet.endswith(b'<?xpacket end="w"?>')
+    return ET.fromstring(packet.split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
+
+
+def xmp_value(root: ET.Element, path: str) -> str | None:
+    found = root.find(f".//{path}", NS)
+    return None if found is None else found.text

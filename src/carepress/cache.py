@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-it-py", "Babel",
               "svglib", "pymupdf-fonts", "fonttools", "uharfbuzz", "python-bidi",
-              "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold")
+              "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold", "pillow")
 
 
 @cache

@@ -6,18 +6,32 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import __version__ as pypdf_version
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
+    NumberObject,
     StreamObject,
+    TextStringObject,
 )
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
 from carepress.model import Artifact, Layout, Leaflet
+from carepress.pdfa import (
+    ICC_COMPONENTS,
+    OUTPUT_INTENT_SUBTYPE,
+    SRGB_CONDITION,
+    DocumentInfo,
+    file_identifier,
+    srgb_icc_profile_deflated,
+    xmp_date_from_pdf,
+    xmp_packet,
+)
+from carepress.pypdf_compat import install_stream_eol, set_file_identifier
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,9 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
         return FinishedPdf(pdf)
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
-    imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order)
+    imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
+                     file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
+                                                        order)).encode(), pypdf_version.encode()))
     return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
@@ -99,20 +115,24 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
 
 
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
-           order: list[tuple[int, ...]]) -> bytes:
+           order: list[tuple[int, ...]], file_id: bytes) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
     (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
     form XObject with its links moved along: pypdf's merge_transformed_page parsed and
-    rewrote every text operation instead (0.2 s for an Arabic booklet)."""
+    rewrote every text operation instead (0.2 s for an Arabic booklet).  The file is
+    PDF/A-2U as its pages are, with ``file_id`` as its /ID."""
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
         slot = sheet_width / len(numbers)
         forms, annotations, drawing = DictionaryObject(), ArrayObject(), []
+        group = None  # a placed page's transparency group: the sheet blends as it did
         for index, number in enumerate(numbers):
             if number > len(reader.pages):
                 continue
             page = reader.pages[number - 1]
+            if group is None and "/Group" in page:
+                group = page["/Group"].get_object().clone(writer)
             x = index * slot + (slot - float(page.mediabox.width)) / 2
             y = (sheet_height - float(page.mediabox.height)) / 2
             name = NameObject(f"/Page{number}")
@@ -130,7 +150,10 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
         side[NameObject("/Contents")] = writer._add_object(content.flate_encode())
         if annotations:
             side[NameObject("/Annots")] = annotations
+        if group is not None:
+            side[NameObject("/Group")] = group
     _copy_metadata(reader, writer)
+    _make_pdfa(writer, file_id)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -160,8 +183,10 @@ def _pdf_number(value: float) -> FloatObject:
 
 
 def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
+    writer.pdf_header = reader.pdf_header  # (pypdf's own is 1.3; XMP and intents need 1.4)
     if reader.metadata:
-        writer.add_metadata({key: value for key, value in reader.metadata.items()})
+        # (/Trapped is a name, which add_metadata would write as a string: it is left out)
+        writer.add_metadata({key: value for key, value in reader.metadata.items() if key != "/Trapped"})
     for key in ("/Lang", "/ViewerPreferences"):
         value = reader.trailer["/Root"].get(key)
         if value is not None:  # a copy in the writer, not a reference into the reader's file
@@ -186,6 +211,64 @@ def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
             _copy_metadata(reader, writer)
     if titles:
         writer.add_metadata({"/Title": " · ".join(titles)})
+    _make_pdfa(writer, file_identifier(*leaflets, pypdf_version.encode()))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+# --- PDF/A-2U document objects (the pages are PDF/A already: they come from the leaflets) ---
+
+def _make_pdfa(writer: PdfWriter, file_id: bytes) -> None:
+    """Give the writer's file what PDF/A-2U asks of a document: XMP metadata repeating its
+    Info dictionary and catalog /Lang, the sRGB output intent, a file identifier, and an
+    unambiguous EOL after every stream's data."""
+    install_stream_eol()
+    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer)))
+    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([_output_intent(writer)])
+    set_file_identifier(writer, file_id)
+
+
+def _document_info(writer: PdfWriter) -> DocumentInfo:
+    """The writer's Info dictionary, as the XMP packet must repeat it."""
+    info = writer.metadata or {}
+
+    def text(key: str) -> str | None:
+        value = info.get(key)
+        return None if value is None else str(value)
+
+    def date(key: str) -> str | None:
+        value = text(key)
+        return None if value is None else xmp_date_from_pdf(value)
+
+    return DocumentInfo(title=text("/Title"), author=text("/Author"), subject=text("/Subject"),
+                        keywords=text("/Keywords"), creator=text("/Creator"),
+                        producer=text("/Producer"), created=date("/CreationDate"),
+                        modified=date("/ModDate"))
+
+
+def _catalog_lang(writer: PdfWriter) -> str | None:
+    lang = writer.root_object.get("/Lang")
+    return None if lang is None else str(lang.get_object())
+
+
+def _add_metadata_stream(writer: PdfWriter, xmp: bytes) -> None:
+    writer.xmp_metadata = xmp  # (an uncompressed stream, as PDF/A prefers, typed here)
+    stream = writer.root_object["/Metadata"].get_object()
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+
+
+def _output_intent(writer: PdfWriter) -> DictionaryObject:
+    """The sRGB PDF/A output intent, its profile the one the leaflets carry (compressed once
+    per process)."""
+    profile = StreamObject.initialize_from_dictionary({
+        "__streamdata__": srgb_icc_profile_deflated(),
+        NameObject("/Filter"): NameObject("/FlateDecode"), NameObject("/N"): NumberObject(ICC_COMPONENTS)})
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/OutputIntent"),
+        NameObject("/S"): NameObject("/" + OUTPUT_INTENT_SUBTYPE),
+        NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB_CONDITION),
+        NameObject("/Info"): TextStringObject(SRGB_CONDITION),
+        NameObject("/DestOutputProfile"): writer._add_object(profile),
+    })

@@ -16,10 +16,12 @@ from reportlab.platypus.doctemplate import LayoutError
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
 from carepress.model import Artifact, Layout, Leaflet, PrintOptions, plain
+from carepress.pdfa import srgb_icc_profile_deflated, xmp_packet
 from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
+from carepress.typeset.reportlab_compat import PdfaCanvas
 from carepress.typeset.story import Story
 from carepress.typeset.styles import make_styles
 
@@ -34,8 +36,10 @@ def _timestamp(epoch: int) -> TimeStamp:
 
 
 def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: Layout,
-                  printing: PrintOptions, rtl: bool) -> type[Canvas]:
-    class LeafletCanvas(Canvas):
+                  printing: PrintOptions, lang: str) -> type[Canvas]:
+    rtl = right_to_left(lang)
+
+    class LeafletCanvas(PdfaCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(epoch)  # CreationDate/ModDate from the content
@@ -54,6 +58,10 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             self.setFillColor(HexColor(colour))
             self.drawString(0, 0, str(pages))
             self.endForm()
+            # PDF/A-2U: the Info dictionary repeated as XMP, and the sRGB output intent the
+            # page colours (DeviceRGB and DeviceGray) are meant for.
+            self.add_metadata(xmp_packet(self.document_info(), lang))
+            self.add_output_intent(srgb_icc_profile_deflated())
             super().save()
 
     return LeafletCanvas
@@ -108,7 +116,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
-                                                   right_to_left(leaflet.lang)))
+                                                   leaflet.lang))
     except LayoutError as exc:
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)

@@ -21,11 +21,12 @@ from functools import cache
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from carepress.fontfiles import package_font_bytes
 from carepress.languages import script_of
 from carepress.model import RTypeface
+from carepress.typeset.reportlab_compat import font_subsets, set_to_unicode_cmap, subset_font_name
 
 _PRIVATE_USE = 0xE000
 
@@ -34,7 +35,25 @@ def _is_presentation_form(code: int) -> bool:
     return 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
 
 
-class ShapingTTFont(TTFont):
+class PdfaTTFont(TTFont):
+    """A TrueType font whose subsets' ToUnicode maps leave out the codes that stand for no
+    text.  ReportLab maps code 0 of every subset (the .notdef slot) to U+0000, which PDF/A-2U
+    forbids (as it does U+FEFF and U+FFFE): a code left out of the map has no text at all."""
+
+    def addObjects(self, doc: object) -> None:  # noqa: N802 - ReportLab's name
+        subsets = font_subsets(self, doc)  # (super() forgets the document's state)
+        super().addObjects(doc)
+        for number, subset in enumerate(subsets):
+            base = subset_font_name(self, number)
+            texts = [self._unicode_for(code) for code in subset]
+            set_to_unicode_cmap(doc, base, _to_unicode_cmap(base, texts))
+
+    def _unicode_for(self, code: int) -> str:
+        """The text that drawing code point ``code`` shows, for the ToUnicode map."""
+        return chr(code)
+
+
+class ShapingTTFont(PdfaTTFont):
     """A TrueType font that can draw shaped glyphs and still extract as logical text.
 
     Shaping yields glyphs (contextual Arabic forms, ligatures, mirrored brackets) that
@@ -79,28 +98,24 @@ class ShapingTTFont(TTFont):
             return unicodedata.normalize("NFKC", chr(code))
         return chr(code)
 
-    def addObjects(self, doc: object) -> None:  # noqa: N802 - ReportLab's name
-        state = self.state.get(doc)
-        subsets = [list(subset) for subset in state.subsets] if state is not None else []
-        super().addObjects(doc)  # it forgets the document's state, so read the subsets first
-        for number, subset in enumerate(subsets):
-            base = (b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
-            stream = doc.idToObject.get("toUnicodeCMap:" + base)  # type: ignore[attr-defined]
-            if stream is not None:
-                stream.content = _to_unicode_cmap(base, [self._unicode_for(code) for code in subset])
+
+# Texts a ToUnicode entry may not map to (PDF/A-2U, ISO 19005-2 6.2.11.7.2).
+_NO_TEXT = frozenset(["", "\u0000", "\ufeff", "\ufffe"])
 
 
 def _to_unicode_cmap(name: str, texts: list[str]) -> str:
-    """A ToUnicode CMap mapping each one-byte code to its (possibly several) characters."""
+    """A ToUnicode CMap mapping each one-byte code to its (possibly several) characters;
+    codes whose text is nothing (see _NO_TEXT) are left out."""
     def utf16(text: str) -> str:
         return text.encode("utf-16-be").hex().upper()
 
+    mapped = [f"<{code:02X}> <{utf16(text)}>" for code, text in enumerate(texts) if text not in _NO_TEXT]
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
         f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
         f"/CMapName /{name} def", "/CMapType 2 def",
         "1 begincodespacerange", f"<00> <{len(texts) - 1:02X}>", "endcodespacerange",
-        f"{len(texts)} beginbfchar", *(f"<{code:02X}> <{utf16(text)}>" for code, text in enumerate(texts)),
+        f"{len(mapped)} beginbfchar", *mapped,
         "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
 
@@ -178,7 +193,7 @@ def noto_cjk_sc(chars: str) -> FontSet:
     for bold in (False, True):
         data, key = cjk_font_bytes(chars, bold)
         name = f"CarepressCJK-{key}"
-        font = TTFont(name, io.BytesIO(data))
+        font = PdfaTTFont(name, io.BytesIO(data))
         pdfmetrics.registerFont(font)
         names.append(name)
         codes = frozenset(font.face.charToGlyph)

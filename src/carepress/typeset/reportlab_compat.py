@@ -1,0 +1,205 @@
+"""Every place carepress reaches into ReportLab's internals to write PDF/A, and why.
+
+ReportLab (open-source edition) has no PDF/A mode.  What a PDF/A file needs beyond what its
+public API writes is added here and nowhere else; tests/test_reportlab_compat.py checks each
+assumption against the installed ReportLab, so a release that changes one fails a test
+rather than a leaflet.
+
+- Stream data ends with an EOL before ``endstream`` (PDFStream.format writes ``dataendstream``).
+- The catalog takes an /OutputIntents entry (PDFCatalog writes only the keys it lists).
+- Every annotation is printable (/F 4) and has a normal appearance only (/AP with /N).
+- A page that draws a soft-masked image says how to blend it (/Group, PDFPage lists no key).
+- The Info values and dates, read back to repeat them in the XMP packet.
+- A TrueType subset's code points and ToUnicode stream (TTFont.addObjects keeps neither).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import (
+    XMP,
+    PDFArray,
+    PDFCatalog,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFPage,
+    PDFStream,
+    PDFString,
+)
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from carepress.pdfa import (
+    ICC_COMPONENTS,
+    OUTPUT_INTENT_SUBTYPE,
+    SRGB_CONDITION,
+    DocumentInfo,
+    stream_eol,
+    xmp_date_from_pdf,
+)
+
+# --- stream EOL ----------------------------------------------------------------------------
+
+# PDF/A (ISO 19005-2, 6.1.7.1) wants an end-of-line marker between a stream's data and
+# `endstream`, not counted in /Length.  ReportLab writes `...data` + `endstream\n`, and
+# page-validation reported all three of STREAM-LENGTH (the data's last byte taken for the
+# EOL), STREAM-EOL (e.g. after data ending with `%`, which starts a comment) and
+# INDIRECT-OBJECT-SYNTAX (in the English Letter leaflet, for its last page's content stream
+# alone) for that one cause: with the EOL in place none is reported.  Only documents marked
+# with this attribute get the EOL, so ReportLab output that is not ours stays as it was.
+PDFA_DOCUMENT_MARK = "_carepress_pdfa"
+_STREAM_END = b"endstream\n"
+_PATCHING = threading.Lock()
+
+
+def _format_stream_for_pdfa(format_stream: Any) -> Any:
+    def format_with_eol(stream: PDFStream, document: Any) -> bytes:
+        formatted: bytes = format_stream(stream, document)
+        if not getattr(document, PDFA_DOCUMENT_MARK, False):
+            return formatted
+        if not formatted.endswith(_STREAM_END):
+            raise AssertionError("ReportLab no longer ends a stream with b'endstream\\n': "
+                                 "see carepress/typeset/reportlab_compat.py")
+        written = formatted[:-len(_STREAM_END)]  # (the dictionary, `stream`, the data)
+        return written + stream_eol(written) + _STREAM_END
+
+    format_with_eol.carepress_original = format_stream  # type: ignore[attr-defined]
+    return format_with_eol
+
+
+def install_stream_eol() -> None:
+    """Wrap PDFStream.format (once per process) to end the data of marked documents' streams
+    with an EOL.  ReportLab's subclasses (XMP) call it through super() and get it too."""
+    with _PATCHING:
+        if not hasattr(PDFStream.format, "carepress_original"):
+            PDFStream.format = _format_stream_for_pdfa(PDFStream.format)  # type: ignore[method-assign]
+
+
+# --- the canvas -------------------------------------------------------------------------------
+
+# Annotation flags PDF/A (ISO 19005-2, 6.3.2) wants set (Print) and clear (Invisible, Hidden,
+# NoView, ToggleNoView).
+_PRINT_FLAG = 4
+_UNPRINTED_FLAGS = 1 | 2 | 32 | 256
+_TRANSPARENCY_GROUP = {"Type": PDFName("Group"), "S": PDFName("Transparency"),
+                       "CS": PDFName("DeviceRGB")}
+
+
+class PdfaCanvas(Canvas):
+    """A canvas whose document is written as PDF/A-2: streams end with an EOL, annotations
+    print and have normal appearances only, and pages with soft-masked images say how they
+    blend.  The catalog entries (XMP, output intent) are the caller's to add at save time."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        install_stream_eol()
+        setattr(self._doc, PDFA_DOCUMENT_MARK, True)
+
+    # Every annotation ReportLab makes passes through here: links from linkURL (ours, and a
+    # Paragraph's <a href>), AcroForm widgets (--fillable), text annotations.
+    def _addAnnotation(self, annotation: Any, name: str | None = None,  # noqa: N802 - ReportLab's
+                       addtopage: int = 1) -> None:
+        if isinstance(annotation, PDFDictionary):
+            pdfa_annotation(annotation)
+        super()._addAnnotation(annotation, name, addtopage)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        blends = self._page_draws_soft_masked_image()
+        super().showPage()
+        if blends:
+            add_page_entry(self._doc.Pages.pages[-1], "Group", PDFDictionary(dict(_TRANSPARENCY_GROUP)))
+
+    def _page_draws_soft_masked_image(self) -> bool:
+        """Whether an image this page draws has an /SMask (drawImage(mask="auto") of an image
+        with alpha).  Images drawn inside a form XObject are the form's, not the page's."""
+        objects = self._doc.idToObject
+        return any(getattr(objects.get(pdfdoc.xObjectName(name)), "smask", None) is not None
+                   for name in self._formsinuse)
+
+    def document_info(self) -> DocumentInfo:
+        """The Info dictionary as ReportLab will write it (PDFInfo.format), with its dates as
+        XMP dates, for an XMP packet that must say the same."""
+        info, stamp = self._doc.info, self._doc._timeStamp
+        # (PDFDate's own format, for a document without a custom date formatter)
+        pdf_date = "D:%04d%02d%02d%02d%02d%02d%+03d'%02d'" % (*stamp.YMDhms, stamp.dhh, stamp.dmm)
+        if info._dateFormatter is not None:
+            raise AssertionError("a custom Info date format would differ from the XMP dates")
+        date = xmp_date_from_pdf(pdf_date)
+        return DocumentInfo(title=info.title, author=info.author, subject=info.subject,
+                            keywords=info.keywords, creator=info.creator, producer=info.producer,
+                            created=date, modified=date)
+
+    def add_metadata(self, xmp: bytes) -> None:
+        """/Metadata: the XMP packet as an uncompressed stream (/Type /Metadata /Subtype /XML;
+        the document's default stream filters are none)."""
+        self.setCatalogEntry("Metadata", XMP(creator=lambda document: xmp))
+
+    def add_output_intent(self, icc_deflated: bytes) -> None:
+        """/OutputIntents: one PDF/A intent whose profile is ``icc_deflated`` (a Flate-
+        compressed RGB ICC profile; /Filter is set, so ReportLab does not compress it again)."""
+        profile = PDFStream(PDFDictionary({"N": ICC_COMPONENTS, "Filter": PDFName("FlateDecode")}),
+                            icc_deflated)
+        intent = PDFDictionary({
+            "Type": PDFName("OutputIntent"), "S": PDFName(OUTPUT_INTENT_SUBTYPE),
+            "OutputConditionIdentifier": PDFString(SRGB_CONDITION),
+            "Info": PDFString(SRGB_CONDITION),
+            "DestOutputProfile": profile,  # (a stream: ReportLab writes it as a reference)
+        })
+        add_catalog_entry(self._doc.Catalog, "OutputIntents", PDFArray([intent]))
+
+
+def pdfa_annotation(annotation: PDFDictionary) -> None:
+    """Set the Print flag and keep only the normal appearance (/N) of an annotation
+    dictionary: PDF/A forbids /D and /R appearances, which ReportLab's check boxes have."""
+    entries = annotation.dict
+    flags = entries.get("F")
+    entries["F"] = (flags if isinstance(flags, int) else 0) & ~_UNPRINTED_FLAGS | _PRINT_FLAG
+    appearance = entries.get("AP")
+    if isinstance(appearance, PDFDictionary) and set(appearance.dict) - {"N"}:
+        entries["AP"] = PDFDictionary({"N": appearance.dict["N"]})
+
+
+def add_catalog_entry(catalog: PDFCatalog, key: str, value: Any) -> None:
+    """Set a catalog key PDFCatalog does not list: it writes only the names in its
+    __NoDefault__, so this instance's list is extended."""
+    _extend_written_keys(catalog, key)
+    setattr(catalog, key, value)
+
+
+def add_page_entry(page: PDFPage, key: str, value: Any) -> None:
+    """Set a page key PDFPage does not list (as add_catalog_entry does for the catalog)."""
+    _extend_written_keys(page, key)
+    setattr(page, key, value)
+
+
+def _extend_written_keys(dictionary: PDFCatalog, key: str) -> None:
+    if key not in dictionary.__NoDefault__:
+        dictionary.__NoDefault__ = [*dictionary.__NoDefault__, key]
+
+
+# --- TrueType subsets ------------------------------------------------------------------------
+
+def font_subsets(font: TTFont, document: PDFDocument) -> list[list[int]]:
+    """The code points of each subset of ``font`` used in ``document``, in code order; read
+    before TTFont.addObjects, which forgets the document's state."""
+    state = font.state.get(document)
+    return [list(subset) for subset in state.subsets] if state is not None else []
+
+
+def subset_font_name(font: TTFont, number: int) -> str:
+    """The /BaseFont of subset ``number`` (TTFont.addObjects's own naming)."""
+    face = font.face
+    return b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+
+
+def set_to_unicode_cmap(document: PDFDocument, base_font: str, cmap: str) -> None:
+    """Replace the ToUnicode CMap TTFont.addObjects wrote for subset ``base_font``."""
+    stream = document.idToObject.get("toUnicodeCMap:" + base_font)
+    if stream is None:
+        raise AssertionError(f"ReportLab wrote no ToUnicode stream named for {base_font}: "
+                             "see carepress/typeset/reportlab_compat.py")
+    stream.content = cmap

@@ -1,0 +1,51 @@
+"""What carepress/pypdf_compat.py relies on in pypdf still holds."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject, StreamObject
+
+from carepress.pypdf_compat import install_stream_eol, set_file_identifier
+
+
+def stream_bytes(data: bytes) -> bytes:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    out = io.BytesIO()
+    stream.write_to_stream(out)
+    return out.getvalue()
+
+
+def test_pypdf_writes_a_lf_between_stream_data_and_endstream() -> None:
+    install_stream_eol()
+    pypdf_write = StreamObject.write_to_stream.carepress_original  # type: ignore[attr-defined]
+    stream = DecodedStreamObject()
+    stream.set_data(b"x\r")
+    out = io.BytesIO()
+    pypdf_write(stream, out)
+    assert out.getvalue().endswith(b"\nstream\nx\r\nendstream")  # (a CR LF to a reader)
+
+
+def test_data_ending_with_a_cr_gets_cr_lf_and_other_data_stays_as_pypdf_writes_it() -> None:
+    install_stream_eol()
+    assert stream_bytes(b"x\r").endswith(b"\nstream\nx\r\r\nendstream")
+    assert stream_bytes(b"x").endswith(b"\nstream\nx\nendstream")
+    assert b"/Length 2" in stream_bytes(b"x\r")
+
+
+def test_a_written_file_reads_back_with_its_stream_whole_and_its_identifier() -> None:
+    install_stream_eol()
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    content = DecodedStreamObject()
+    content.set_data(b"0 0 m\r")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    set_file_identifier(writer, bytes(range(16)))
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue().count(b"<000102030405060708090a0b0c0d0e0f>") == 2
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    assert reader.pages[0]["/Contents"].get_object().get_data() == b"0 0 m\r"
+    assert [entry.original_bytes for entry in reader.trailer["/ID"]] == [bytes(range(16))] * 2
