@@ -348,6 +348,7 @@ class RClosing:
     feedback_href: str      # its link (mailto: for an e-mail address)
     url: str | None         # the online copy, for the QR code
     short_url: str | None   # as printed: without https://
+    qr_alt: str = ""        # the QR code's alternative text: what it is and its address
 
 
 @dataclass(frozen=True)

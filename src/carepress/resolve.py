@@ -411,7 +411,9 @@ class _Resolver:
         url = brand.leaflet_url.format(lang=self.lang, handout=self.handout.id) \
             if brand.leaflet_url else None
         short = re.sub(r"^https?://", "", url) if url else None
-        return RClosing(s["other_formats"], s["online"] + s["colon"], lead, where, href, url, short)
+        qr_alt = f"{s['qr_code']}{s['colon']}{url}" if url else ""
+        return RClosing(s["other_formats"], s["online"] + s["colon"], lead, where, href, url, short,
+                        qr_alt)
 
     def footer(self, draft: bool) -> RFooter:
         s, control, brand = self.strings, self.handout.control, self.brand

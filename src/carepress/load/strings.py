@@ -28,6 +28,7 @@ STRING_KEYS = {
     "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
     "other_formats": "the closing line: the leaflet in other languages and large print",
     "online": "label before the address of the online copy",
+    "qr_code": "what the QR code is, read out by screen readers before its address",
     "feedback": "how to give feedback, ending with {feedback}, the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
 }

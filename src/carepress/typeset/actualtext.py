@@ -6,7 +6,7 @@ rebuild reading order from the page instead, each its own way; each gets the str
 own reordering turns back into the logical text:
 
 - poppler (pdftotext) reads /ActualText only on a /Span and takes it as visual order: it gets
-  the line as the Unicode bidi algorithm displays it (python-bidi).
+  the line as it is displayed, run by run (for_poppler).
 - PDFium reads the innermost /ActualText of the first text object it meets in a marked
   content, and puts it through its own line reordering, which depends on whether it takes
   that object's glyphs as right-to-left.  So each line's text rides on one glyph group (the
@@ -32,10 +32,14 @@ PDFIUM_SKIP = "\x01"
 _MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹"))
 
 
-def for_poppler(logical: str) -> str:
-    from bidi import get_display
-
-    return get_display(logical, base_dir="R")
+def for_poppler(runs: list[tuple[str, int]]) -> str:
+    """The line as it is displayed, from its runs in visual order, each with its bidi level:
+    a right-to-left run's characters last to first (brackets mirrored, as they are drawn),
+    a left-to-right one's as they are.  The levels are the line's own, resolved with phone
+    numbers in a left-to-right embedding, so a number's groups stay in their order (the
+    bidi algorithm alone, without the embedding, put `020 7946 0321` as `0321 7946 020`)."""
+    return "".join("".join(_MIRROR.get(c, c) for c in reversed(text)) if level % 2 else text
+                   for text, level in runs)
 
 
 def pdfium_direction(char: str) -> str:

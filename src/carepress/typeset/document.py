@@ -9,6 +9,7 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFtrue
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
@@ -23,6 +24,7 @@ from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
 from carepress.typeset.reportlab_compat import PdfaCanvas
 from carepress.typeset.story import Story
+from carepress.typeset.tagging import Tagger, write_structure
 from carepress.typeset.styles import make_styles
 
 
@@ -36,12 +38,13 @@ def _timestamp(epoch: int) -> TimeStamp:
 
 
 def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: Layout,
-                  printing: PrintOptions, lang: str) -> type[Canvas]:
+                  printing: PrintOptions, lang: str, tagger: Tagger | None) -> type[Canvas]:
     rtl = right_to_left(lang)
 
     class LeafletCanvas(PdfaCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            self.tagger = tagger  # marks content and artifacts as the flowables draw
             self._doc._timeStamp = _timestamp(epoch)  # CreationDate/ModDate from the content
             if rtl:  # viewers lay out spreads right to left; PDFium reads lines that way
                 self.setViewerPreference("Direction", "R2L")
@@ -58,9 +61,12 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             self.setFillColor(HexColor(colour))
             self.drawString(0, 0, str(pages))
             self.endForm()
-            # PDF/A-2U: the Info dictionary repeated as XMP, and the sRGB output intent the
-            # page colours (DeviceRGB and DeviceGray) are meant for.
-            self.add_metadata(xmp_packet(self.document_info(), lang))
+            if tagger is not None:  # PDF/UA-1: the structure tree; the catalog says it is tagged
+                self.setCatalogEntry("StructTreeRoot", write_structure(self, tagger, pages))
+                self.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": PDFtrue}))
+            # PDF/A-2U: the Info dictionary repeated as XMP (with the PDF/UA part), and the
+            # sRGB output intent the page colours (DeviceRGB and DeviceGray) are meant for.
+            self.add_metadata(xmp_packet(self.document_info(), lang, pdfua=tagger is not None))
             self.add_output_intent(srgb_icc_profile_deflated())
             super().save()
 
@@ -75,8 +81,9 @@ class _LeafletDoc(BaseDocTemplate):
 
 
 def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
-            printing: PrintOptions = PrintOptions()) -> Artifact:
-    """Lay the leaflet out on the layout's pages: the PDF renderer."""
+            printing: PrintOptions = PrintOptions(), tagged: bool = True) -> Artifact:
+    """Lay the leaflet out on the layout's pages: the PDF renderer.  Tagged PDF/UA-1 always;
+    ``tagged=False`` is for bench/ alone, to measure what the tags cost."""
     fonts = preflight(leaflet)
     styles = make_styles(layout, leaflet.clinic.colours, fonts)
     buffer = io.BytesIO()
@@ -95,8 +102,9 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         invariant=1, pageCompression=1, displayDocTitle=1,
         initialFontName=fonts.regular,  # else the canvas starts in base-14 Helvetica
     )
-    furniture = Furniture(leaflet, layout, styles, fonts, printing)
     width = layout.page_width - layout.margin_left - layout.margin_right
+    story_maker = Story(leaflet, styles, fonts, width, printing)
+    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo)
     gap = styles.body.fontSize * 0.8
 
     def frame(header: float, name: str) -> Frame:
@@ -112,11 +120,12 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     ])
     trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
     back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
-    story = Story(leaflet, styles, fonts, width, printing).build(back_panel)
+    story = story_maker.build(back_panel)
     try:
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
-                                                   leaflet.lang))
+                                                   leaflet.lang,
+                                                   Tagger(story_maker.root) if tagged else None))
     except LayoutError as exc:
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)

@@ -1,8 +1,10 @@
-"""Leaflet-specific flowables.  Each carries a ``role`` naming its place in the document
-structure (H1, H2, P, L, Aside, Form, Figure) so a later step can tag the PDF."""
+"""Leaflet-specific flowables.  Those that draw content are ``Marked`` (tagging.py): given a
+structure node, their drawing is marked as its content in a tagged PDF; what only decorates
+(check boxes, box backgrounds and rules) is drawn as an artifact."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from functools import cache, lru_cache
@@ -18,14 +20,10 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from carepress.model import RLogo
 from carepress.typeset.markup import escape as escape_markup, link_markup
 from carepress.typeset.fonts import FontSet
+from carepress.typeset.tagging import Marked, artifact_table_drawing, tagged_artifact
 
 
-def with_role(flowable: Any, role: str) -> Any:
-    flowable.__dict__["role"] = role  # (graphics Drawings refuse unknown attributes otherwise)
-    return flowable
-
-
-class SettledParagraph(Paragraph):
+class SettledParagraph(Marked, Paragraph):
     """A Paragraph that breaks its lines once per width.  Frames, keep-with-next groups and
     table cells wrap most paragraphs two or three times at one width (half of a leaflet's
     line breaking, measured); the lines depend on the width alone."""
@@ -124,7 +122,7 @@ def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[
     return list(fill(tuple(pieces), first))
 
 
-class AddressLines(Flowable):
+class AddressLines(Marked, Flowable):
     """A lead (a label or a sentence, as markup) and then a web or e-mail address as a link,
     broken only where an address may break (see address_pieces).  The address goes on the
     lead's last line when all of it fits there, else on lines of its own, beginning on that
@@ -139,7 +137,6 @@ class AddressLines(Flowable):
         self.paragraph, self.address, self.href, self.style, self.rtl = paragraph, address, href, style, rtl
         self.lead = lead.rstrip()
         self.gap = lead[len(self.lead):]  # the lead's own space before the address
-        self.role = "P"
         self._wrapped_for: float | None = None
         self._top: Flowable | None = None  # the lead's paragraph
         self._top_height = 0.0
@@ -206,6 +203,55 @@ class AddressLines(Flowable):
             baseline -= style.leading
 
 
+class ListEntry(Flowable):
+    """One item of a bulleted list: a bullet in the margin at the reading start (the left, or
+    the right for right-to-left languages) and the item's paragraph indented beside it.
+    Split by a page break, the bullet stays with the first part.  In a tagged PDF the bullet
+    is the item's label (Lbl) and the paragraph its body (its own node)."""
+
+    def __init__(self, content: Flowable, bullet: str | None, indent: float, font: str,
+                 size: float, colour: str, rtl: bool = False, label: Any = None) -> None:
+        super().__init__()
+        self.content, self.bullet, self.indent = content, bullet, indent
+        self.font, self.size, self.colour, self.rtl, self.label = font, size, colour, rtl, label
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, self.height = self.content.wrap(available_width - self.indent, available_height)
+        self.width = available_width
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = self.content.split(available_width - self.indent, available_height)
+        return [ListEntry(part, self.bullet if number == 0 else None, self.indent, self.font,
+                          self.size, self.colour, self.rtl, self.label)
+                for number, part in enumerate(parts)]
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+        return float(self.content.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - ReportLab's name
+        return float(self.content.getSpaceAfter()) + float(getattr(self, "extra_space_after", 0.0))
+
+    def getKeepWithNext(self) -> bool:  # noqa: N802 - ReportLab's name
+        return bool(self.__dict__.get("keepWithNext", 0))
+
+    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        if self.bullet:
+            from carepress.typeset.tagging import Tagger
+
+            tagger: Tagger | None = getattr(canv, "tagger", None)
+            width = stringWidth(self.bullet, self.font, self.size)
+            left = x + self.width - width if self.rtl else x
+            baseline = y + self.height - self.size
+            with tagger.marked(canv, self.label) if tagger and self.label else contextlib.nullcontext():
+                canv.saveState()
+                canv.setFont(self.font, self.size)
+                canv.setFillColor(HexColor(self.colour))
+                canv.drawString(left, baseline, self.bullet)
+                canv.restoreState()
+        self.content.drawOn(canv, x if self.rtl else x + self.indent, y)
+
+
 def box_side(font: str, size: float) -> float:
     """A check box's side: the cap height of ``font`` at ``size``, as tall as a capital."""
     return size * (getattr(pdfmetrics.getFont(font).face, "capHeight", 0) or 700) / 1000
@@ -228,11 +274,12 @@ class CheckBox(Flowable):
         self.width, self.height = box_side(font, size), size
 
     def draw(self) -> None:
-        self.canv.setStrokeColor(HexColor(self.colour))
-        draw_box(self.canv, 0, 0, self.width)
+        with tagged_artifact(self.canv):  # (the item's words say it all; the box is to tick)
+            self.canv.setStrokeColor(HexColor(self.colour))
+            draw_box(self.canv, 0, 0, self.width)
 
 
-class FillInLine(Flowable):
+class FillInLine(Marked, Flowable):
     """`Label: ______` to write on, or `Label: ☐ A  ☐ B` when there are choices; mirrored
     (label on the right) for right-to-left languages."""
 
@@ -242,7 +289,6 @@ class FillInLine(Flowable):
         self.label, self.choices, self.font, self.size, self.colour = label, choices, font, size, colour
         self.rtl = rtl
         self.field = field  # an AcroForm field name: the PDF can be filled in on screen
-        self.role = "Form"
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width, self.height = available_width, self.size * 2.1
@@ -311,10 +357,10 @@ class FillInLine(Flowable):
 
 
 def callout_box(content: list[Any], *, bar: str, background: str, width: float,
-                padding: float, font: str, rtl: bool = False, role: str = "Aside") -> Table:
+                padding: float, font: str, rtl: bool = False) -> Table:
     """Content in a tinted box with a coloured bar down its leading edge (the right one for
     right-to-left languages)."""
-    table = Table([[content]], colWidths=[width])
+    table = Table([[content]], colWidths=[width], renderCB=artifact_table_drawing)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font),  # else ReportLab selects base-14 Helvetica
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
@@ -324,7 +370,7 @@ def callout_box(content: list[Any], *, bar: str, background: str, width: float,
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]))
-    return with_role(table, role)
+    return table
 
 
 @lru_cache(maxsize=8)
@@ -479,14 +525,13 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(module == "1" for module in row) for row in rows)
 
 
-class QrCode(Flowable):
+class QrCode(Marked, Flowable):
     """A QR code drawn as one filled path, a rectangle per run of dark modules in a row
     (ReportLab's widget makes a shape per module: ten times slower for the same marks)."""
 
     def __init__(self, url: str, size: float) -> None:
         super().__init__()
         self.url, self.width, self.height = url, size, size
-        self.role = "Figure"
 
     def draw(self) -> None:
         modules = qr_modules(self.url)

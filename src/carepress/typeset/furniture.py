@@ -19,6 +19,7 @@ from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
 from carepress.typeset.styles import Styles
+from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
 
@@ -31,15 +32,19 @@ ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's na
 
 
 class Furniture:
-    """Header band and footer, drawn on every page; marked as artifacts for tagging later.
+    """Header band and footer, drawn on every page.  In a tagged PDF they are pagination
+    artifacts, but for the logo on the first page: a Figure with the brand's alternative
+    text (``logo``, the story's node for it).  They carry no links: a link must be in the
+    structure, and the contact box and closing lines have the same ones.
 
     Right-to-left leaflets mirror it: logo and clinic name on the right, the page count on
     the left, and every line of their own script shaped and ordered by rtl.py.
     """
 
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
-                 printing: PrintOptions = PrintOptions()):
+                 printing: PrintOptions = PrintOptions(), logo: StructNode | None = None):
         self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
+        self.logo = logo
         self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
         self.rtl = right_to_left(leaflet.lang)
@@ -58,10 +63,12 @@ class Furniture:
         canv.saveState()
         canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
         self.header(canv, header, logo=logo)
-        self.footer(canv, doc)
+        with tagged_artifact(canv, "Pagination"):
+            self.footer(canv, doc)
         canv.restoreState()
         if self.printing.crop_marks:
-            self.crop_marks(canv)
+            with tagged_artifact(canv):
+                self.crop_marks(canv)
 
     def crop_marks(self, canv: Canvas) -> None:
         """Thin lines at each corner of the trim, outside the bleed."""
@@ -112,38 +119,51 @@ class Furniture:
         top = layout.page_height
         on_band = self.colours.on_primary
         canv.saveState()
-        canv.setFillColor(HexColor(self.colours.primary))
-        bleed = self.printing.bleed  # the band runs off the trimmed page into the bleed
-        canv.rect(-bleed, top - height, layout.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
+        with tagged_artifact(canv, "Pagination"):
+            canv.setFillColor(HexColor(self.colours.primary))
+            bleed = self.printing.bleed  # the band runs off the trimmed page into the bleed
+            canv.rect(-bleed, top - height, layout.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
         if logo:
             logo_height = height * 0.62
             step = -1 if self.rtl else 1
             logo_left = self.start - logo_height if self.rtl else self.start
-            drawn = draw_logo(canv, clinic.logo, logo_left, top - height / 2 - logo_height / 2,
-                              logo_height, fonts.regular)
+            drawn = self.draw_logo(canv, logo_left, top - height / 2 - logo_height / 2, logo_height)
             x = self.start + step * (drawn + logo_height * 0.3)
             room = abs(self.end - x)
             name_size = layout.type.subtitle * 1.15
             name_width = self.width(escape_markup(clinic.name), fonts.bold, name_size)
             if name_width > room:  # a narrow panel: the name shrinks to fit beside the logo
                 name_size = max(name_size * room / name_width, 7.0)
-            self.text(canv, escape_markup(clinic.name), x, top - height / 2 + name_size * 0.05,
-                      fonts.bold, name_size, on_band)
-            y = top - height / 2 - self.small * 1.5
-            left, right = self.text(canv, escape_markup(clinic.website), x, y, fonts.regular,
-                                    self.small * 1.1, on_band)
-            canv.linkURL(clinic.website, (left, y - 2, right, y + self.small), relative=1)
+            with tagged_artifact(canv, "Pagination"):
+                self.text(canv, escape_markup(clinic.name), x, top - height / 2 + name_size * 0.05,
+                          fonts.bold, name_size, on_band)
+                y = top - height / 2 - self.small * 1.5
+                self.text(canv, escape_markup(clinic.website), x, y, fonts.regular,
+                          self.small * 1.1, on_band)
         else:
-            size = self.small * 1.2
-            baseline = top - height / 2 - size * 0.35
-            name = escape_markup(clinic.name)
-            self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
-            room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
-            title = self.fitted(to_markup(self.leaflet.title), fonts.regular, size, room)
-            if title is not None:  # (a narrow panel may have room for the clinic's name only)
-                self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
-                          at_start=False)
+            with tagged_artifact(canv, "Pagination"):
+                size = self.small * 1.2
+                baseline = top - height / 2 - size * 0.35
+                name = escape_markup(clinic.name)
+                self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
+                room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
+                title = self.fitted(to_markup(self.leaflet.title), fonts.regular, size, room)
+                if title is not None:  # (a narrow panel may have room for the clinic's name only)
+                    self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
+                              at_start=False)
         canv.restoreState()
+
+    def draw_logo(self, canv: Canvas, x: float, y: float, height: float) -> float:
+        """The clinic's logo, the Figure of a tagged PDF (its box on the page recorded), or
+        an artifact where there is no node for it; returns its width."""
+        tagger = getattr(canv, "tagger", None)
+        if tagger is None or self.logo is None:
+            return draw_logo(canv, self.leaflet.clinic.logo, x, y, height, self.fonts.regular)
+        with tagger.marked(canv, self.logo):
+            width = draw_logo(canv, self.leaflet.clinic.logo, x, y, height, self.fonts.regular)
+        outer = self.printing.outer  # (drawn in trimmed-page coordinates)
+        self.logo.bbox = (x + outer, y + outer, x + outer + width, y + outer + height)
+        return width
 
     def fitted(self, markup: str, font: str, size: float, room: float) -> str | None:
         """``markup`` if it fits in ``room``, else its first words (or characters, in a
@@ -177,13 +197,10 @@ class Furniture:
         prefix = footer.questions
         phone = f"<b>{escape_markup(footer.phone)}</b>"
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
-            left, right = self.text(canv, escape_markup(prefix) + phone, self.start, line2,
-                                    fonts.regular, size, text)
-            link = (left, right - self.width(escape_markup(prefix), fonts.regular, size))
+            self.text(canv, escape_markup(prefix) + phone, self.start, line2, fonts.regular, size, text)
         else:
             _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
-            link = self.text(canv, phone, x, line2, fonts.bold, size, text)
-        canv.linkURL(footer.phone_href, (link[0], line2 - 2, link[1], line2 + size), relative=1)
+            self.text(canv, phone, x, line2, fonts.bold, size, text)
         if footer.draft:
             self.text(canv, escape_markup(footer.draft), self.start, line2 - size * 1.3,
                       fonts.regular, size, self.colours.urgent)

@@ -106,6 +106,9 @@ class PdfaCanvas(Canvas):
         if isinstance(annotation, PDFDictionary):
             pdfa_annotation(annotation)
         super()._addAnnotation(annotation, name, addtopage)
+        tagger = getattr(self, "tagger", None)  # (a tagged PDF files it in the structure)
+        if tagger is not None and addtopage and isinstance(annotation, PDFDictionary):
+            tagger.annotation(self, annotation, self._annotationrefs[-1])
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         blends = self._page_draws_soft_masked_image()

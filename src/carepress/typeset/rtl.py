@@ -41,6 +41,7 @@ from carepress.typeset.actualtext import (
     pdf_text_string,
     pdfium_right_to_left,
 )
+from carepress.typeset.tagging import Marked
 
 LRE, PDF = "\u202a", "\u202c"
 # A number with its separators: phone numbers, ranges (3-6), times.  Bidi would otherwise
@@ -256,10 +257,8 @@ class Line:
     width: float
 
 
-class RtlParagraph(Flowable):
+class RtlParagraph(Marked, Flowable):
     """A paragraph laid out right to left (see the module docstring)."""
-
-    role = "P"
 
     def __init__(self, markup: str, style: Any, _lines: tuple[Line, ...] | None = None,
                  _runs: tuple[Run, ...] | None = None, _text: str = "") -> None:
@@ -302,7 +301,7 @@ class RtlParagraph(Flowable):
             return [] if fit <= 0 else [self]
         first = RtlParagraph(self.markup, self.style, lines[:fit], self._runs, self._text)
         rest = RtlParagraph(self.markup, replace_space_before(self.style), lines[fit:], self._runs, self._text)
-        first.role = rest.role = self.role
+        first.struct = rest.struct = self.struct
         return [first, rest]
 
     def draw(self) -> None:
@@ -331,7 +330,8 @@ class RtlParagraph(Flowable):
             for chunk_x, chunk_y, glyphs in _chunks(run, positions[index], baseline + run.style.rise):
                 groups.append((run, chunk_x, chunk_y, glyphs))
         carrier, carrier_rtl = _pdfium_carrier([glyphs for _, _, _, glyphs in groups])
-        canv._code.append(f"/Span <</ActualText {pdf_text_string(for_poppler(logical))}>> BDC")
+        displayed = [(self._text[run.start:run.end].replace(NBSP, " "), run.level) for run in line.runs]
+        canv._code.append(f"/Span <</ActualText {pdf_text_string(for_poppler(displayed))}>> BDC")
         text = canv.beginText()
         font = None
         code = text._code

@@ -1,22 +1,19 @@
-"""The story: a resolved Leaflet's blocks as ReportLab flowables, block type by block type."""
+"""The story: a resolved Leaflet's blocks as ReportLab flowables, block type by block type,
+and beside them the document's structure (tagging.py), in reading order: Document; H1 the
+title; a Sect per section with its H2; P, L/LI/Lbl/LBody; a Sect per callout and for the
+contact details with an H3; a Sect for the sources; and the closing Sect with the QR code as
+a Figure."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import (
-    KeepTogether,
-    ListFlowable,
-    ListItem,
-    PageBreak,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from carepress.languages import right_to_left
 from carepress.model import (
+    Inline,
     Leaflet,
     PrintOptions,
     RBlock,
@@ -33,27 +30,27 @@ from carepress.typeset.flowables import (
     BreakToPage,
     CheckBox,
     FillInLine,
+    ListEntry,
     QrCode,
     box_side,
     callout_box,
     paragraph_class,
-    with_role,
 )
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup
 from carepress.typeset.styles import Styles
+from carepress.typeset.tagging import StructNode, artifact_table_drawing, tag
 
 BULLET = "•"
 
 
-def keep_with_heading(heading: Any, flowables: list[Any]) -> list[Any]:
-    """A heading and the block after it, on one page.  A heading's keep-with-next does this
-    by itself, except before a bullet list: ReportLab will not join a list (a container) to
-    a keep-with-next chain, and left the heading alone at the foot of a page."""
-    if flowables and isinstance(flowables[0], ListFlowable):
-        heading.__dict__["keepWithNext"] = 0  # (the KeepTogether does it; no chain around it)
-        return [KeepTogether([heading, flowables[0]]), *flowables[1:]]
-    return [heading, *flowables]
+def link_texts(inline: Inline) -> dict[str, str]:
+    """Each link's address and the words it is on (its /Contents in a tagged PDF)."""
+    texts: dict[str, str] = {}
+    for span in inline:
+        if span.href is not None:
+            texts[span.href] = texts.get(span.href, "") + span.text
+    return texts
 
 
 class Story:
@@ -67,30 +64,31 @@ class Story:
         self.paragraph = paragraph_class(fonts)  # Latin/Cyrillic, Chinese (kinsoku) or Arabic
         self.printing = printing
         self.fields = 0
+        self.root = StructNode("Document")
+        # The clinic's logo, in the header band of the first page (furniture.py draws it).
+        self.logo = self.root.add("Figure", alt=leaflet.clinic.logo.alt)
 
     def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
-        s, leaflet = self.styles, self.leaflet
-        story: list[Any] = [self.para(to_markup(leaflet.title), s.title, "H1")]
+        s, leaflet, root = self.styles, self.leaflet, self.root
+        story: list[Any] = [self.text(leaflet.title, s.title, root.add("H1"))]
         if leaflet.subtitle:
-            story.append(self.para(to_markup(leaflet.subtitle), s.subtitle))
+            story.append(self.text(leaflet.subtitle, s.subtitle, root.add("P")))
         if back_panel is not None:  # a tri-fold's cover holds the title alone
             story.append(PageBreak())
         contact: list[Any] = []
         for number, section in enumerate(leaflet.sections, start=1):
-            heading = self.para(to_markup(section.heading), s.heading, "H2")
+            part = root.add("Sect")
+            heading = self.text(section.heading, s.heading, part.add("H2"))
             heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
             story.append(heading)
             for block, following in zip(section.blocks, [*section.blocks[1:], None]):
                 if back_panel is not None and isinstance(block, RContact):
-                    contact = self.block(block, self.width)  # a tri-fold keeps it for the back
+                    contact = self.block(block, self.width, part)  # a tri-fold keeps it for the back
                     continue
-                flowables = self.block(block, self.width)
+                flowables = self.block(block, self.width, part)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
-                if story[-1] is heading:
-                    story[-1:] = keep_with_heading(heading, flowables)
-                else:
-                    story.extend(flowables)
+                story.extend(flowables)
         if back_panel is None:
             return story + self.sources() + self.closing()
         # Tri-fold: sources close the content panels; the back panel has contact and closing.
@@ -102,24 +100,27 @@ class Story:
         closing, s = self.leaflet.closing, self.styles
         if closing is None:
             return []
-        text = [self.para(escape_markup(closing.other_formats), s.bullet)]
+        part = self.root.add("Sect")
+        text = [self.para(escape_markup(closing.other_formats), s.bullet, part.add("P"))]
+        code_node = part.add("Figure", alt=closing.qr_alt) if closing.url else None
         if closing.url and closing.short_url:
-            text.append(self.address(escape_markup(closing.online_label), closing.short_url, closing.url))
+            text.append(self.address(escape_markup(closing.online_label), closing.short_url,
+                                     closing.url, part))
         text.append(self.address(escape_markup(closing.feedback), closing.feedback_address,
-                                 closing.feedback_href))
+                                 closing.feedback_href, part))
         pad = s.body.fontSize * 0.8
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
                                                self.width)
         size = s.body.fontSize * 5.5
-        code = QrCode(closing.url, size)
+        code = tag(QrCode(closing.url, size), code_node)
         inner_width = self.width - pad * 2.3
         # The code on the reading side, then the text a padding from it: the padding on the
         # text's side that faces the code (its left, or its right when mirrored).
         cells, widths, text_cell, facing = [code, text], [size, inner_width - size], (1, 0), "LEFTPADDING"
         if self.rtl:
             cells, widths, text_cell, facing = cells[::-1], widths[::-1], (0, 0), "RIGHTPADDING"
-        table = Table([cells], colWidths=widths)
+        table = Table([cells], colWidths=widths, renderCB=artifact_table_drawing)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -128,47 +129,58 @@ class Story:
         return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
                                            self.width)
 
-    def address(self, lead: str, address: str, href: str) -> AddressLines:
+    def address(self, lead: str, address: str, href: str, parent: StructNode) -> AddressLines:
         """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,
         broken only where an address may break."""
-        return AddressLines(lambda markup: self.para(markup, self.styles.bullet), lead, address, href,
-                            self.styles.bullet, self.rtl)
+        node = parent.add("P", link_texts={href: address})
+        return tag(AddressLines(lambda markup: self.paragraph(markup, self.styles.bullet), lead, address,
+                                href, self.styles.bullet, self.rtl), node)
 
-    def para(self, markup: str, style: Any, role: str = "P") -> Any:
-        """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic."""
-        return with_role(self.paragraph(markup, style), role)
+    def para(self, markup: str, style: Any, node: StructNode | None = None) -> Any:
+        """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic;
+        its content is ``node``'s in a tagged PDF."""
+        paragraph = self.paragraph(markup, style)
+        return paragraph if node is None else tag(paragraph, node)
 
-    def block(self, block: RBlock, width: float) -> list[Any]:
+    def text(self, inline: Inline, style: Any, node: StructNode, after: str = "") -> Any:
+        """Inline text as a paragraph that is ``node``'s content (its links described)."""
+        node.link_texts.update(link_texts(inline))
+        return self.para(to_markup(inline) + after, style, node)
+
+    def block(self, block: RBlock, width: float, parent: StructNode) -> list[Any]:
         s = self.styles
         if isinstance(block, RPassage):
             marker = f'<super><font size="{s.body.fontSize * 0.7:.1f}">[{block.source_number}]</font></super>'
-            return [self.para(f"{to_markup(block.text)}\u00a0{marker}", s.body)]
+            return [self.text(block.text, s.body, parent.add("P"), f"\u00a0{marker}")]
         if isinstance(block, RText):
-            return [self.para(to_markup(block.text), s.body)]
+            return [self.text(block.text, s.body, parent.add("P"))]
         if isinstance(block, RList):
-            return [self.checklist(block) if block.checklist else self.bullets(block)]
+            return self.checklist(block, parent) if block.checklist else self.bullets(block, parent)
         if isinstance(block, RFillIn):
             fields = []
             for field in block.fields:
                 self.fields += 1
-                name = f"field{self.fields}" if self.printing.fillable else None
-                fields.append(FillInLine(field.label, field.choices, self.fonts.regular,
-                                         s.body.fontSize, self.colours.text, self.rtl, name))
+                name = field.name if self.printing.fillable else None
+                fields.append(tag(FillInLine(field.label, field.choices, self.fonts.regular,
+                                             s.body.fontSize, self.colours.text, self.rtl, name),
+                                  parent.add("P")))
             # The lines stay together, and with a heading and an introduction before them:
             # ReportLab keeps a keep-with-next chain on one page (a KeepTogether cannot join it).
             for field in fields[:-1]:
                 field.keepWithNext = 1
             return [*fields, Spacer(1, s.body.fontSize * 0.4)]
         if isinstance(block, RContact):
-            content = [self.para(escape_markup(block.heading), s.callout_title, "H3")]
-            content += [self.para(to_markup(line), s.bullet) for line in block.lines]
+            part = parent.add("Sect")
+            content = [self.para(escape_markup(block.heading), s.callout_title, part.add("H3"))]
+            content += [self.text(line, s.bullet, part.add("P")) for line in block.lines]
             return self.box(content, self.colours.info, self.colours.info_background, width)
         if isinstance(block, RCallout):
+            part = parent.add("Sect")
             title_style = s.urgent_title if block.kind == "urgent" else s.callout_title
-            content = [self.para(to_markup(block.title), title_style, "H3")]
+            content = [self.text(block.title, title_style, part.add("H3"))]
             inner_width = width - s.body.fontSize * 2.5
             for inner in block.blocks:
-                content.extend(self.block(inner, inner_width))
+                content.extend(self.block(inner, inner_width, part))
             bar = self.colours.urgent if block.kind == "urgent" else self.colours.info
             background = (self.colours.urgent_background if block.kind == "urgent"
                           else self.colours.info_background)
@@ -181,41 +193,49 @@ class Story:
                             font=self.fonts.regular, rtl=self.rtl),
                 Spacer(1, self.styles.body.fontSize * 0.7)]
 
-    def bullets(self, block: RList) -> Any:
-        s = self.styles
-        items = [ListItem(self.para(to_markup(item), s.bullet, "LI")) for item in block.items]
-        return with_role(ListFlowable(items, bulletType="bullet", start=BULLET, bulletFontName=self.fonts.regular,
-                                      bulletFontSize=s.body.fontSize, leftIndent=s.body.fontSize * 1.3,
-                                      bulletColor=HexColor(self.colours.accent),
-                                      bulletDir="rtl" if self.rtl else "ltr",
-                                      spaceAfter=s.body.fontSize * 0.4), "L")
-
-    def checklist(self, block: RList) -> Any:
+    def bullets(self, block: RList, parent: StructNode) -> list[Any]:
         s = self.styles
         size = s.body.fontSize
+        items = parent.add("L")
+        entries = []
+        for item in block.items:
+            entry = items.add("LI")
+            label = entry.add("Lbl")
+            paragraph = self.text(item, s.bullet, entry.add("LBody"))
+            entries.append(ListEntry(paragraph, BULLET, size * 1.3, self.fonts.regular, size,
+                                     self.colours.accent, self.rtl, label))
+        entries[-1].extra_space_after = size * 0.4
+        return entries
+
+    def checklist(self, block: RList, parent: StructNode) -> list[Any]:
+        s = self.styles
+        size = s.body.fontSize
+        items = parent.add("L")
         # Box and item top-aligned: the box stands on the item's first baseline.
-        rows = [[CheckBox(self.fonts.regular, size, self.colours.text), self.para(to_markup(item), s.bullet, "LI")]
-                for item in block.items]
+        rows = [[CheckBox(self.fonts.regular, size, self.colours.text),
+                 self.text(item, s.bullet, items.add("LI").add("LBody"))] for item in block.items]
         widths: list[float | None] = [box_side(self.fonts.regular, size) + size * 0.7, None]
         # The box at the line's start, flush with the text above, the item a gap after it.
         start, box_column, align = "LEFTPADDING", 0, "LEFT"
         if self.rtl:  # mirrored: the box on the right
             rows, widths = [row[::-1] for row in rows], widths[::-1]
             start, box_column, align = "RIGHTPADDING", 1, "RIGHT"
-        table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT")
+        table = Table(rows, colWidths=widths, hAlign="RIGHT" if self.rtl else "LEFT",
+                      renderCB=artifact_table_drawing)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("FONT", (0, 0), (-1, -1), self.fonts.regular),
                                    (start, (0, 0), (-1, -1), 0),
                                    ("ALIGN", (box_column, 0), (box_column, -1), align)]))
-        return with_role(table, "L")
+        return [table]
 
     def sources(self) -> list[Any]:
         s, leaflet = self.styles, self.leaflet
         if not leaflet.sources:
             return []
-        out: list[Any] = [self.para(escape_markup(leaflet.sources_heading), s.sources_heading, "H2")]
-        out += [self.para(f"[{src.number}] {to_markup(src.text)}", s.small) for src in leaflet.sources]
-        out.append(self.para(escape_markup(leaflet.sources_note), s.small))
+        part = self.root.add("Sect")
+        out: list[Any] = [self.para(escape_markup(leaflet.sources_heading), s.sources_heading,
+                                    part.add("H2"))]
+        out += [self.para(f"[{src.number}] {to_markup(src.text)}", s.small, part.add("P"))
+                for src in leaflet.sources]
+        out.append(self.para(escape_markup(leaflet.sources_note), s.small, part.add("P")))
         return [KeepTogether(out)]
-
-
