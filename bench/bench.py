@@ -174,9 +174,10 @@ def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
     return build
 
 
-def typeset_only(project, job_fields):  # type: ignore[no-untyped-def]
+def typeset_only(project, job_fields, tagged: bool = True):  # type: ignore[no-untyped-def]
     """The typesetting stage alone (our platypus story with page furniture) for the same
-    leaflet, already resolved: what the rest of the pipeline is measured against."""
+    leaflet, already resolved: what the rest of the pipeline is measured against.  With
+    ``tagged`` off, without the PDF/UA structure: what tagging costs."""
     from carepress.pipeline import resolve_job, source_date_epoch
     from carepress.plan import Job
     from carepress.typeset import typeset
@@ -185,7 +186,7 @@ def typeset_only(project, job_fields):  # type: ignore[no-untyped-def]
     leaflet = resolve_job(project, job).leaflet
     layout = project.layouts[job.layout]
     epoch = source_date_epoch(project.handouts[job.handout])
-    return lambda: typeset(leaflet, layout, epoch=epoch)
+    return lambda: typeset(leaflet, layout, epoch=epoch, tagged=tagged)
 
 
 def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
@@ -211,6 +212,9 @@ def main() -> None:
             "text only": text_only_platypus(project, ENGLISH),
             "bare": bare_platypus(project, ENGLISH),
             "stage": typeset_only(project, ENGLISH),
+            "untagged": typeset_only(project, ENGLISH, tagged=False),
+            "arabic stage": typeset_only(project, ARABIC),
+            "arabic untagged": typeset_only(project, ARABIC, tagged=False),
             "english": pipeline(project, ENGLISH, out),
             "arabic": pipeline(project, ARABIC, out),
             "chinese": pipeline(project, CHINESE, out)})
@@ -219,6 +223,14 @@ def main() -> None:
     line("running text alone as platypus paragraphs", f"{text_only * 1000:.1f} ms")
     line("bare platypus, same English A4 (baseline)", f"{bare * 1000:.1f} ms")
     line("typeset stage alone, same leaflet", f"{stage * 1000:.1f} ms")
+    # What tagging (PDF/UA structure) costs: the typesetting stage with and without it, and
+    # the whole pipeline against the same pipeline less that cost (issue 10: <= 1.4x).
+    for lang, whole, tagged, untagged in (
+            ("English", english, stage, warm["untagged"]),
+            ("Arabic", warm["arabic"], warm["arabic stage"], warm["arabic untagged"])):
+        ratio = whole / (whole - (tagged - untagged))
+        line(f"tagged / untagged, {lang} A4 pipeline", f"{ratio:.2f}x", "<= 1.4x", ratio <= 1.4)
+        line(f"  (typesetting stage alone)", f"{tagged / untagged:.2f}x")
     line("pipeline, English A4", f"{english * 1000:.1f} ms", "<= 2x baseline", english <= 2 * bare)
     line("  (pipeline / typeset stage)", f"{english / stage:.2f}x", "<= 2x", english <= 2 * stage)
     line("pipeline, Arabic A4", f"{arabic * 1000:.1f} ms", "<= 2x English", arabic <= 2 * english)

@@ -63,13 +63,49 @@ def marked_texts(path: Path) -> dict[tuple[int, int], str]:
             mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
             if obj.type != raw.FPDF_PAGEOBJ_TEXT or mcid < 0:
                 continue
-            size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-            buffer = ctypes.create_string_buffer(size)
-            raw.FPDFTextObj_GetText(obj.raw, textpage.raw,
-                                    ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)), size)
-            text = buffer.raw[:size - 2].decode("utf-16-le")
-            texts[(index, mcid)] = texts.get((index, mcid), "") + text
+            texts[(index, mcid)] = texts.get((index, mcid), "") + _object_text(obj, textpage)
     return texts
+
+
+def _object_text(obj, textpage) -> str:  # type: ignore[no-untyped-def]
+    import pypdfium2.raw as raw
+
+    size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    buffer = (ctypes.c_ushort * max(1, size // 2))()
+    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+    return bytes(buffer)[:max(0, size - 2)].decode("utf-16-le")
+
+
+def _pdfium_string(function, *arguments) -> str:  # type: ignore[no-untyped-def]
+    """A string PDFium writes into a buffer (UTF-16LE, NUL-terminated)."""
+    length = ctypes.c_ulong()
+    function(*arguments, None, 0, ctypes.byref(length))
+    buffer = (ctypes.c_ushort * max(1, length.value // 2))()
+    function(*arguments, buffer, length.value, ctypes.byref(length))
+    return bytes(buffer)[:max(0, length.value - 2)].decode("utf-16-le")
+
+
+def text_by_language(path: Path) -> dict[str, str]:
+    """The text PDFium reads inside marked content that has a /Lang property, by language."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    found: dict[str, str] = {}
+    document = pdfium.PdfDocument(path)
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        for obj in page.get_objects(max_depth=3):
+            if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            for number in range(raw.FPDFPageObj_CountMarks(obj.raw)):
+                mark = raw.FPDFPageObj_GetMark(obj.raw, number)
+                keys = [_pdfium_string(raw.FPDFPageObjMark_GetParamKey, mark, i)
+                        for i in range(raw.FPDFPageObjMark_CountParams(mark))]
+                if "Lang" in keys:
+                    lang = _pdfium_string(raw.FPDFPageObjMark_GetParamStringValue, mark, b"Lang")
+                    found[lang] = found.get(lang, "") + _object_text(obj, textpage)
+    return found
 
 
 class Tree:
@@ -172,6 +208,18 @@ def test_the_structure_reads_as_the_leaflet(built: Path) -> None:
                     if type(block).__name__ == "RPassage"]
         for passage in passages:
             assert any(squash(passage.quote) in text for text in paragraphs), passage.quote[:40]
+
+
+@pytest.mark.parametrize("clinic, lang, layout", [("riverside-womens-health", "ar", "a4"),
+                                                  ("harbour-health", "zh-Hans", "letter")])
+def test_the_clinic_name_is_marked_as_english_inside_another_language(
+        built: Path, clinic: str, lang: str, layout: str) -> None:
+    """A screen reader speaks the clinic's (English) name in English inside an Arabic or
+    Chinese leaflet: its spans carry /Lang (en) (the brand's `lang`)."""
+    name = load_project(built).brands[clinic].name
+    marked = text_by_language(built / f"dist/{clinic}/{lang}/iud-aftercare-{layout}.pdf")
+    assert set(marked) == {"en"}
+    assert squash(name) in squash(marked["en"])
 
 
 def test_every_link_is_a_link_element_with_a_description(built: Path) -> None:

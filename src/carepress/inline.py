@@ -92,3 +92,19 @@ def to_spans(text: str) -> Inline:
         else:  # pragma: no cover - every other rule is disabled
             spans.append(Span(token.content, bold > 0, italic > 0, href))
     return join_spans(spans)
+
+
+def mark_language(inline: Inline, phrase: str, lang: str) -> Inline:
+    """``inline`` with every occurrence of ``phrase`` split into spans of its own, marked as
+    being in ``lang`` (a clinic's English name inside an Arabic sentence), so that a screen
+    reader speaks it in that language."""
+    if not phrase:
+        return inline
+    spans: list[Span] = []
+    for span in inline:
+        pieces = span.text.split(phrase)
+        for number, piece in enumerate(pieces):
+            if number:
+                spans.append(Span(phrase, span.bold, span.italic, span.href, lang))
+            spans.append(Span(piece, span.bold, span.italic, span.href, span.lang))
+    return join_spans(spans)

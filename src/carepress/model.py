@@ -222,6 +222,7 @@ class Brand:
     leaflet_url: str | None = None   # online copy: a template with {lang} and {handout}
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
     language_origins: tuple[Origin, ...] = ()  # where each of `languages` is written
+    lang: str = "en"  # the language of its name and address (a Latin name inside Arabic)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from carepress.errors import CarepressError, Diagnostics, Origin
 from carepress.fontfiles import brand_faces, font_bytes
-from carepress.inline import InlineMarkupError, protect, to_spans
-from carepress.languages import babel_locale, right_to_left, script_of
+from carepress.inline import InlineMarkupError, mark_language, protect, to_spans
+from carepress.languages import babel_locale, primary, right_to_left, script_of
 from carepress.load.sources import normalise, pin_of
 from carepress.load.translations import unit_state
 from carepress.model import (
@@ -227,6 +227,8 @@ class _Resolver:
         self.stale = 0
         self.quoted: list[Source] = []
         self.field_names: set[str] = set()
+        # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
+        self.name_lang = brand.lang if primary(brand.lang) != primary(self.lang) else None
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
                         "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
                                                       "version": handout.control.version})}
@@ -295,6 +297,8 @@ class _Resolver:
         except InlineMarkupError as exc:
             self.diagnostics.error(origin, str(exc))
             return ()
+        if self.name_lang is not None:
+            spans = mark_language(spans, self.brand.name, self.name_lang)
         words = len(plain(spans).split())
         if check_length and words > CLINIC_TEXT_WORD_LIMIT:
             self.diagnostics.warning(block.origin, f"clinic-written text has {words} words; keep it "
@@ -374,7 +378,8 @@ class _Resolver:
             return Span(text, href=href)
 
         gap = Span("\u00a0\u00a0·\u00a0 ")
-        lines = [(Span(brand.name, bold=True), gap, Span(", ".join(brand.address))),
+        lines = [(Span(brand.name, bold=True, lang=self.name_lang), gap,
+                  Span(", ".join(brand.address), lang=self.name_lang)),
                  (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone)), gap,
                   label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone))),
                  (label("website"), link(brand.website, brand.website))]

@@ -122,7 +122,7 @@ def _avoid_a_lone_last_character(units: list[cjkU], spans: list[tuple[int, int]]
     if len(spans) < 2:
         return
     (previous_start, previous_end), (last_start, last_end) = spans[-2], spans[-1]
-    if sum(unicodedata.category(u) == "Lo" for u in units[last_start:last_end]) != 1:
+    if sum(len(u) == 1 and unicodedata.category(u) == "Lo" for u in units[last_start:last_end]) != 1:
         return
     for cut in (previous_end - 1, previous_end - 2):
         fits = sum(u.width for u in units[cut:last_end]) <= last_width + _FUZZ

@@ -22,7 +22,7 @@ from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
-from carepress.typeset.reportlab_compat import PdfaCanvas
+from carepress.typeset.reportlab_compat import LanguageMarkingCanvas, PdfaCanvas
 from carepress.typeset.story import Story
 from carepress.typeset.tagging import Tagger, write_structure
 from carepress.typeset.styles import make_styles
@@ -41,7 +41,7 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
                   printing: PrintOptions, lang: str, tagger: Tagger | None) -> type[Canvas]:
     rtl = right_to_left(lang)
 
-    class LeafletCanvas(PdfaCanvas):
+    class LeafletCanvas(LanguageMarkingCanvas, PdfaCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.tagger = tagger  # marks content and artifacts as the flowables draw

@@ -30,6 +30,18 @@ def link_markup(href: str, label: str) -> str:
     return f'<a href={quoteattr(href)}>{escape(label)}</a>'
 
 
+# A span in another language is set between two zero-width callbacks (ReportLab's <onDraw>)
+# that mark it as such in a tagged PDF (tagging.LanguageMarks).
+LANGUAGE_START, LANGUAGE_END = "carepressLanguageStart", "carepressLanguageEnd"
+
+
+def language_marked(lang: str | None, markup: str) -> str:
+    if lang is None:
+        return markup
+    return (f'<onDraw name="{LANGUAGE_START}" label={quoteattr(lang)}/>{markup}'
+            f'<onDraw name="{LANGUAGE_END}" label=""/>')
+
+
 def to_markup(inline: Inline) -> str:
     """Spans as ReportLab markup: each link, bold and italic run one element (a link that
     holds bold words stays one link), links outermost."""
@@ -39,7 +51,7 @@ def to_markup(inline: Inline) -> str:
         for bold, heavy in groupby(linked, key=lambda span: span.bold):
             runs = []
             for italic, slanted in groupby(heavy, key=lambda span: span.italic):
-                text = escape("".join(span.text for span in slanted))
+                text = "".join(language_marked(span.lang, escape(span.text)) for span in slanted)
                 runs.append(f"<i>{text}</i>" if italic else text)
             inner.append(f"<b>{''.join(runs)}</b>" if bold else "".join(runs))
         text = "".join(inner)

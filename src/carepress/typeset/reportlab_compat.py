@@ -206,3 +206,48 @@ def set_to_unicode_cmap(document: PDFDocument, base_font: str, cmap: str) -> Non
         raise AssertionError(f"ReportLab wrote no ToUnicode stream named for {base_font}: "
                              "see carepress/typeset/reportlab_compat.py")
     stream.content = cmap
+
+
+# --- a span's language, marked inside a paragraph's text ------------------------------------
+
+# ReportLab's Paragraph calls an <onDraw> callback between two fragments of a line, with the
+# text object being written in `canvas._curr_tx_info["tx"]`: the marks go into that object,
+# between the fragments' text, as PDF 1.7 (14.9.2.2) gives a span of content its language.
+# A span a page break cuts is closed before its text object ends (LanguageMarkingCanvas).
+
+
+class LanguageMarkingCanvas(Canvas):
+    """A canvas on which paragraphs mark the spans of another language (markup.py's
+    language_marked): `/Span <</Lang (en)>> BDC … EMC`, inside the paragraph's content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from carepress.typeset.markup import LANGUAGE_END, LANGUAGE_START
+
+        self._open_languages = 0
+        self.setNamedCB(LANGUAGE_START, self._language_start)
+        self.setNamedCB(LANGUAGE_END, self._language_end)
+
+    @staticmethod
+    def _text_object(canvas: Canvas) -> Any:
+        info = getattr(canvas, "_curr_tx_info", None)
+        if not isinstance(info, dict) or "tx" not in info:
+            raise AssertionError("ReportLab no longer passes the text object to <onDraw> "
+                                 "callbacks: see carepress/typeset/reportlab_compat.py")
+        return info["tx"]
+
+    @staticmethod
+    def _language_start(canvas: Any, kind: str, label: str | None) -> None:
+        canvas._text_object(canvas)._code.append(f"/Span <</Lang ({label})>> BDC")
+        canvas._open_languages += 1
+
+    @staticmethod
+    def _language_end(canvas: Any, kind: str, label: str | None) -> None:
+        if canvas._open_languages:  # (none open: the span began on the page before)
+            canvas._text_object(canvas)._code.append("EMC")
+            canvas._open_languages -= 1
+
+    def drawText(self, aTextObject: Any) -> None:  # noqa: N802, N803 - ReportLab's names
+        aTextObject._code.extend(["EMC"] * self._open_languages)  # (before its ET)
+        self._open_languages = 0
+        super().drawText(aTextObject)

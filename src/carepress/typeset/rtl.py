@@ -41,6 +41,7 @@ from carepress.typeset.actualtext import (
     pdf_text_string,
     pdfium_right_to_left,
 )
+from carepress.typeset.markup import LANGUAGE_START
 from carepress.typeset.tagging import Marked
 
 LRE, PDF = "\u202a", "\u202c"
@@ -57,6 +58,7 @@ class Style:
     size: float
     rise: float = 0.0
     href: str | None = None
+    lang: str | None = None  # a span in another language (markup.language_marked)
 
 
 class Glyph(NamedTuple):  # a tuple: a leaflet makes thousands of these
@@ -81,11 +83,16 @@ class Run:
 
 
 def parse_markup(markup: str, base: Style) -> tuple[str, list[Style]]:
-    """Our own ReportLab markup subset (<b>, <i>, <a href>, <super>, <font size>) as text
-    and one style per character."""
+    """Our own ReportLab markup subset (<b>, <i>, <a href>, <super>, <font size>, and the
+    <onDraw> marks around a span in another language) as text and one style per character."""
     root = ElementTree.fromstring(f"<p>{markup}</p>")
     chars: list[str] = []
     styles: list[Style] = []
+    language: str | None = None
+
+    def add(text: str, style: Style) -> None:
+        chars.extend(text)
+        styles.extend([style if language is None else replace(style, lang=language)] * len(text))
 
     def visit(node: ElementTree.Element, style: Style) -> None:
         if node.tag == "b":
@@ -97,14 +104,15 @@ def parse_markup(markup: str, base: Style) -> tuple[str, list[Style]]:
             style = replace(style, rise=style.rise + style.size * 0.35, size=style.size * 0.7)
         elif node.tag == "font" and node.get("size"):
             style = replace(style, size=float(node.get("size", style.size)))
+        nonlocal language
+        if node.tag == "onDraw":
+            language = node.get("label") if node.get("name") == LANGUAGE_START else None
         if node.text:
-            chars.extend(node.text)
-            styles.extend([style] * len(node.text))
+            add(node.text, style)
         for child in node:
             visit(child, style)
             if child.tail:
-                chars.extend(child.tail)
-                styles.extend([style] * len(child.tail))
+                add(child.tail, style)
 
     visit(root, base)
     text = unicodedata.normalize("NFC", "".join(chars))
@@ -339,12 +347,16 @@ class RtlParagraph(Marked, Flowable):
             if font != (run.style.font, run.style.size):
                 font = (run.style.font, run.style.size)
                 text.setFont(*font)
+            if run.style.lang:  # (a span in another language: PDF 1.7, 14.9.2.2)
+                code.append(f"/Span <</Lang ({run.style.lang})>> BDC")
             code.append(f"/P <</ActualText {pdf_text_string(for_pdfium(logical, carrier_rtl))}>> BDC"
                         if number == carrier else _SKIP_FOR_PDFIUM)
             text.setTextOrigin(chunk_x, chunk_y)
             # (textOut would also measure the string to advance a cursor no one reads)
             code.append(text._formatText("".join(glyph.char for glyph in glyphs)))
             code.append("EMC")
+            if run.style.lang:
+                code.append("EMC")
         canv.drawText(text)
         canv._code.append("EMC")
         for run, x in zip(line.runs, positions):
