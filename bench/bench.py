@@ -230,7 +230,7 @@ def main() -> None:
             ("Arabic", warm["arabic"], warm["arabic stage"], warm["arabic untagged"])):
         ratio = whole / (whole - (tagged - untagged))
         line(f"tagged / untagged, {lang} A4 pipeline", f"{ratio:.2f}x", "<= 1.4x", ratio <= 1.4)
-        line(f"  (typesetting stage alone)", f"{tagged / untagged:.2f}x")
+        line("  (typesetting stage alone)", f"{tagged / untagged:.2f}x")
     line("pipeline, English A4", f"{english * 1000:.1f} ms", "<= 2x baseline", english <= 2 * bare)
     line("  (pipeline / typeset stage)", f"{english / stage:.2f}x", "<= 2x", english <= 2 * stage)
     line("pipeline, Arabic A4", f"{arabic * 1000:.1f} ms", "<= 2x English", arabic <= 2 * english)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from carepress.languages import right_to_left
