@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -64,9 +65,12 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
     return missing
 
 
-def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True) -> FinishedPdf:
+def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True,
+           reading_copy: str | None = None) -> FinishedPdf:
     """Check page count against the layout's limit and that every font is embedded; and
-    place the pages on printed sheets when the layout says so (unless not wanted)."""
+    place the pages on printed sheets when the layout says so (unless not wanted).  The
+    sheets are declared print-only, naming ``reading_copy``, the file name the pages in
+    reading order (the tagged, accessible copy) are published under beside them."""
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = len(reader.pages)
     origin = Origin(leaflet.path)
@@ -81,11 +85,14 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     imposition = layout.imposition
     if imposition is None or not impose_sheets:
         return FinishedPdf(pdf)
+    if reading_copy is None:
+        raise ValueError("imposed sheets name their reading-order copy: pass reading_copy")
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
                      file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
-                                                        order)).encode(), pypdf_version.encode()))
+                                                        order)).encode(), pypdf_version.encode()),
+                     reading_copy=reading_copy)
     return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
@@ -115,12 +122,18 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
 
 
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
-           order: list[tuple[int, ...]], file_id: bytes) -> bytes:
+           order: list[tuple[int, ...]], file_id: bytes, reading_copy: str) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
     (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
     form XObject with its links moved along: pypdf's merge_transformed_page parsed and
     rewrote every text operation instead (0.2 s for an Arabic booklet).  The file is
-    PDF/A-2U as its pages are, with ``file_id`` as its /ID."""
+    PDF/A-2U as its pages are, with ``file_id`` as its /ID.
+
+    The sheets are a print-only artifact of the tagged reading-order file, ``reading_copy``
+    (its file name): pages out of reading order cannot be a reading order.  So the file has
+    no structure tree and claims no PDF/UA; every placed page is an /Artifact (the marked
+    content inside it belongs to no tree here), the links lose their /StructParent, and the
+    Info /Subject and the XMP say what the file is and name the file to read."""
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
@@ -137,9 +150,9 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
             y = (sheet_height - float(page.mediabox.height)) / 2
             name = NameObject(f"/Page{number}")
             forms[name] = writer._add_object(_page_as_form(page, writer))
-            drawing.append(f"q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q")
+            drawing.append(f"/Artifact BMC q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q EMC")
             for annotation in page.get("/Annots", ArrayObject()):
-                moved = annotation.get_object().clone(writer, ignore_fields=("/P",))
+                moved = annotation.get_object().clone(writer, ignore_fields=("/P", "/StructParent"))
                 left, bottom, right, top = (float(v) for v in moved["/Rect"])
                 moved[NameObject("/Rect")] = ArrayObject(
                     _pdf_number(v) for v in (left + x, bottom + y, right + x, top + y))
@@ -153,18 +166,28 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
         if group is not None:
             side[NameObject("/Group")] = group
     _copy_metadata(reader, writer)
-    _make_pdfa(writer, file_id)
+    title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else "a leaflet"
+    writer.add_metadata({"/Subject": print_only_description(title, reading_copy)})
+    _make_pdfa(writer, file_id, reading_copy=reading_copy)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
+# A marked-content sequence of a tagged page's content, as typeset/tagging.py writes it on a
+# line of its own (ReportLab writes one operation a line): the tag, its MCID, BDC.
+_MARKED_CONTENT = re.compile(rb"(?m)^/(\w+) <</MCID \d+>> BDC$")
+
+
 def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:
-    """A page's content and resources as a form XObject the size of its media box."""
+    """A page's content and resources as a form XObject the size of its media box.  Its
+    marked-content sequences lose their MCIDs (``/P BMC``): on a sheet they belong to no
+    structure tree, and the whole page is an artifact there."""
     contents = page["/Contents"].get_object()
     streams = contents if isinstance(contents, ArrayObject) else [contents]
     form = DecodedStreamObject()
-    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    form.set_data(_MARKED_CONTENT.sub(rb"/\1 BMC", b"\n".join(
+        stream.get_object().get_data() for stream in streams)))
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
@@ -217,14 +240,24 @@ def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
     return out.getvalue(), len(writer.pages)
 
 
+def print_only_description(title: str, reading_copy: str) -> str:
+    """What an imposed file is, for its /Subject and its XMP dc:description: sheets to
+    print, untagged and out of reading order, and which file is the one to read."""
+    return (f"Print-ready imposed sheets of “{title}”, for printing only (pages out of reading "
+            f"order, not tagged); the accessible reading copy is {reading_copy}")
+
+
 # --- PDF/A-2U document objects (the pages are PDF/A already: they come from the leaflets) ---
 
-def _make_pdfa(writer: PdfWriter, file_id: bytes) -> None:
+def _make_pdfa(writer: PdfWriter, file_id: bytes, pdfua: bool = False,
+               reading_copy: str | None = None) -> None:
     """Give the writer's file what PDF/A-2U asks of a document: XMP metadata repeating its
     Info dictionary and catalog /Lang, the sRGB output intent, a file identifier, and an
-    unambiguous EOL after every stream's data."""
+    unambiguous EOL after every stream's data.  The XMP claims PDF/UA-1 when ``pdfua``, and
+    names the accessible copy of a print-only file (``reading_copy``)."""
     install_stream_eol()
-    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer)))
+    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer),
+                                            pdfua=pdfua, reading_copy=reading_copy))
     writer.root_object[NameObject("/OutputIntents")] = ArrayObject([_output_intent(writer)])
     set_file_identifier(writer, file_id)
 
