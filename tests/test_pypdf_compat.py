@@ -64,7 +64,8 @@ def test_a_tree_cloned_after_its_pages_points_at_the_cloned_pages_and_annotation
     """pypdf clones an object once per reader: a structure element's /Pg and an object
     reference's /Obj, cloned after the pages (which bring their annotations), are the
     writer's page and annotation.  ignore_fields=[1, "/P"] leaves out /P at the top level
-    only: the old tree root is not copied, and the kids' /P point at the copied element."""
+    only: the old tree root is not copied, and the kids' /P point at the copied element.
+    (Cloned before the tree, the parent tree's elements would bring the old root along.)"""
     source = PdfWriter()
     page = source.add_blank_page(100, 100)
     annotation = source._add_object(DictionaryObject({
@@ -83,6 +84,8 @@ def test_a_tree_cloned_after_its_pages_points_at_the_cloned_pages_and_annotation
             NameObject("/Pg"): page.indirect_reference})])}))
     document.get_object()[NameObject("/K")] = ArrayObject([link])
     root.get_object()[NameObject("/K")] = document
+    root.get_object()[NameObject("/ParentTree")] = source._add_object(DictionaryObject({
+        NameObject("/Nums"): ArrayObject([NumberObject(0), ArrayObject([link])])}))
     source.root_object[NameObject("/StructTreeRoot")] = root
     data = io.BytesIO()
     source.write(data)
@@ -101,3 +104,6 @@ def test_a_tree_cloned_after_its_pages_points_at_the_cloned_pages_and_annotation
     reference = kid["/K"][0]
     assert reference.raw_get("/Pg") == added.indirect_reference
     assert reference.raw_get("/Obj") == added.raw_get("/Annots")[0]
+    # The parent tree cloned after the tree: its elements are the copies, and nothing is added.
+    marked = tree["/ParentTree"]["/Nums"][1].clone(writer)
+    assert list(marked) == [part["/K"][0]] and len(writer._objects) == count + 2

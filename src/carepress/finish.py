@@ -290,17 +290,11 @@ class _BundleStructure:
                 annotation = annotation.get_object()
                 if "/StructParent" in annotation:
                     annotation[NameObject("/StructParent")] = NumberObject(annotation["/StructParent"] + offset)
-        keys = []
-        for key, value in _number_tree(tree.get("/ParentTree")):
-            keys.append(key)
-            self.nums.append((key + offset, value.clone(self.writer)))
-        self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
-        for name in ("/RoleMap", "/ClassMap"):
-            if name in tree:
-                self.maps.setdefault(name, DictionaryObject()).update(tree[name].clone(self.writer))
-        # Cloned with its /P left out at the top only ([1, "/P"]: the list's number is how
-        # many levels the names after it apply to), so that the leaflet's old tree root is
-        # not copied; its descendants' /P point at its copy.
+        # The tree first, its top element cloned without its /P ([1, "/P"]: the list's number
+        # is how many levels the names after it apply to), so that the leaflet's old tree root
+        # is not copied (its descendants' /P point at the top element's copy); then the parent
+        # tree, whose elements are all copied by then (cloned first, an element would bring
+        # its ancestors and the old root with it).
         kids = tree.raw_get("/K")
         kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
         first = kids[0].get_object() if len(kids) == 1 else None
@@ -314,6 +308,14 @@ class _BundleStructure:
                 copy = kid.clone(self.writer, ignore_fields=[1, "/P"])
                 copy.get_object()[NameObject("/P")] = reference
                 part["/K"].append(copy)
+        keys = []
+        for key, value in _number_tree(tree.get("/ParentTree")):
+            keys.append(key)
+            self.nums.append((key + offset, value.clone(self.writer)))
+        self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
+        for name in ("/RoleMap", "/ClassMap"):
+            if name in tree:
+                self.maps.setdefault(name, DictionaryObject()).update(tree[name].clone(self.writer))
         part[NameObject("/S")] = NameObject("/Part")
         part[NameObject("/T")] = TextStringObject(title)
         part[NameObject("/P")] = self.document
