@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
 import shutil
 import unicodedata
@@ -11,6 +12,8 @@ from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from axe import AxeBrowser
 from carepress.cli import main
@@ -99,3 +102,84 @@ def parse_xmp(packet: bytes) -> ET.Element:
 def xmp_value(root: ET.Element, path: str) -> str | None:
     found = root.find(f".//{path}", NS)
     return None if found is None else found.text
+
+
+# --- tagged PDF: the structure tree read back (pypdf) with each MCID's text (PDFium) --------
+
+def marked_texts(path: Path) -> dict[tuple[int, int], str]:
+    """The text PDFium reads in each marked-content sequence: (page index, MCID) -> text."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    texts: dict[tuple[int, int], str] = {}
+    document = pdfium.PdfDocument(path)
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        for obj in page.get_objects(max_depth=3):
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+            if obj.type != raw.FPDF_PAGEOBJ_TEXT or mcid < 0:
+                continue
+            texts[(index, mcid)] = texts.get((index, mcid), "") + object_text(obj, textpage)
+    return texts
+
+
+def object_text(obj, textpage) -> str:  # type: ignore[no-untyped-def]
+    """The text of one PDFium text object."""
+    import pypdfium2.raw as raw
+
+    size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    buffer = (ctypes.c_ushort * max(1, size // 2))()
+    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+    return bytes(buffer)[:max(0, size - 2)].decode("utf-16-le")
+
+
+class Tree:
+    """A tagged PDF's structure elements, in reading order, each with its text."""
+
+    def __init__(self, path: Path) -> None:
+        self.reader = PdfReader(path)
+        self.pages = {page.indirect_reference.idnum: index for index, page in enumerate(self.reader.pages)}
+        self.texts = marked_texts(path)
+        root = self.reader.trailer["/Root"]["/StructTreeRoot"]
+        self.elements: list[tuple[str, DictionaryObject, int]] = []  # (role, element, depth)
+        self._walk(root["/K"].get_object(), 0)
+
+    def _walk(self, element: DictionaryObject, depth: int) -> None:
+        self.elements.append((str(element["/S"]).lstrip("/"), element, depth))
+        for kid in self.kids(element):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/StructElem":
+                self._walk(kid, depth + 1)
+
+    @staticmethod
+    def kids(element: DictionaryObject) -> list:  # type: ignore[type-arg]
+        k = element.get("/K")
+        if k is None:
+            return []
+        k = k.get_object() if hasattr(k, "get_object") else k
+        return list(k) if isinstance(k, list) else [k]
+
+    def text(self, element: DictionaryObject) -> str:
+        """The text of an element's own content and its descendants', in order."""
+        parts = []
+        page = self.pages.get(element.raw_get("/Pg").idnum) if "/Pg" in element else None
+        for kid in self.kids(element):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, int):
+                parts.append(self.texts.get((page, kid), ""))
+            elif kid.get("/Type") == "/MCR":
+                parts.append(self.texts.get((self.pages[kid.raw_get("/Pg").idnum], kid["/MCID"]), ""))
+            elif kid.get("/Type") == "/StructElem":
+                parts.append(self.text(kid))
+        return "".join(parts)
+
+    def roles(self, *names: str) -> list[DictionaryObject]:
+        return [element for role, element, _ in self.elements if role in names]
+
+
+def parent_tree(reader: PdfReader) -> dict[int, object]:
+    """A tagged PDF's parent tree (a flat number tree, as carepress writes it): key -> the
+    array of a page's elements by MCID, or an annotation's element."""
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    return {nums[i]: nums[i + 1].get_object() for i in range(0, len(nums), 2)}

@@ -100,3 +100,15 @@ def test_a_stream_gets_cr_lf_only_after_a_cr() -> None:
     assert stream_eol(b"stream\nBT ET") == b"\n"
     assert stream_eol(b"stream\n\x00\n") == b"\n"
     assert stream_eol(b"stream\n\x8f\r") == b"\r\n"
+
+
+def test_a_print_only_file_names_its_reading_copy_and_says_what_it_is_in_english() -> None:
+    info = DocumentInfo(title="بعد تركيب اللولب", subject="Print-ready imposed sheets of …")
+    root = parse_xmp(xmp_packet(info, "ar", reading_copy="leaflet-a5-booklet-reading-order.pdf"))
+    assert xmp_value(root, "dc:source") == "leaflet-a5-booklet-reading-order.pdf"
+    descriptions = root.findall(".//dc:description/rdf:Alt/rdf:li", NS)
+    assert [(d.get(XML_LANG), d.text) for d in descriptions] == [
+        ("x-default", info.subject), ("en", info.subject)]  # carepress's sentence, not Arabic
+    assert [t.get(XML_LANG) for t in root.findall(".//dc:title/rdf:Alt/rdf:li", NS)] == ["x-default", "ar"]
+    assert root.find(".//pdfuaid:part", NS) is None
+    assert parse_xmp(xmp_packet(info, "ar")).find(".//dc:source", NS) is None

@@ -202,7 +202,10 @@ def test_two_builds_with_booklets_and_bundles_are_byte_identical(project: Path, 
         digests.append({p.relative_to(out): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in out.rglob("*") if p.is_file()})
     assert digests[0] == digests[1]
-    assert len([p for p in digests[0] if p.suffix == ".pdf"]) == 16  # 12 leaflets, 4 bundles
+    # 12 leaflets; 6 bundles: A4 and the booklets' printed sheets and reading order, per language
+    assert len([p for p in digests[0] if p.suffix == ".pdf"]) == 18
+    for name in ("bundle-a4.pdf", "bundle-a5-booklet-reading-order.pdf"):  # the tagged bundles too
+        assert "/StructTreeRoot" in PdfReader(tmp_path / "one" / RIVERSIDE / "ar" / name).trailer["/Root"]
     if epoch:
         reader = PdfReader(tmp_path / "one" / RIVERSIDE / "ar/bundle-a5-booklet.pdf")
         _, xmp = catalog_xmp(reader)

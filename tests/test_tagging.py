@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, squash
+from conftest import Tree, copy_project, object_text, parent_tree, squash
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
@@ -49,33 +49,6 @@ def pdfs(root: Path) -> list[tuple[Path, str, str, str, str]]:
             for clinic, lang, layout in CHECKED for handout in HANDOUTS]
 
 
-def marked_texts(path: Path) -> dict[tuple[int, int], str]:
-    """The text PDFium reads in each marked-content sequence: (page index, MCID) -> text."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
-    texts: dict[tuple[int, int], str] = {}
-    document = pdfium.PdfDocument(path)
-    for index in range(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        for obj in page.get_objects(max_depth=3):
-            mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
-            if obj.type != raw.FPDF_PAGEOBJ_TEXT or mcid < 0:
-                continue
-            texts[(index, mcid)] = texts.get((index, mcid), "") + _object_text(obj, textpage)
-    return texts
-
-
-def _object_text(obj, textpage) -> str:  # type: ignore[no-untyped-def]
-    import pypdfium2.raw as raw
-
-    size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-    buffer = (ctypes.c_ushort * max(1, size // 2))()
-    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
-    return bytes(buffer)[:max(0, size - 2)].decode("utf-16-le")
-
-
 def _pdfium_string(function, *arguments) -> str:  # type: ignore[no-untyped-def]
     """A string PDFium writes into a buffer (UTF-16LE, NUL-terminated)."""
     length = ctypes.c_ulong()
@@ -104,58 +77,14 @@ def text_by_language(path: Path) -> dict[str, str]:
                         for i in range(raw.FPDFPageObjMark_CountParams(mark))]
                 if "Lang" in keys:
                     lang = _pdfium_string(raw.FPDFPageObjMark_GetParamStringValue, mark, b"Lang")
-                    found[lang] = found.get(lang, "") + _object_text(obj, textpage)
+                    found[lang] = found.get(lang, "") + object_text(obj, textpage)
     return found
-
-
-class Tree:
-    """A tagged PDF's structure elements, in reading order, each with its text."""
-
-    def __init__(self, path: Path) -> None:
-        self.reader = PdfReader(path)
-        self.pages = {page.indirect_reference.idnum: index for index, page in enumerate(self.reader.pages)}
-        self.texts = marked_texts(path)
-        root = self.reader.trailer["/Root"]["/StructTreeRoot"]
-        self.elements: list[tuple[str, DictionaryObject, int]] = []  # (role, element, depth)
-        self._walk(root["/K"].get_object(), 0)
-
-    def _walk(self, element: DictionaryObject, depth: int) -> None:
-        self.elements.append((str(element["/S"]).lstrip("/"), element, depth))
-        for kid in self.kids(element):
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/StructElem":
-                self._walk(kid, depth + 1)
-
-    @staticmethod
-    def kids(element: DictionaryObject) -> list:  # type: ignore[type-arg]
-        k = element.get("/K")
-        if k is None:
-            return []
-        k = k.get_object() if hasattr(k, "get_object") else k
-        return list(k) if isinstance(k, list) else [k]
-
-    def text(self, element: DictionaryObject) -> str:
-        """The text of an element's own content and its descendants', in order."""
-        parts = []
-        page = self.pages.get(element.raw_get("/Pg").idnum) if "/Pg" in element else None
-        for kid in self.kids(element):
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, int):
-                parts.append(self.texts.get((page, kid), ""))
-            elif kid.get("/Type") == "/MCR":
-                parts.append(self.texts.get((self.pages[kid.raw_get("/Pg").idnum], kid["/MCID"]), ""))
-            elif kid.get("/Type") == "/StructElem":
-                parts.append(self.text(kid))
-        return "".join(parts)
-
-    def roles(self, *names: str) -> list[DictionaryObject]:
-        return [element for role, element, _ in self.elements if role in names]
 
 
 def test_every_painting_operator_is_tagged_content_or_an_artifact(built: Path) -> None:
     for path, *_ in pdfs(built):
         reader = PdfReader(path)
-        parent_tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+        owners = parent_tree(reader)
         for index, page in enumerate(reader.pages):
             assert page["/Tabs"] == "/S" and page["/StructParents"] == index
             stack: list[str] = []  # "content", "artifact" or "other", innermost last
@@ -177,7 +106,7 @@ def test_every_painting_operator_is_tagged_content_or_an_artifact(built: Path) -
                     assert "content" in stack or "artifact" in stack, (path.name, index, operator)
             assert not stack
             assert mcids == list(range(len(mcids)))
-            marked = parent_tree[parent_tree.index(index) + 1]
+            marked = owners[index]
             assert len(marked) == len(mcids)  # each MCID's element is in the parent tree
 
 
@@ -226,8 +155,7 @@ def test_every_link_is_a_link_element_with_a_description(built: Path) -> None:
     for path, *_ in pdfs(built):
         reader = PdfReader(path)
         tree = Tree(path)
-        nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
-        owners = {nums[i]: nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+        owners = parent_tree(reader)
         annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
         assert annotations
         for annotation in annotations:
@@ -248,8 +176,7 @@ def test_a_fill_in_form_is_tagged_with_readable_field_names(project: Path, run) 
     fields = reader.get_fields() or {}
     assert "date_of_insertion" in fields
     assert fields["date_of_insertion"].get("/TU") == "Date of insertion"
-    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
-    owners = {nums[i]: nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    owners = parent_tree(reader)
     widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
                if a.get_object().get("/Subtype") == "/Widget"]
     assert widgets and all(owners[w["/StructParent"]]["/S"] == "/Form" for w in widgets)

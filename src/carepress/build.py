@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
 from carepress.cache import InputHasher, bundle_key
@@ -14,7 +14,8 @@ from carepress.errors import CarepressError, Diagnostic, UsageError
 from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
 from carepress.plan import (
-    BUNDLE, Filters, Job, all_jobs, languages_of, plan, project_languages, shard_of,
+    BUNDLE, Filters, Job, all_jobs, languages_of, output_path, plan, project_languages,
+    shard_of,
 )
 from carepress.publish import (
     ManifestRecord, cached_records, publish_job, read_manifest, write_index, write_manifest,
@@ -155,12 +156,15 @@ def _check_output_folder(out: Path) -> None:
 
 def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome],
             previous: list[ManifestRecord], force: bool = False) -> list[ManifestRecord]:
-    """One print-ready PDF per clinic x language x layout this build touched, holding the
-    leaflet of every handout in ``out`` (this build's and earlier builds'), in handout order.
-    It is made once all of this build's leaflets for it are ok: while one has failed or did
-    not run, the earlier bundle stays.  One whose leaflets are as they were is not made
-    again (unless ``force``)."""
+    """One PDF per clinic x language x layout this build touched, holding the leaflet of
+    every handout in ``out`` (this build's and earlier builds'), in handout order: tagged,
+    its leaflets' structure trees joined.  An imposed layout's bundle is its leaflets' printed
+    sheets, print-only, and beside it the bundle of their reading order, the tagged one
+    (``bundle-LAYOUT-reading-order.pdf``), which it names.  A bundle is made once all of this
+    build's leaflets for it are ok: while one has failed or did not run, the earlier bundle
+    stays.  One whose leaflets are as they were is not made again (unless ``force``)."""
     from carepress.finish import bundle
+    from carepress.pipeline import READING_ORDER
 
     if any(d.severity == "error" for d in project.diagnostics):
         return []  # a handout or translation that did not load would be missing from them
@@ -168,23 +172,39 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     groups: dict[tuple[str, str, str], list[Job]] = {}
     for job in jobs:
         groups.setdefault((job.clinic, job.lang, job.layout), []).append(job)
-    earlier = [r for r in previous if not r.variant and r.format == "pdf"
+    earlier = [r for r in previous if r.variant in ("", READING_ORDER) and r.format == "pdf"
                and r.handout in project.handouts and (out / r.path).is_file()]
     records = []
     for (clinic, lang, layout), members in sorted(groups.items()):
         if not all(job in done and done[job].ok for job in members):
             continue
-        leaflets = {r.handout: r for r in earlier if (r.clinic, r.lang, r.layout) == (clinic, lang, layout)}
-        leaflets.update({job.handout: done[job].record for job in members if done[job].record})
-        ordered = [leaflets[handout] for handout in sorted(leaflets)]
+        # (handout, variant) -> record: the printed file, and an imposed one's reading order
+        leaflets = {(r.handout, r.variant): r for r in earlier
+                    if (r.clinic, r.lang, r.layout) == (clinic, lang, layout)}
+        leaflets.update({(r.handout, r.variant): r for job in members for r in done[job].records
+                         if r.format == "pdf"})
+        ordered = [leaflets[key] for key in sorted(leaflets) if key[1] == ""]
+        reading: list[ManifestRecord] = []
+        if layout in project.layouts and project.layouts[layout].imposition is not None:
+            found = [leaflets.get((record.handout, READING_ORDER)) for record in ordered]
+            if any(record is None for record in found):
+                continue  # (a booklet without its reading order: the earlier bundle stays)
+            reading = [record for record in found if record is not None]
         job = Job(BUNDLE, lang, clinic, layout)
-        key = bundle_key([leaflet.sha256 for leaflet in ordered])
+        key = bundle_key([leaflet.sha256 for leaflet in [*ordered, *reading]])
         cached = None if force else cached_records(out, job.path, key)
         if cached is not None:
-            records.append(cached[0][0])
+            records += cached[0]
             continue
-        data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in ordered])
-        records += publish_job(out, job, key, [("", Artifact(data, ".pdf", pages))], [])
+        outputs = []
+        reading_copy = None
+        if reading:  # the tagged bundle to read, and the print-only sheets naming it
+            data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in reading])
+            outputs.append((READING_ORDER, Artifact(data, ".pdf", pages)))
+            reading_copy = PurePosixPath(output_path(clinic, lang, BUNDLE, layout, READING_ORDER)).name
+        data, pages = bundle([(out / leaflet.path).read_bytes() for leaflet in ordered], reading_copy)
+        outputs.append(("", Artifact(data, ".pdf", pages)))
+        records += publish_job(out, job, key, outputs, [])
     return records
 
 

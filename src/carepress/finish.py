@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf import __version__ as pypdf_version
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     NumberObject,
+    PdfObject,
     StreamObject,
     TextStringObject,
 )
@@ -64,9 +67,12 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
     return missing
 
 
-def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True) -> FinishedPdf:
+def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True,
+           reading_copy: str | None = None) -> FinishedPdf:
     """Check page count against the layout's limit and that every font is embedded; and
-    place the pages on printed sheets when the layout says so (unless not wanted)."""
+    place the pages on printed sheets when the layout says so (unless not wanted).  The
+    sheets are declared print-only, naming ``reading_copy``, the file name the pages in
+    reading order (the tagged, accessible copy) are published under beside them."""
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = len(reader.pages)
     origin = Origin(leaflet.path)
@@ -81,11 +87,14 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     imposition = layout.imposition
     if imposition is None or not impose_sheets:
         return FinishedPdf(pdf)
+    if reading_copy is None:
+        raise ValueError("imposed sheets name their reading-order copy: pass reading_copy")
     rtl = right_to_left(leaflet.lang)
     order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
                      file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
-                                                        order)).encode(), pypdf_version.encode()))
+                                                        order)).encode(), pypdf_version.encode()),
+                     reading_copy=reading_copy)
     return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
@@ -115,12 +124,18 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
 
 
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
-           order: list[tuple[int, ...]], file_id: bytes) -> bytes:
+           order: list[tuple[int, ...]], file_id: bytes, reading_copy: str) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
     (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
     form XObject with its links moved along: pypdf's merge_transformed_page parsed and
     rewrote every text operation instead (0.2 s for an Arabic booklet).  The file is
-    PDF/A-2U as its pages are, with ``file_id`` as its /ID."""
+    PDF/A-2U as its pages are, with ``file_id`` as its /ID.
+
+    The sheets are a print-only artifact of the tagged reading-order file, ``reading_copy``
+    (its file name): pages out of reading order cannot be a reading order.  So the file has
+    no structure tree and claims no PDF/UA; every placed page is an /Artifact (the marked
+    content inside it belongs to no tree here), the links lose their /StructParent, and the
+    Info /Subject and the XMP say what the file is and name the file to read."""
     writer = PdfWriter()
     for numbers in order:
         side = writer.add_blank_page(sheet_width, sheet_height)
@@ -137,9 +152,9 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
             y = (sheet_height - float(page.mediabox.height)) / 2
             name = NameObject(f"/Page{number}")
             forms[name] = writer._add_object(_page_as_form(page, writer))
-            drawing.append(f"q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q")
+            drawing.append(f"/Artifact BMC q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q EMC")
             for annotation in page.get("/Annots", ArrayObject()):
-                moved = annotation.get_object().clone(writer, ignore_fields=("/P",))
+                moved = annotation.get_object().clone(writer, ignore_fields=("/P", "/StructParent"))
                 left, bottom, right, top = (float(v) for v in moved["/Rect"])
                 moved[NameObject("/Rect")] = ArrayObject(
                     _pdf_number(v) for v in (left + x, bottom + y, right + x, top + y))
@@ -153,18 +168,28 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
         if group is not None:
             side[NameObject("/Group")] = group
     _copy_metadata(reader, writer)
-    _make_pdfa(writer, file_id)
+    title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else "a leaflet"
+    writer.add_metadata({"/Subject": print_only_description(title, reading_copy)})
+    _make_pdfa(writer, file_id, reading_copy=reading_copy)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
+# A marked-content sequence of a tagged page's content, as typeset/tagging.py writes it on a
+# line of its own (ReportLab writes one operation a line): the tag, its MCID, BDC.
+_MARKED_CONTENT = re.compile(rb"(?m)^/(\w+) <</MCID \d+>> BDC$")
+
+
 def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:
-    """A page's content and resources as a form XObject the size of its media box."""
+    """A page's content and resources as a form XObject the size of its media box.  Its
+    marked-content sequences lose their MCIDs (``/P BMC``): on a sheet they belong to no
+    structure tree, and the whole page is an artifact there."""
     contents = page["/Contents"].get_object()
     streams = contents if isinstance(contents, ArrayObject) else [contents]
     form = DecodedStreamObject()
-    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    form.set_data(_MARKED_CONTENT.sub(rb"/\1 BMC", b"\n".join(
+        stream.get_object().get_data() for stream in streams)))
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
@@ -193,38 +218,168 @@ def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
             writer._root_object[NameObject(key)] = value.get_object().clone(writer)
 
 
-def bundle(leaflets: list[bytes]) -> tuple[bytes, int]:
-    """One print-ready PDF holding several leaflets, a bookmark per leaflet titled as the
-    leaflet is (pypdf); and its page count."""
+def bundle(leaflets: list[bytes], reading_copy: str | None = None) -> tuple[bytes, int]:
+    """One PDF holding several leaflets in order, a bookmark per leaflet titled as the leaflet
+    is (pypdf); and its page count.
+
+    Tagged leaflets make a tagged PDF/UA-1 bundle: their structure trees become one, each
+    leaflet's a Part of the bundle's Document (see _BundleStructure).  A bundle of print-only
+    sheets (imposed booklets: ``reading_copy`` names the bundle of their reading order) is
+    declared print-only as each of its leaflets is, and claims no PDF/UA; so is, without the
+    claim, a bundle with a leaflet that has no structure tree (one an older carepress made)."""
     writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(data)) for data in leaflets]
+    tagged = reading_copy is None and bool(readers) and all(
+        "/StructTreeRoot" in reader.trailer["/Root"] for reader in readers)
+    structure = _BundleStructure(writer) if tagged else None
     titles = []
-    for number, data in enumerate(leaflets):
-        reader = PdfReader(io.BytesIO(data))
+    for number, reader in enumerate(readers):
         title = str(reader.metadata.title if reader.metadata and reader.metadata.title
                     else f"Leaflet {number + 1}")
         start = len(writer.pages)
-        for page in reader.pages:
-            writer.add_page(page)
+        pages = [writer.add_page(page) for page in reader.pages]
         writer.add_outline_item(title=title, page_number=start)
+        if structure is not None:  # (after its pages: the tree's references map onto them)
+            structure.merge(reader, pages, title)
         titles.append(title)
         if number == 0:
             _copy_metadata(reader, writer)
     if titles:
         writer.add_metadata({"/Title": " · ".join(titles)})
-    _make_pdfa(writer, file_identifier(*leaflets, pypdf_version.encode()))
+    if reading_copy is not None:
+        writer.add_metadata({"/Subject": print_only_description(" · ".join(titles), reading_copy)})
+    if structure is not None:
+        structure.finish()
+    _make_pdfa(writer, file_identifier(*leaflets, pypdf_version.encode()), pdfua=tagged,
+               reading_copy=reading_copy)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
 
 
+class _BundleStructure:
+    """The structure tree of a bundle: one Document element whose kids are the leaflets'
+    trees, each a Part, in order.
+
+    Each leaflet's elements are cloned by pypdf into the bundle after its pages, from the
+    same reader: pypdf maps every object it has cloned once (the pages, and the link and
+    form annotations on them) to that one copy, so each element's /Pg, each marked-content
+    reference's /Pg and each object reference's /Obj point at the bundle's own page and
+    annotation objects, and nothing is copied twice (tests/test_bundle_structure.py checks
+    it).  The keys of the parent tree (a page's /StructParents, an annotation's
+    /StructParent) are renumbered: each leaflet's are moved past those of the leaflets
+    before it, and the leaflets' parent trees are joined with those offsets."""
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self.writer = writer
+        self.root = writer._add_object(DictionaryObject())
+        self.document = writer._add_object(DictionaryObject())
+        self.parts = ArrayObject()
+        self.nums: list[tuple[int, PdfObject]] = []
+        self.next_key = 0
+        self.maps: dict[str, DictionaryObject] = {}  # /RoleMap, /ClassMap (carepress writes none)
+
+    def merge(self, reader: PdfReader, pages: list[PageObject], title: str) -> None:
+        tree = reader.trailer["/Root"]["/StructTreeRoot"]
+        offset = self.next_key
+        for page, original in zip(pages, reader.pages):
+            if "/StructParents" in original:  # (pypdf's add_page leaves it out)
+                page[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
+            page[NameObject("/Tabs")] = NameObject("/S")
+            for annotation in page.get("/Annots", ArrayObject()):
+                annotation = annotation.get_object()
+                if "/StructParent" in annotation:
+                    annotation[NameObject("/StructParent")] = NumberObject(annotation["/StructParent"] + offset)
+        # The tree first, its top element cloned without its /P ([1, "/P"]: the list's number
+        # is how many levels the names after it apply to), so that the leaflet's old tree root
+        # is not copied (its descendants' /P point at the top element's copy); then the parent
+        # tree, whose elements are all copied by then (cloned first, an element would bring
+        # its ancestors and the old root with it).
+        kids = tree.raw_get("/K")
+        kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
+        first = kids[0].get_object() if len(kids) == 1 else None
+        if first is not None and first.get("/S") == "/Document":
+            part = kids[0].clone(self.writer, ignore_fields=[1, "/P"]).get_object()
+        else:  # (not a tree carepress writes: its top elements go into a Part of their own)
+            part = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
+                                     NameObject("/K"): ArrayObject()})
+            reference = self.writer._add_object(part)
+            for kid in kids:
+                copy = kid.clone(self.writer, ignore_fields=[1, "/P"])
+                copy.get_object()[NameObject("/P")] = reference
+                part["/K"].append(copy)
+        keys = []
+        for key, value in _number_tree(tree.get("/ParentTree")):
+            keys.append(key)
+            self.nums.append((key + offset, value.clone(self.writer)))
+        self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
+        for name in ("/RoleMap", "/ClassMap"):
+            if name in tree:
+                self.maps.setdefault(name, DictionaryObject()).update(tree[name].clone(self.writer))
+        part[NameObject("/S")] = NameObject("/Part")
+        part[NameObject("/T")] = TextStringObject(title)
+        part[NameObject("/P")] = self.document
+        self.parts.append(part.indirect_reference)
+
+    def finish(self) -> None:
+        """The bundle's tree root and Document element, its parent tree, and what the
+        catalog of a tagged PDF/UA document says."""
+        writer = self.writer
+        self.document.get_object().update({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): self.root, NameObject("/K"): self.parts})
+        nums = ArrayObject()
+        for key, value in sorted(self.nums, key=lambda item: item[0]):
+            nums += [NumberObject(key), value]
+        self.root.get_object().update({
+            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): self.document,
+            NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
+            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key)})
+        self.root.get_object().update({NameObject(name): value for name, value in self.maps.items()})
+        catalog = writer.root_object
+        catalog[NameObject("/StructTreeRoot")] = self.root
+        catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+        preferences = catalog.get("/ViewerPreferences")
+        preferences = DictionaryObject() if preferences is None else preferences.get_object()
+        preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+        lang = _catalog_lang(writer)
+        if lang is not None and right_to_left(lang):
+            preferences[NameObject("/Direction")] = NameObject("/R2L")
+        catalog[NameObject("/ViewerPreferences")] = preferences
+
+
+def _number_tree(node: PdfObject | None) -> list[tuple[int, PdfObject]]:
+    """The (key, value) pairs of a number tree (a parent tree), in its order."""
+    if node is None:
+        return []
+    node = node.get_object()
+    pairs = []
+    nums = node.get("/Nums", ArrayObject())
+    for index in range(0, len(nums) - 1, 2):
+        pairs.append((int(nums[index]), nums[index + 1]))  # (a reference stays one)
+    for kid in node.get("/Kids", ArrayObject()):
+        pairs.extend(_number_tree(kid))
+    return pairs
+
+
+def print_only_description(title: str, reading_copy: str) -> str:
+    """What an imposed file is, for its /Subject and its XMP dc:description: sheets to
+    print, untagged and out of reading order, and which file is the one to read."""
+    return (f"Print-ready imposed sheets of “{title}”, for printing only (pages out of reading "
+            f"order, not tagged); the accessible reading copy is {reading_copy}")
+
+
 # --- PDF/A-2U document objects (the pages are PDF/A already: they come from the leaflets) ---
 
-def _make_pdfa(writer: PdfWriter, file_id: bytes) -> None:
+def _make_pdfa(writer: PdfWriter, file_id: bytes, pdfua: bool = False,
+               reading_copy: str | None = None) -> None:
     """Give the writer's file what PDF/A-2U asks of a document: XMP metadata repeating its
     Info dictionary and catalog /Lang, the sRGB output intent, a file identifier, and an
-    unambiguous EOL after every stream's data."""
+    unambiguous EOL after every stream's data.  The XMP claims PDF/UA-1 when ``pdfua``, and
+    names the accessible copy of a print-only file (``reading_copy``)."""
     install_stream_eol()
-    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer)))
+    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer),
+                                            pdfua=pdfua, reading_copy=reading_copy))
     writer.root_object[NameObject("/OutputIntents")] = ArrayObject([_output_intent(writer)])
     set_file_identifier(writer, file_id)
 

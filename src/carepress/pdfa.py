@@ -154,17 +154,23 @@ def _list(name: str, kind: str, values: list[str]) -> str:
     return f"  <{name}><rdf:{kind}>{items}</rdf:{kind}></{name}>\n"
 
 
-def xmp_packet(info: DocumentInfo, lang: str | None, *, pdfua: bool = False) -> bytes:
+def xmp_packet(info: DocumentInfo, lang: str | None, *, pdfua: bool = False,
+               reading_copy: str | None = None) -> bytes:
     """The XMP packet (UTF-8) for a PDF whose Info dictionary is ``info`` and whose catalog
     /Lang is ``lang``: Dublin Core title, author, subject and language, the XMP and PDF
     schemas' dates, tools and keywords, PDF/A-2U identification, and PDF/UA-1's when the
-    caller says the file is tagged for it (``pdfua``)."""
+    caller says the file is tagged for it (``pdfua``).
+
+    A print-only file (imposed sheets) names the file to read instead, ``reading_copy``, as
+    its dc:source (what it is made from); its subject, which says so, is carepress's own
+    English sentence, so the description is given as English, not in ``lang``."""
     properties = "".join([
         _simple("dc:format", "application/pdf"),
         _language_alternative("dc:title", info.title, lang),
         _list("dc:creator", "Seq", [info.author] if info.author is not None else []),
-        _language_alternative("dc:description", info.subject, lang),
+        _language_alternative("dc:description", info.subject, "en" if reading_copy else lang),
         _list("dc:language", "Bag", [lang] if lang else []),
+        _simple("dc:source", reading_copy),
         _simple("xmp:CreateDate", info.created),
         _simple("xmp:ModifyDate", info.modified),
         _simple("xmp:MetadataDate", info.modified),

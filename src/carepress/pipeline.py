@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.load import Project
 from carepress.model import Artifact, Handout, PrintOptions
-from carepress.plan import Job
+from carepress.plan import Job, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
@@ -72,7 +73,11 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)
     # (a fillable form is the reading-order pages only: no sheets to impose)
-    finished = finish(typeset_pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable)
+    # (the sheets name the file their pages in reading order are published as: the one to read)
+    reading_copy = PurePosixPath(output_path(job.clinic, job.lang, job.handout, job.layout,
+                                             READING_ORDER)).name
+    finished = finish(typeset_pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable,
+                      reading_copy=reading_copy)
     if finished.imposed is None:
         return (Output("", finished.reading),)
     return (Output(READING_ORDER, finished.reading), Output("", finished.imposed))

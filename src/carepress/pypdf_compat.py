@@ -4,6 +4,11 @@ assumption is checked by tests/test_pypdf_compat.py against the installed pypdf.
 - A stream whose data ends with a CR gets a CR LF before `endstream` (pypdf writes a LF only);
   the data written is read from the stream's `_data` (get_data() would decode it).
 - The trailer /ID is set to a given value (pypdf's own are random).
+
+finish.bundle joins the leaflets' structure trees with pypdf's clone, and relies on two of
+its behaviours (also checked there): an object is cloned once per reader (an element cloned
+after its page refers to the page's copy), and ``ignore_fields=[1, "/P"]`` leaves /P out at
+the top level only.
 """
 
 from __future__ import annotations
