@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.load import Project
 from carepress.model import Artifact, Handout, PrintOptions
-from carepress.plan import Job
+from carepress.plan import HTML, Job
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
@@ -58,6 +58,10 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
          printing: PrintOptions = PrintOptions()) -> Product:
     """The files of one job, as bytes; raises CarepressError listing what is wrong."""
     resolved = resolve_job(project, job, options)
+    if job.format == HTML:
+        from carepress.html import render_html
+
+        return Product((Output("", render_html(resolved.leaflet)),), resolved.warnings)
     return Product(render_pdf(project, job, resolved, printing), resolved.warnings)
 
 
