@@ -59,7 +59,8 @@ def page_records(built: Path) -> list[dict]:  # type: ignore[type-arg]
     model = load_project(built.parent)
     imposed = {name for name, layout in model.layouts.items() if layout.imposition}
     records = json.loads((built / "manifest.json").read_text())["leaflets"]
-    return [r for r in records if not (r["layout"] in imposed and not r.get("variant"))]
+    return [r for r in records if r.get("format", "pdf") == "pdf"
+            and not (r["layout"] in imposed and not r.get("variant"))]
 
 
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
@@ -68,16 +69,20 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     brands = load_project(built.parent).brands
     assert len(brands) >= 3
     expected = {(h, layout, lang, clinic) for clinic, brand in brands.items()
-                for lang in brand.languages for layout in brand.layouts
+                for lang in brand.languages for layout in (*brand.layouts, "")  # "": HTML twin
                 for h in ("iud-aftercare", "miscarriage-aftercare")}
     assert {(r["handout"], r["layout"], r["lang"], r["clinic"]) for r in records} == expected
     for record in records:
         data = (built / record["path"]).read_bytes()
         suffix = f"-{record['variant']}" if record.get("variant") else ""
-        assert record["path"] == (f"{record['clinic']}/{record['lang']}/{record['handout']}-"
-                                  f"{record['layout']}{suffix}.pdf")
         assert record["sha256"] == hashlib.sha256(data).hexdigest()
         assert record["bytes"] == len(data)
+        if record.get("format") == "html":
+            assert record["path"] == f"{record['clinic']}/{record['lang']}/{record['handout']}.html"
+            assert record["pages"] is None and record["layout"] == ""
+            continue
+        assert record["path"] == (f"{record['clinic']}/{record['lang']}/{record['handout']}-"
+                                  f"{record['layout']}{suffix}.pdf")
         assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= \
             load_project(built.parent).layouts[record["layout"]].max_pages
 

@@ -32,7 +32,7 @@ def test_the_command_exits_with_its_code_and_everything_written(project, tmp_pat
     usage = carepress("build", "--shard", "5/3")
     assert usage.returncode == 2 and "--shard" in usage.stderr
     built = carepress("build", "--handout", "iud-aftercare", "--lang", "en", "--clinic",
-                      "harbour-health", "--layout", "letter", "--out", str(tmp_path))
+                      "harbour-health", "--layout", "letter", "--format", "pdf", "--out", str(tmp_path))
     assert built.returncode == 0 and "1 built" in built.stdout + built.stderr
     assert (tmp_path / "harbour-health/en/iud-aftercare-letter.pdf").stat().st_size > 10_000
     assert (tmp_path / "manifest.json").is_file() and (tmp_path / "index.html").is_file()
@@ -49,9 +49,15 @@ def test_list_shows_the_matrix(run: Run) -> None:
     result = run("list")
     assert result.exit_code == 0
     rows = result.output.splitlines()[1:]
-    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 3 + northside 3 x 2)
-    assert len(rows) == 2 * (8 + 15 + 6)
+    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 3 + northside 3 x 2),
+    # and an HTML twin per handout x language x clinic: 2 x (4 + 5 + 3)
+    assert len(rows) == 2 * (8 + 15 + 6) + 2 * (4 + 5 + 3)
     assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
+    assert any(row.split()[3:] == ["(html)", "harbour-health/en/iud-aftercare.html"] for row in rows)
+    for format, count in (("pdf", 2 * (8 + 15 + 6)), ("html", 2 * (4 + 5 + 3))):
+        only = run("list", "--format", format)
+        assert only.exit_code == 0 and len(only.output.splitlines()[1:]) == count
+        assert all(row.endswith(f".{format}") for row in only.output.splitlines()[1:])
 
 
 def test_check_passes_on_shipped_content_and_writes_nothing(run: Run, project) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from carepress.errors import CarepressError, Diagnostic, UsageError
 from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
 from carepress.plan import (
-    BUNDLE, Filters, Job, all_jobs, languages_of, output_path, plan, project_languages,
+    BUNDLE, HTML, Filters, Job, all_jobs, languages_of, output_path, plan, project_languages,
     shard_of,
 )
 from carepress.publish import (
@@ -78,7 +78,7 @@ class BuildReport:
 
         leaflets = [{
             "path": o.job.path, "handout": o.job.handout, "lang": o.job.lang, "clinic": o.job.clinic,
-            "layout": o.job.layout, "status": o.status, "seconds": round(o.seconds, 4),
+            "layout": o.job.layout, "format": o.job.format, "status": o.status, "seconds": round(o.seconds, 4),
             "pages": o.record.pages if o.record else None,
             "warnings": [d.format() for d in o.diagnostics if d.severity == "warning"],
             "errors": [d.format() for d in o.diagnostics if d.severity == "error"],
@@ -104,8 +104,11 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
                          "filled in one by one on screen: build the bundles without --fillable")
     _check_output_folder(out)
     jobs = plan(project, filters)
-    if settings.printing.fillable:  # forms are files of their own, beside the printed leaflets
-        jobs = [replace(job, variant="fillable") for job in jobs]
+    if settings.printing.fillable:  # forms are PDFs of their own, beside the printed leaflets
+        if filters.formats and HTML in filters.formats and "pdf" not in filters.formats:
+            raise UsageError("--fillable makes PDF forms; the HTML twins are not built with it "
+                             "(leave out --format html, or --fillable)")
+        jobs = [replace(job, variant="fillable") for job in jobs if job.format != HTML]
     if settings.shard is not None:
         number, count = settings.shard
         jobs = [job for job in jobs if shard_of(job, count) == number]
@@ -171,6 +174,8 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     done = {outcome.job: outcome for outcome in outcomes}
     groups: dict[tuple[str, str, str], list[Job]] = {}
     for job in jobs:
+        if job.format == HTML:  # (a web page is not bound into a PDF)
+            continue
         groups.setdefault((job.clinic, job.lang, job.layout), []).append(job)
     earlier = [r for r in previous if r.variant in ("", READING_ORDER) and r.format == "pdf"
                and r.handout in project.handouts and (out / r.path).is_file()]
@@ -235,7 +240,7 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
                                  job.format, "failed", None, None, _review_by(project, job.handout),
                                  None))
     failed = sum(not o.ok for o in outcomes)
-    write_index(out, render_index(rows, f"{len(listed)} PDF(s) listed; this build: "
+    write_index(out, render_index(rows, f"{len(listed)} file(s) listed; this build: "
                                         f"{len(outcomes) - failed} leaflet(s) ok, {failed} failed."))
 
 
@@ -255,14 +260,16 @@ def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | N
     if not all((folder / record.path).is_file() for record in records):
         return records, False
     write_index(folder, render_index(_index_rows(project, records, lambda record: "ok"),
-                f"{len(records)} PDF(s) listed, merged from {len(manifests)} shard(s); each "
+                f"{len(records)} file(s) listed, merged from {len(manifests)} shard(s); each "
                 "shard's report names the leaflets that failed."))
     return records, True
 
 
 def check(project: Project, filters: Filters = Filters(),
           options: ResolveOptions = ResolveOptions()) -> BuildReport:
-    """Load and resolve everything, and check logos and glyphs, without writing a PDF."""
+    """Load and resolve everything, and check logos and glyphs (for the PDFs), without
+    writing a file; an HTML twin is checked by making it."""
+    from carepress.html import render_html
     from carepress.pipeline import resolve_job
     from carepress.typeset.checks import preflight
 
@@ -270,7 +277,10 @@ def check(project: Project, filters: Filters = Filters(),
     for job in plan(project, filters):
         try:
             resolved = resolve_job(project, job, options)
-            preflight(resolved.leaflet)
+            if job.format == HTML:
+                render_html(resolved.leaflet)
+            else:
+                preflight(resolved.leaflet)
             outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked"))
         except CarepressError as exc:
             outcomes.append(Outcome(job, None, list(exc.diagnostics), status="failed"))

@@ -82,8 +82,10 @@ class InputHasher:
         handout = project.handouts[handout_id]
         brand = project.brands[job.clinic]
         files = [handout.path, root / "layouts/strings" / f"{lang}.yaml", brand.path, brand.logo.path]
-        if job.layout:
+        if job.layout:  # (an HTML twin has none, and no print options shape it)
             files.append(project.layouts[job.layout].path)
+        else:
+            printing = PrintOptions()
         if lang != handout.lang:
             files.append(root / "handouts/translations" / lang / f"{handout_id}.yaml")
         for source_id in sorted({ref.source for ref in passages_of(handout)

@@ -42,7 +42,8 @@ def matrix_options(func: F) -> F:
         ("lang", "Only this language tag, e.g. en (repeatable)."),
     ]):
         func = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(func)
-    return func
+    return click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "html"]),
+                        help="Only PDFs or only the HTML twins (repeatable).  [default: both]")(func)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -182,14 +183,17 @@ require_reviewed_option = click.option(
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a JSON report: each leaflet's status, time, pages, warnings, errors.")
 def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
+          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...],
+          out: Path | None, strict: bool,
           require_reviewed: bool, bleed: str | None, crop_marks: bool, fillable: bool,
           jobs: int | None, force: bool, fail_fast: bool, shard: str | None, quiet: bool,
           bundle: bool, report_path: Path | None) -> None:
-    """Build every handout x language x clinic x layout into PDFs.
+    """Build every handout x language x clinic x layout into PDFs, and each handout x
+    language x clinic into an HTML twin.
 
-    Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf and OUT/manifest.json.  A leaflet
-    that fails leaves its previous PDF in place; the others still build; exit code 1.
+    Writes OUT/<clinic>/<lang>/<handout>-<layout>.pdf, OUT/<clinic>/<lang>/<handout>.html
+    and OUT/manifest.json.  A leaflet that fails leaves its previous file in place; the
+    others still build; exit code 1.
     """
     import time
 
@@ -205,7 +209,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
         jobs=jobs or os.cpu_count() or 1, force=force, fail_fast=fail_fast,
         shard=_parse_shard(shard), progress=_progress_printer(quiet), bundle=bundle)
     project = _load(project_dir)
-    filters = Filters(handouts, layouts, clinics, langs)
+    filters = Filters(handouts, layouts, clinics, langs, formats)
     _run_report(lambda: run_build(project, out or project.root / "dist", filters, settings),
                 lambda report, seconds: report.summary(seconds), started, report_path)
 
@@ -216,7 +220,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 @strict_option
 @require_reviewed_option
 def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...], strict: bool,
+          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...], strict: bool,
           require_reviewed: bool) -> None:
     """Validate handouts, sources, translations, layouts and brands without writing any PDF.
 
@@ -230,7 +234,7 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 
     started = time.perf_counter()
     project = _load(project_dir)
-    filters = Filters(handouts, layouts, clinics, langs)
+    filters = Filters(handouts, layouts, clinics, langs, formats)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
     _run_report(lambda: run_check(project, filters, options), _checked, started)
 
@@ -239,18 +243,19 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
 @project_option
 @matrix_options
 def list_(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...]) -> None:
-    """Show the build matrix: one line per leaflet that `build` would write."""
+          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Show the build matrix: one line per file that `build` would write (PDFs and HTML twins)."""
     from carepress.build import Filters, plan
 
     project = _load(project_dir)
     try:
-        jobs = plan(project, Filters(handouts, layouts, clinics, langs))
+        jobs = plan(project, Filters(handouts, layouts, clinics, langs, formats))
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"{'clinic':<16} {'lang':<8} {'handout':<24} {'layout':<10} output")
     for job in jobs:
-        click.echo(f"{job.clinic:<16} {job.lang:<8} {job.handout:<24} {job.layout:<10} {job.path}")
+        layout = job.layout or f"({job.format})"
+        click.echo(f"{job.clinic:<16} {job.lang:<8} {job.handout:<24} {layout:<10} {job.path}")
     _print_diagnostics(project.diagnostics)
     if any(d.severity == "error" for d in project.diagnostics):
         sys.exit(1)  # files that failed to load are missing from the list

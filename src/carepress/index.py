@@ -1,4 +1,5 @@
-"""dist/index.html: every leaflet by clinic and language, for browsing CI artifacts."""
+"""dist/index.html: every leaflet by clinic and language, its PDFs and its HTML twin, for
+browsing CI artifacts."""
 
 from __future__ import annotations
 
@@ -29,11 +30,12 @@ th, td { border-bottom: 1px solid #d9e2ec; padding: .35rem .8rem; text-align: le
 {% for lang, rows in languages.items() %}
 <h3 lang="{{ lang }}">{{ lang }}</h3>
 <table>
-<tr><th>handout</th><th>layout</th><th>status</th><th>pages</th><th>size</th><th>review by</th></tr>
+<tr><th>handout</th><th>format</th><th>layout</th><th>status</th><th>pages</th><th>size</th><th>review by</th></tr>
 {% for row in rows %}
 <tr>
 <td>{% if row.path %}<a href="{{ row.path }}">{{ row.handout }}</a>{% else %}{{ row.handout }}{% endif %}</td>
-<td>{{ row.layout }}{% if row.variant %} ({{ row.variant }}){% endif %}</td>
+<td>{{ row.format | upper }}</td>
+<td>{{ row.layout or "–" }}{% if row.variant %} ({{ row.variant }}){% endif %}</td>
 <td class="{{ row.status }}">{{ row.status }}</td>
 <td>{{ row.pages or "" }}</td>
 <td>{% if row.size %}{{ (row.size / 1024) | round(1) }} KB{% endif %}</td>
@@ -66,7 +68,8 @@ class IndexRow:
 def render_index(rows: list[IndexRow], summary: str) -> str:
     """The page, for publish.py to write."""
     clinics: dict[str, dict[str, list[IndexRow]]] = {}
-    for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.layout, r.variant, r.format)):
+    for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.format != "pdf", r.layout,
+                                           r.variant)):
         clinics.setdefault(row.clinic, {}).setdefault(row.lang, []).append(row)
     environment = jinja2.Environment(autoescape=True)
     return environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary)

@@ -403,6 +403,9 @@ class RFooter:
     phone_href: str
     page_of: str          # `Page {page} of {pages}`: the numbers are the renderer's
     draft: str | None     # the draft-translation line, or None when reviewed
+    # `Approved 20 November 2026 · Owner: Women's Health Nursing Team` (the owner's name in
+    # the handout's language): document control beyond `control`, for formats that show it
+    approved: Inline = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.load import Project
 from carepress.model import Artifact, Handout, PrintOptions
-from carepress.plan import Job, output_path
+from carepress.plan import HTML, Job, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
@@ -59,6 +59,10 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
          printing: PrintOptions = PrintOptions()) -> Product:
     """The files of one job, as bytes; raises CarepressError listing what is wrong."""
     resolved = resolve_job(project, job, options)
+    if job.format == HTML:
+        from carepress.html import render_html
+
+        return Product((Output("", render_html(resolved.leaflet)),), resolved.warnings)
     return Product(render_pdf(project, job, resolved, printing), resolved.warnings)
 
 

@@ -89,7 +89,7 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
 
 def all_jobs(project: Project) -> list[Job]:
     """The whole matrix, as each clinic offers it, in a stable order: for each clinic,
-    handout and language, the PDF on each layout it prints."""
+    handout and language, the PDF on each layout it prints, then the HTML twin."""
     jobs = []
     for clinic in sorted(project.brands):
         brand = project.brands[clinic]
@@ -98,6 +98,7 @@ def all_jobs(project: Project) -> list[Job]:
             for lang in languages_of(project, handout):
                 if not brand.languages or lang in brand.languages:
                     jobs.extend(Job(handout, lang, clinic, layout) for layout in printed)
+                    jobs.append(Job(handout, lang, clinic, "", format=HTML))
     return jobs
 
 

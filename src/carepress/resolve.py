@@ -427,7 +427,11 @@ class _Resolver:
             control=f"{control.code} · {s['version']} {control.version} · {s['review_by']} {review}",
             questions=f"{s['questions']} {brand.name}{s['colon']}", phone=brand.phone,
             phone_href=tel_href(brand.phone), page_of=s["page_of"],
-            draft=draft_marker(s["draft_marker"]) if draft else None)
+            draft=draft_marker(s["draft_marker"]) if draft else None,
+            approved=(Span(f"{s['approved']} {format_date(control.approved, self.lang)} · "
+                           f"{s['owner']}{s['colon']}"),
+                      Span(control.owner, lang=self.handout.lang if self.handout.lang != self.lang
+                           else None)))
 
     def clinic(self) -> RClinic:
         brand = self.brand

@@ -20,7 +20,7 @@ from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import PrintOptions
 from carepress.pipeline import make
-from carepress.plan import Job
+from carepress.plan import HTML, Job
 from carepress.publish import ManifestRecord, publish_job
 from carepress.resolve import ResolveOptions
 
@@ -90,7 +90,8 @@ def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
              settings: RunSettings) -> Iterator[Outcome]:
     """Outcomes as jobs finish, in this process or in ``settings.jobs`` workers."""
     _WORKER.update(project=project, out=out, settings=settings)
-    if len(pending) <= 1:
+    # One PDF (and its HTML twin, a few ms): no workers to fork, nothing to warm up for them.
+    if sum(job.format != HTML for job, _ in pending) <= 1:
         yield from _run_here(pending, settings)
         return
     _warm_up(project, [job for job, _ in pending])
@@ -105,16 +106,24 @@ def _warm_up(project: Project, jobs: list[Job]) -> None:
     """Import the typesetting stack, parse fonts and logos, read the brands' typefaces and
     load each language's date formats once, before the first of many leaflets: forked
     workers then start with them in memory (each parses its fonts once, not once a leaflet),
-    and _frozen_heap can freeze them."""
+    and _frozen_heap can freeze them.  HTML twins need only the dates and the page template."""
+    from carepress.resolve import brand_typeface, format_date
+
+    for lang in {job.lang for job in jobs}:
+        format_date(dt.date(2000, 1, 1), lang)
+    if any(job.format == HTML for job in jobs):
+        from carepress.html import page_template
+
+        page_template()  # compiled before the workers fork
+    jobs = [job for job in jobs if job.format != HTML]
+    if not jobs:
+        return
     import carepress.finish  # noqa: F401
     import carepress.typeset.rtl  # noqa: F401
-    from carepress.resolve import brand_typeface, format_date
     from carepress.typeset.flowables import check_logo
     from carepress.typeset.fonts import FontNotEmbeddable, brand_fonts, firago
 
     firago()
-    for lang in {job.lang for job in jobs}:
-        format_date(dt.date(2000, 1, 1), lang)
     for clinic in {job.clinic for job in jobs}:
         brand = project.brands[clinic]
         check_logo(brand.logo.data, brand.logo.format)
@@ -128,7 +137,9 @@ def _warm_up(project: Project, jobs: list[Job]) -> None:
 
 def _expected_cost(job: Job) -> float:
     """Rough relative build time: right-to-left shaping and CJK fonts cost more, as do
-    layouts with more pages."""
+    layouts with more pages; an HTML twin costs next to nothing."""
+    if job.format == HTML:
+        return 0.05
     script = 1.0 if script_of(job.lang) == "latin" else 2.0
     return script * (1.5 if "large-print" in job.layout or "booklet" in job.layout else 1.0)
 

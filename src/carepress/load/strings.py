@@ -14,6 +14,8 @@ STRING_KEYS = {
     "page_of": "footer page count, with {page} and {pages}",
     "version": "label before the version number",
     "review_by": "label before the review-by date",
+    "approved": "label before the date the leaflet was approved (document control)",
+    "owner": "label before the team that owns the leaflet (document control)",
     "questions": "footer line before the clinic phone",
     "contact_heading": "heading of the contact block",
     "phone": "label before the clinic phone number",
