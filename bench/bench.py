@@ -189,6 +189,17 @@ def typeset_only(project, job_fields, tagged: bool = True):  # type: ignore[no-u
     return lambda: typeset(leaflet, layout, epoch=epoch, tagged=tagged)
 
 
+def html_twin(project, job_fields):  # type: ignore[no-untyped-def]
+    """The HTML twin of the same leaflet, already resolved: the second renderer alone."""
+    from carepress.html import render_html
+    from carepress.pipeline import resolve_job
+    from carepress.plan import HTML, Job
+
+    handout, lang, clinic, _ = job_fields
+    leaflet = resolve_job(project, Job(handout, lang, clinic, "", format=HTML)).leaflet
+    return lambda: render_html(leaflet)
+
+
 def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
     """Each command's median time as a whole process, the commands taking turns."""
     return median_seconds({name: lambda args=args: subprocess.run(
@@ -217,7 +228,8 @@ def main() -> None:
             "arabic untagged": typeset_only(project, ARABIC, tagged=False),
             "english": pipeline(project, ENGLISH, out),
             "arabic": pipeline(project, ARABIC, out),
-            "chinese": pipeline(project, CHINESE, out)})
+            "chinese": pipeline(project, CHINESE, out),
+            "twin": html_twin(project, ENGLISH)})
     text_only, bare, stage = warm["text only"], warm["bare"], warm["stage"]
     english, arabic, chinese = warm["english"], warm["arabic"], warm["chinese"]
     line("running text alone as platypus paragraphs", f"{text_only * 1000:.1f} ms")
@@ -235,6 +247,7 @@ def main() -> None:
     line("  (pipeline / typeset stage)", f"{english / stage:.2f}x", "<= 2x", english <= 2 * stage)
     line("pipeline, Arabic A4", f"{arabic * 1000:.1f} ms", "<= 2x English", arabic <= 2 * english)
     line("pipeline, Chinese Letter", f"{chinese * 1000:.1f} ms", "<= 2x English", chinese <= 2 * english)
+    line("HTML twin, English (render alone)", f"{warm['twin'] * 1000:.1f} ms")
 
     # Cold figures are for the package as pip installs it: byte-compiled (an editable
     # checkout with PYTHONDONTWRITEBYTECODE set would compile every module on every run).

@@ -326,7 +326,7 @@ address { font-style: normal; }
 <header class="masthead">
 <div class="inner">
 <img src="{{ logo }}" alt="{{ clinic.logo.alt }}" height="52">
-<p class="clinic-name">{{ clinic.name }}</p>
+<p class="clinic-name"{% if clinic.name_lang %} lang="{{ clinic.name_lang }}"{% if rtl %} dir="ltr"{% endif %}{% endif %}>{{ clinic.name }}</p>
 </div>
 </header>
 <main>

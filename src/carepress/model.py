@@ -391,6 +391,7 @@ class RClinic:
     logo: RLogo
     website: str
     typeface: RTypeface | None = None  # None: the packaged fonts for the script
+    name_lang: str | None = None  # the name's language, when it is not the leaflet's
 
 
 @dataclass(frozen=True)

@@ -437,7 +437,8 @@ class _Resolver:
         brand = self.brand
         logo = brand.logo
         image = RLogo(logo.data, logo.format, logo.alt, logo.path.name, logo.origin)
-        return RClinic(brand.name, brand.colours, image, brand.website, self.typeface())
+        return RClinic(brand.name, brand.colours, image, brand.website, self.typeface(),
+                       self.name_lang)
 
     def typeface(self) -> RTypeface | None:
         """The brand's own typeface for the leaflet's script, if it names one."""
