@@ -42,8 +42,10 @@ def matrix_options(func: F) -> F:
         ("lang", "Only this language tag, e.g. en (repeatable)."),
     ]):
         func = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(func)
-    return click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "html"]),
-                        help="Only PDFs or only the HTML twins (repeatable).  [default: both]")(func)
+    from carepress.plan import FORMATS  # (a light module: --help stays fast)
+
+    return click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+                        help="Only these outputs: pdf, html (repeatable).  [default: all]")(func)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
