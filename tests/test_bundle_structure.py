@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
 from carepress.cli import main
-from carepress.finish import bundle
+from carepress.bundle import bundle
 from carepress.load import load_project
 from carepress.model import plain
 from carepress.pipeline import READING_ORDER, resolve_job

@@ -58,7 +58,7 @@ def test_a_written_file_reads_back_with_its_stream_whole_and_its_identifier() ->
     assert [entry.original_bytes for entry in reader.trailer["/ID"]] == [bytes(range(16))] * 2
 
 
-# --- what finish.bundle relies on to join structure trees (see _BundleStructure) -----------
+# --- what bundle.bundle relies on to join structure trees (see _BundleStructure) -----------
 
 def test_a_tree_cloned_after_its_pages_points_at_the_cloned_pages_and_annotations() -> None:
     """pypdf clones an object once per reader: a structure element's /Pg and an object

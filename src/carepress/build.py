@@ -166,7 +166,7 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     (``bundle-LAYOUT-reading-order.pdf``), which it names.  A bundle is made once all of this
     build's leaflets for it are ok: while one has failed or did not run, the earlier bundle
     stays.  One whose leaflets are as they were is not made again (unless ``force``)."""
-    from carepress.finish import bundle
+    from carepress.bundle import bundle
     from carepress.pipeline import READING_ORDER
 
     if any(d.severity == "error" for d in project.diagnostics):

@@ -10,13 +10,11 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf import __version__ as pypdf_version
 from pypdf.generic import (
     ArrayObject,
-    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     NumberObject,
-    PdfObject,
     StreamObject,
     TextStringObject,
 )
@@ -167,10 +165,10 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
             side[NameObject("/Annots")] = annotations
         if group is not None:
             side[NameObject("/Group")] = group
-    _copy_metadata(reader, writer)
+    copy_metadata(reader, writer)
     title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else "a leaflet"
     writer.add_metadata({"/Subject": print_only_description(title, reading_copy)})
-    _make_pdfa(writer, file_id, reading_copy=reading_copy)
+    make_pdfa(writer, file_id, reading_copy=reading_copy)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -207,7 +205,7 @@ def _pdf_number(value: float) -> FloatObject:
     return FloatObject(_number(value))
 
 
-def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
+def copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
     writer.pdf_header = reader.pdf_header  # (pypdf's own is 1.3; XMP and intents need 1.4)
     if reader.metadata:
         # (/Trapped is a name, which add_metadata would write as a string: it is left out)
@@ -216,150 +214,6 @@ def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
         value = reader.trailer["/Root"].get(key)
         if value is not None:  # a copy in the writer, not a reference into the reader's file
             writer._root_object[NameObject(key)] = value.get_object().clone(writer)
-
-
-def bundle(leaflets: list[bytes], reading_copy: str | None = None) -> tuple[bytes, int]:
-    """One PDF holding several leaflets in order, a bookmark per leaflet titled as the leaflet
-    is (pypdf); and its page count.
-
-    Tagged leaflets make a tagged PDF/UA-1 bundle: their structure trees become one, each
-    leaflet's a Part of the bundle's Document (see _BundleStructure).  A bundle of print-only
-    sheets (imposed booklets: ``reading_copy`` names the bundle of their reading order) is
-    declared print-only as each of its leaflets is, and claims no PDF/UA; so is, without the
-    claim, a bundle with a leaflet that has no structure tree (one an older carepress made)."""
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(data)) for data in leaflets]
-    tagged = reading_copy is None and bool(readers) and all(
-        "/StructTreeRoot" in reader.trailer["/Root"] for reader in readers)
-    structure = _BundleStructure(writer) if tagged else None
-    titles = []
-    for number, reader in enumerate(readers):
-        title = str(reader.metadata.title if reader.metadata and reader.metadata.title
-                    else f"Leaflet {number + 1}")
-        start = len(writer.pages)
-        pages = [writer.add_page(page) for page in reader.pages]
-        writer.add_outline_item(title=title, page_number=start)
-        if structure is not None:  # (after its pages: the tree's references map onto them)
-            structure.merge(reader, pages, title)
-        titles.append(title)
-        if number == 0:
-            _copy_metadata(reader, writer)
-    if titles:
-        writer.add_metadata({"/Title": " · ".join(titles)})
-    if reading_copy is not None:
-        writer.add_metadata({"/Subject": print_only_description(" · ".join(titles), reading_copy)})
-    if structure is not None:
-        structure.finish()
-    _make_pdfa(writer, file_identifier(*leaflets, pypdf_version.encode()), pdfua=tagged,
-               reading_copy=reading_copy)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
-
-
-class _BundleStructure:
-    """The structure tree of a bundle: one Document element whose kids are the leaflets'
-    trees, each a Part, in order.
-
-    Each leaflet's elements are cloned by pypdf into the bundle after its pages, from the
-    same reader: pypdf maps every object it has cloned once (the pages, and the link and
-    form annotations on them) to that one copy, so each element's /Pg, each marked-content
-    reference's /Pg and each object reference's /Obj point at the bundle's own page and
-    annotation objects, and nothing is copied twice (tests/test_bundle_structure.py checks
-    it).  The keys of the parent tree (a page's /StructParents, an annotation's
-    /StructParent) are renumbered: each leaflet's are moved past those of the leaflets
-    before it, and the leaflets' parent trees are joined with those offsets."""
-
-    def __init__(self, writer: PdfWriter) -> None:
-        self.writer = writer
-        self.root = writer._add_object(DictionaryObject())
-        self.document = writer._add_object(DictionaryObject())
-        self.parts = ArrayObject()
-        self.nums: list[tuple[int, PdfObject]] = []
-        self.next_key = 0
-        self.maps: dict[str, DictionaryObject] = {}  # /RoleMap, /ClassMap (carepress writes none)
-
-    def merge(self, reader: PdfReader, pages: list[PageObject], title: str) -> None:
-        tree = reader.trailer["/Root"]["/StructTreeRoot"]
-        offset = self.next_key
-        for page, original in zip(pages, reader.pages):
-            if "/StructParents" in original:  # (pypdf's add_page leaves it out)
-                page[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
-            page[NameObject("/Tabs")] = NameObject("/S")
-            for annotation in page.get("/Annots", ArrayObject()):
-                annotation = annotation.get_object()
-                if "/StructParent" in annotation:
-                    annotation[NameObject("/StructParent")] = NumberObject(annotation["/StructParent"] + offset)
-        # The tree first, its top element cloned without its /P ([1, "/P"]: the list's number
-        # is how many levels the names after it apply to), so that the leaflet's old tree root
-        # is not copied (its descendants' /P point at the top element's copy); then the parent
-        # tree, whose elements are all copied by then (cloned first, an element would bring
-        # its ancestors and the old root with it).
-        kids = tree.raw_get("/K")
-        kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
-        first = kids[0].get_object() if len(kids) == 1 else None
-        if first is not None and first.get("/S") == "/Document":
-            part = kids[0].clone(self.writer, ignore_fields=[1, "/P"]).get_object()
-        else:  # (not a tree carepress writes: its top elements go into a Part of their own)
-            part = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                     NameObject("/K"): ArrayObject()})
-            reference = self.writer._add_object(part)
-            for kid in kids:
-                copy = kid.clone(self.writer, ignore_fields=[1, "/P"])
-                copy.get_object()[NameObject("/P")] = reference
-                part["/K"].append(copy)
-        keys = []
-        for key, value in _number_tree(tree.get("/ParentTree")):
-            keys.append(key)
-            self.nums.append((key + offset, value.clone(self.writer)))
-        self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
-        for name in ("/RoleMap", "/ClassMap"):
-            if name in tree:
-                self.maps.setdefault(name, DictionaryObject()).update(tree[name].clone(self.writer))
-        part[NameObject("/S")] = NameObject("/Part")
-        part[NameObject("/T")] = TextStringObject(title)
-        part[NameObject("/P")] = self.document
-        self.parts.append(part.indirect_reference)
-
-    def finish(self) -> None:
-        """The bundle's tree root and Document element, its parent tree, and what the
-        catalog of a tagged PDF/UA document says."""
-        writer = self.writer
-        self.document.get_object().update({
-            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
-            NameObject("/P"): self.root, NameObject("/K"): self.parts})
-        nums = ArrayObject()
-        for key, value in sorted(self.nums, key=lambda item: item[0]):
-            nums += [NumberObject(key), value]
-        self.root.get_object().update({
-            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): self.document,
-            NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
-            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key)})
-        self.root.get_object().update({NameObject(name): value for name, value in self.maps.items()})
-        catalog = writer.root_object
-        catalog[NameObject("/StructTreeRoot")] = self.root
-        catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-        preferences = catalog.get("/ViewerPreferences")
-        preferences = DictionaryObject() if preferences is None else preferences.get_object()
-        preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-        lang = _catalog_lang(writer)
-        if lang is not None and right_to_left(lang):
-            preferences[NameObject("/Direction")] = NameObject("/R2L")
-        catalog[NameObject("/ViewerPreferences")] = preferences
-
-
-def _number_tree(node: PdfObject | None) -> list[tuple[int, PdfObject]]:
-    """The (key, value) pairs of a number tree (a parent tree), in its order."""
-    if node is None:
-        return []
-    node = node.get_object()
-    pairs = []
-    nums = node.get("/Nums", ArrayObject())
-    for index in range(0, len(nums) - 1, 2):
-        pairs.append((int(nums[index]), nums[index + 1]))  # (a reference stays one)
-    for kid in node.get("/Kids", ArrayObject()):
-        pairs.extend(_number_tree(kid))
-    return pairs
 
 
 def print_only_description(title: str, reading_copy: str) -> str:
@@ -371,14 +225,14 @@ def print_only_description(title: str, reading_copy: str) -> str:
 
 # --- PDF/A-2U document objects (the pages are PDF/A already: they come from the leaflets) ---
 
-def _make_pdfa(writer: PdfWriter, file_id: bytes, pdfua: bool = False,
+def make_pdfa(writer: PdfWriter, file_id: bytes, pdfua: bool = False,
                reading_copy: str | None = None) -> None:
     """Give the writer's file what PDF/A-2U asks of a document: XMP metadata repeating its
     Info dictionary and catalog /Lang, the sRGB output intent, a file identifier, and an
     unambiguous EOL after every stream's data.  The XMP claims PDF/UA-1 when ``pdfua``, and
     names the accessible copy of a print-only file (``reading_copy``)."""
     install_stream_eol()
-    _add_metadata_stream(writer, xmp_packet(_document_info(writer), _catalog_lang(writer),
+    _add_metadata_stream(writer, xmp_packet(_document_info(writer), catalog_lang(writer),
                                             pdfua=pdfua, reading_copy=reading_copy))
     writer.root_object[NameObject("/OutputIntents")] = ArrayObject([_output_intent(writer)])
     set_file_identifier(writer, file_id)
@@ -402,7 +256,7 @@ def _document_info(writer: PdfWriter) -> DocumentInfo:
                         modified=date("/ModDate"))
 
 
-def _catalog_lang(writer: PdfWriter) -> str | None:
+def catalog_lang(writer: PdfWriter) -> str | None:
     lang = writer.root_object.get("/Lang")
     return None if lang is None else str(lang.get_object())
 

@@ -5,7 +5,7 @@ assumption is checked by tests/test_pypdf_compat.py against the installed pypdf.
   the data written is read from the stream's `_data` (get_data() would decode it).
 - The trailer /ID is set to a given value (pypdf's own are random).
 
-finish.bundle joins the leaflets' structure trees with pypdf's clone, and relies on two of
+bundle.bundle joins the leaflets' structure trees with pypdf's clone, and relies on two of
 its behaviours (also checked there): an object is cloned once per reader (an element cloned
 after its page refers to the page's copy), and ``ignore_fields=[1, "/P"]`` leaves /P out at
 the top level only.
