@@ -373,6 +373,26 @@ def fonts(project_dir: Path) -> None:
             click.echo(f"{'':<17}{style:<9}{where}")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Make a new clinic project in FOLDER (new, or empty): an example handout quoting an
+    example source, the default layouts and fixed strings, a fictional clinic's brand and a
+    CI workflow.  Every example is marked: replace it before printing for patients.
+    """
+    from carepress.scaffold import init_project
+
+    try:
+        made = init_project(folder)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except CarepressError as exc:  # (the package's own example failed to load: a bug)
+        _print_diagnostics(list(exc.diagnostics))
+        sys.exit(1)
+    click.echo(f"made a carepress project in {folder} ({len(made.written)} files)")
+    click.echo(f"next: cd {folder} && carepress build    (or `carepress serve` to preview as you edit)")
+
+
 @main.group()
 def i18n() -> None:
     """Translations: export to and import from gettext PO files, and their status."""
