@@ -39,7 +39,8 @@ def test_the_command_exits_with_its_code_and_everything_written(project, tmp_pat
 
 
 def test_help_everywhere() -> None:
-    for command in ([], ["build"], ["check"], ["list"], ["pin"], ["sources"], ["sources", "show"]):
+    for command in ([], ["build"], ["check"], ["list"], ["pin"], ["sources"], ["sources", "show"],
+                    ["init"], ["serve"]):
         result = CliRunner().invoke(main, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage:" in result.output

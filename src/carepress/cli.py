@@ -393,6 +393,38 @@ def init(folder: Path) -> None:
     click.echo(f"next: cd {folder} && carepress build    (or `carepress serve` to preview as you edit)")
 
 
+@main.command()
+@project_option
+@matrix_options
+@click.option("--out", type=click.Path(file_okay=False), default=None, callback=_folder_named,
+              help="Output folder.  [default: PROJECT/dist, shared with `build`]")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on; the default is reachable from this computer only.")
+def serve(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
+          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...],
+          out: Path | None, port: int, host: str) -> None:
+    """Build the project, preview its leaflets in a browser, and rebuild as you save.
+
+    Watches handouts/ and layouts/; each change rebuilds what it touches (the build cache
+    keeps the rest) and the page reloads itself.  Build errors are shown on the page.
+    Ctrl-C stops it.
+    """
+    from carepress.build import Filters
+    from carepress.serve import ServeSettings
+    from carepress.serve import serve as run_serve
+
+    project = _load(project_dir)  # (not a project folder: a usage error, as for `build`)
+    settings = ServeSettings(project.root, out or project.root / "dist",
+                             Filters(handouts, layouts, clinics, langs, formats), host, port)
+    try:
+        run_serve(settings, log=lambda line: click.echo(line, err=True),
+                  ready=lambda url: click.echo(f"serving {url}  (Ctrl-C stops)"))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.group()
 def i18n() -> None:
     """Translations: export to and import from gettext PO files, and their status."""
