@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
 from carepress.cache import InputHasher, bundle_key
-from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.errors import CarepressError, Diagnostic, UsageError, unique
 from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
 from carepress.plan import (
@@ -52,10 +52,10 @@ class BuildReport:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        found = list(self.project_diagnostics)
-        for outcome in self.outcomes:
-            found.extend(d for d in outcome.diagnostics if d not in found)
-        return found
+        """The project's diagnostics and every leaflet's, each once (a problem of a handout
+        or translation is found by every leaflet made from it)."""
+        return unique([*self.project_diagnostics,
+                       *(d for outcome in self.outcomes for d in outcome.diagnostics)])
 
     @property
     def ok(self) -> bool:

@@ -79,6 +79,13 @@ class Diagnostics:
             raise CarepressError(self.errors)
 
 
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic once, in the order first found.  Linear: diagnostics are hashable and
+    go through a dict (testing `d not in found` against a list was quadratic, and a stale
+    unit is found again by every leaflet of its language)."""
+    return list(dict.fromkeys(diagnostics))
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A `did you mean ...?` hint, or an empty string when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
