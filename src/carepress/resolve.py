@@ -224,7 +224,8 @@ class _Resolver:
         self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
-        self.stale = 0
+        self.missing: list[tuple[str, str]] = []  # (unit id, English)
+        self.stale: list[tuple[TranslatedUnit, str, str]] = []  # (unit, English, its hash)
         self.quoted: list[Source] = []
         self.field_names: set[str] = set()
         # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
@@ -236,26 +237,47 @@ class _Resolver:
     # -- inline text --------------------------------------------------------------------
 
     def translated(self, unit: str, english: str) -> TranslatedUnit | None:
-        """The translation of one unit (None when resolving the English or when missing)."""
+        """The translation of one unit (None when resolving the English or when missing).
+        Missing and stale units are noted here and reported together, one diagnostic per
+        translation file (``report_units``)."""
         if self.translation is None:
             return None
         english_hash = pin_of(english)
         status, found = unit_state(self.translation, unit, english_hash)
         if status == "missing":
-            self.diagnostics.error(self.translation.origin,
-                                   f"unit `{unit}` has no `{self.lang}` translation; add it under "
-                                   f"`units:` or import a PO file (`carepress i18n export --lang {self.lang}`)",
-                                   f"en: {english}")
+            self.missing.append((unit, english))
         elif status == "stale":
             assert found is not None
-            self.stale += 1
-            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
-            report(found.origin, f"stale translation: the English of unit `{unit}` changed since "
-                   f"it was translated; update `text` in {self.translation.path.name}, then set "
-                   f"`source: {english_hash}`", f"en: {english}")
+            self.stale.append((found, english, english_hash))
         if found is not None:
             self.check_placeholders(unit, english, found)
         return found
+
+    def report_units(self) -> None:
+        """The translation's missing units as one error at the file, its stale units as one
+        warning (an error when strict) at the first of them; each listed with the English it
+        needs, a stale one with its line and the hash to record."""
+        translation, lang = self.translation, self.lang
+        if translation is None:
+            return
+        if self.missing:
+            count = len(self.missing)
+            listed = ", ".join(f"{unit} (\"{first_words(english)}\")" for unit, english in self.missing)
+            self.diagnostics.error(
+                translation.origin,
+                f"{count} {_units(count)} {'has' if count == 1 else 'have'} no `{lang}` translation: "
+                f"{listed}; add {'it' if count == 1 else 'them'} under `units:` or import a PO file "
+                f"(`carepress i18n export --lang {lang}`)")
+        if self.stale:
+            count = len(self.stale)
+            listed = ", ".join(f"{found.id} (line {found.origin.line}: \"{first_words(english)}\", "
+                               f"source: {english_hash})" for found, english, english_hash in self.stale)
+            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
+            report(self.stale[0][0].origin,
+                   f"{count} stale {_units(count)} (the English changed since "
+                   f"{'it was' if count == 1 else 'they were'} translated): {listed}; update "
+                   f"{'its' if count == 1 else 'each one' + chr(39) + 's'} `text` in "
+                   f"{translation.path.name}, then set `source:` to the hash given")
 
     def check_placeholders(self, unit: str, english: str, found: TranslatedUnit) -> None:
         """A translation that leaves out a placeholder of the English (the clinic's urgent
@@ -455,12 +477,15 @@ class _Resolver:
         return found
 
     def leaflet(self) -> Leaflet:
+        h = self.handout
+        # (in reading order, so that the units a translation lacks are listed in that order)
+        title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
         sections = []
         for section in self.handout.sections:
             heading = self.text(section.heading)
             blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
             sections.append(RSection(heading, blocks))
-        h = self.handout
+        self.report_units()
         today = self.options.today
         if today is not None and h.control.review_by < today:
             report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
@@ -473,9 +498,8 @@ class _Resolver:
             self.diagnostics.error(self.translation.origin,
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
                                    "needs `review: status: reviewed` with the reviewer and date")
-        title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
         draft = self.translation is not None and (self.translation.review.status != "reviewed"
-                                                  or self.stale > 0)
+                                                  or bool(self.stale))
         s = self.strings
         return Leaflet(
             handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
@@ -485,6 +509,16 @@ class _Resolver:
             control=h.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
             draft=draft, closing=self.closing(),
         )
+
+
+def _units(count: int) -> str:
+    return "unit" if count == 1 else "units"
+
+
+def first_words(text: str, count: int = 4) -> str:
+    """The opening words of a text, to recognise it by in a list: `Call us if you…`."""
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
