@@ -200,6 +200,71 @@ def html_twin(project, job_fields):  # type: ignore[no-untyped-def]
     return lambda: render_html(leaflet)
 
 
+# --- a long handout whose English changed under its translations (issue 11) -----------------
+
+TRANSLATED = ("es", "fr", "pt", "vi", "ru", "ar", "zh-Hans")
+SENTENCE_UNIT = "s6.b1"  # its text ends every generated section, translated as it is there
+EDITED = "Your nurse fills in these lines. Keep this leaflet with your other health papers."
+ADDED = "Bring this leaflet to every appointment."
+
+
+def long_handout_project(root: Path, sections: int = 400, langs: tuple[str, ...] = TRANSLATED,
+                         change: str | None = "edit") -> Path:
+    """A copy of the project at ``root`` whose one handout, `iud-aftercare`, has ``sections``
+    sections (the IUD handout's six, repeated), each ending with the clinic-written sentence
+    of its unit s6.b1, and complete translations into ``langs`` (copied unit by unit from the
+    shipped ones).  Then the English changes in every section: ``change="edit"`` rewords
+    that sentence (so every translation file has one stale unit per section), ``"add"``
+    adds a new sentence after it (one missing unit per section), None changes nothing."""
+    import shutil
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from carepress.load.sources import pin_of
+
+    class Dumper(yaml.SafeDumper):  # every repeated section written out, as an author would
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    def dump(data: dict, path: Path) -> None:  # type: ignore[type-arg]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                                  width=1000), encoding="utf-8")
+
+    shutil.copytree(ROOT / "layouts", root / "layouts")
+    shutil.copytree(ROOT / "handouts/sources", root / "handouts/sources")
+    handout = yaml.safe_load((ROOT / "handouts/iud-aftercare.yaml").read_text(encoding="utf-8"))
+    kinds = handout["sections"]
+    source = yaml.safe_load((ROOT / "handouts/translations/es/iud-aftercare.yaml")
+                            .read_text(encoding="utf-8"))
+    sentence = next(block["text"] for block in kinds[5]["blocks"] if "text" in block)
+    assert pin_of(sentence) == source["units"][SENTENCE_UNIT]["source"]
+    generated = []
+    for number in range(1, sections + 1):
+        kind = kinds[(number - 1) % len(kinds)]
+        extra = [{"text": EDITED if change == "edit" else sentence}]
+        if change == "add":
+            extra.append({"text": ADDED})
+        generated.append({"heading": kind["heading"], "blocks": [*kind["blocks"], *extra]})
+    dump({**handout, "sections": generated}, root / "handouts/iud-aftercare.yaml")
+    for lang in langs:
+        shipped = yaml.safe_load((ROOT / f"handouts/translations/{lang}/iud-aftercare.yaml")
+                                 .read_text(encoding="utf-8"))
+        old = shipped["units"]
+        units = {"title": old["title"], "subtitle": old["subtitle"]}
+        for number in range(1, sections + 1):
+            kind = (number - 1) % len(kinds) + 1
+            prefix = f"s{kind}."
+            units.update({f"s{number}.{unit[len(prefix):]}": value for unit, value in old.items()
+                          if unit.startswith(prefix)})
+            after = len(kinds[kind - 1]["blocks"]) + 1
+            units[f"s{number}.b{after}"] = {"source": pin_of(sentence),
+                                             "text": old[SENTENCE_UNIT]["text"]}
+        dump({**shipped, "units": units}, root / f"handouts/translations/{lang}/iud-aftercare.yaml")
+    return root
+
+
 def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
     """Each command's median time as a whole process, the commands taking turns."""
     return median_seconds({name: lambda args=args: subprocess.run(
