@@ -205,6 +205,8 @@ _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 def _placeholders(text: str) -> set[str]:
     """The Jinja placeholders of a text, spaced one way (`{{ a|upper }}` is `{{ a | upper }}`)."""
+    if "{{" not in text:  # (most texts: no pattern to run)
+        return set()
     return {"{{ " + re.sub(r"\s*([|.(),])\s*", r"\1", " ".join(found.split())) + " }}"
             for found in _PLACEHOLDER.findall(text)}
 
@@ -228,6 +230,7 @@ class _Resolver:
         self.stale: list[tuple[TranslatedUnit, str, str]] = []  # (unit, English, its hash)
         self.quoted: list[Source] = []
         self.field_names: set[str] = set()
+        self.field_numbers: dict[str, int] = {}  # (field_name's counters)
         # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
         self.name_lang = brand.lang if primary(brand.lang) != primary(self.lang) else None
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
@@ -386,7 +389,7 @@ class _Resolver:
         """A fill-in line: its label as printed, its choices, and a form-field name read from
         the handout's own label (`date_of_insertion`), the same in every language."""
         label = (plain(self.text(fill_in.label)) + self.strings["colon"]).rstrip()
-        name = field_name(fill_in.label.template, self.field_names)
+        name = field_name(fill_in.label.template, self.field_names, self.field_numbers)
         self.field_names.add(name)
         return RField(label, tuple(plain(self.text(choice)) for choice in fill_in.choices), name)
 
@@ -529,18 +532,23 @@ def draft_marker(own: str) -> str:
     return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
 
 
-def field_name(label: str, taken: set[str]) -> str:
+def field_name(label: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
     """A form field's name from its label, as a form-processing system reads it:
     `Date of insertion` -> `date_of_insertion` (ASCII letters and digits; `_2` for a name
-    already taken in the leaflet)."""
+    already taken in the leaflet).  ``counters`` (name -> the last number tried) lets the
+    search for a free number start where the last one for that name ended: every number
+    before it is taken, so the name is the same, and a label repeated n times costs n, not n²."""
     import unicodedata
 
     ascii_label = unicodedata.normalize("NFKD", _PLACEHOLDER.sub(" ", label)).encode("ascii", "ignore")
     name = "_".join(re.findall(r"[a-z0-9]+", ascii_label.decode().lower())) or "field"
-    unique, number = name, 1
+    number = 1 if counters is None else counters.get(name, 1)
+    unique = name if number == 1 else f"{name}_{number}"
     while unique in taken:
         number += 1
         unique = f"{name}_{number}"
+    if counters is not None:
+        counters[name] = number
     return unique
 
 

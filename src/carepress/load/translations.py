@@ -23,22 +23,22 @@ TRANSLATIONS_FOLDER = "handouts/translations"
 class _Units(Kind[dict[str, TranslatedUnit]]):
     """`units:` maps unit ids to `{source: HASH, text: ...}`."""
 
+    # (one schema for every unit: a long handout's translation has thousands)
+    unit = Record({"source": Field(text_hash("`carepress i18n import`")), "text": Field(Text())},
+                  lambda values, origin: values)
+
     def validate(self, value: Any, ctx: Context) -> dict[str, TranslatedUnit]:
         if not isinstance(value, MarkedDict):
             return ctx.fail("expected a mapping of unit ids to `{source, text}`")
         units: dict[str, TranslatedUnit] = {}
         ok = True
         for key, item in value.items():
-            record = Record(
-                {"source": Field(text_hash("`carepress i18n import`")),
-                 "text": Field(Text())},
-                lambda v, o, key=key: TranslatedUnit(str(key), v["source"], v["text"], o),
-            )
-            unit = record.validate(item, ctx.child(str(key), value.origin_of(key)))
-            if unit is INVALID:
+            values = self.unit.validate(item, ctx.child(str(key), value.origin_of(key)))
+            if values is INVALID:
                 ok = False
             else:
-                units[str(key)] = TranslatedUnit(unit.id, unit.source_hash, unit.text, value.key_origin(key))
+                units[str(key)] = TranslatedUnit(str(key), values["source"], values["text"],
+                                                 value.key_origin(key))
         return units if ok else INVALID
 
 

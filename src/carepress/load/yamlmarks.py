@@ -67,13 +67,24 @@ class _MarkedLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
     path: Path = Path("<string>")
 
 
+_STRING = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _MarkedLoader, node: yaml.Node) -> Any:
+    """A node's value; a string (most keys and values) taken as it is, without the
+    constructor's look-ups (a long handout's translations have some 40,000)."""
+    if node.tag == _STRING and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
     loader.flatten_mapping(node)
     result = MarkedDict()
     result.origin = _origin(loader.path, node)
     result.key_origins, result.value_origins = {}, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain word", key_node.start_mark
@@ -81,14 +92,14 @@ def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedD
         if key in result:
             raise _Problem(None, None, f"duplicate key `{key}`: YAML would silently keep "
                                 "only the last one; remove or rename one of them", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_origins[key] = _origin(loader.path, key_node)
         result.value_origins[key] = _origin(loader.path, value_node)
     return result
 
 
 def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
-    result = MarkedList(loader.construct_object(item, deep=True) for item in node.value)
+    result = MarkedList(_construct(loader, item) for item in node.value)
     result.origin = _origin(loader.path, node)
     result.item_origins = [_origin(loader.path, item) for item in node.value]
     return result
