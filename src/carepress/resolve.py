@@ -228,7 +228,7 @@ class _Resolver:
         self.lang = translation.lang if translation else handout.lang
         self.missing: list[tuple[str, str]] = []  # (unit id, English)
         self.stale: list[tuple[TranslatedUnit, str, str]] = []  # (unit, English, its hash)
-        self.quoted: list[Source] = []
+        self.quoted: dict[str, tuple[int, Source]] = {}  # source id -> its number, the source
         self.field_names: set[str] = set()
         self.field_numbers: dict[str, int] = {}  # (field_name's counters)
         # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
@@ -363,9 +363,9 @@ class _Resolver:
             if translated is None:
                 return None
             text = translated.text
-        if source not in self.quoted:
-            self.quoted.append(source)
-        number = self.quoted.index(source) + 1
+        if source.id not in self.quoted:
+            self.quoted[source.id] = (len(self.quoted) + 1, source)
+        number = self.quoted[source.id][0]
         return RPassage(text_span(text), text, number)
 
     def block(self, block: Block) -> RBlock | None:
@@ -415,7 +415,7 @@ class _Resolver:
     def sources_list(self) -> tuple[RSource, ...]:
         s = self.strings
         entries = []
-        for number, source in enumerate(self.quoted, start=1):
+        for number, source in self.quoted.values():
             publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
                          else source.publisher)
             stop = s["full_stop"]  # ". " or, in Chinese, "。"
