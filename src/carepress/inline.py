@@ -111,7 +111,7 @@ def mark_language(inline: Inline, phrase: str, lang: str) -> Inline:
     """``inline`` with every occurrence of ``phrase`` split into spans of its own, marked as
     being in ``lang`` (a clinic's English name inside an Arabic sentence), so that a screen
     reader speaks it in that language."""
-    if not phrase:
+    if not phrase or not any(phrase in span.text for span in inline):
         return inline
     spans: list[Span] = []
     for span in inline:

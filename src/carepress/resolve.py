@@ -324,8 +324,8 @@ class _Resolver:
             return ()
         if self.name_lang is not None:
             spans = mark_language(spans, self.brand.name, self.name_lang)
-        words = len(plain(spans).split())
-        if check_length and words > CLINIC_TEXT_WORD_LIMIT:
+        words = len(plain(spans).split()) if check_length else 0
+        if words > CLINIC_TEXT_WORD_LIMIT:
             self.diagnostics.warning(block.origin, f"clinic-written text has {words} words; keep it "
                                      f"under {CLINIC_TEXT_WORD_LIMIT} and quote the sources instead")
         return spans
