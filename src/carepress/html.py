@@ -408,7 +408,16 @@ address { font-style: normal; }
 <section>
 <h2 id="section-{{ s }}">{{ inline(section.heading, leaflet) }}</h2>
 {% for b in section.blocks %}
+{# (a section's passages and texts written here as the macro writes them: most blocks are
+   these, and a macro call costs more than the paragraph) #}
+{% set k = b | kind %}
+{% if k == "passage" %}
+<p>{{ inline(b.text, leaflet, phones) }}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup></p>
+{% elif k == "text" %}
+<p>{{ inline(b.text, leaflet, phones) }}</p>
+{% else %}
 {{ block(b, "s" ~ s ~ "-b" ~ loop.index) | trim }}
+{% endif %}
 {% endfor %}
 </section>
 {% endfor %}
