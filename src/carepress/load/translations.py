@@ -6,6 +6,7 @@ English makes exactly that unit stale.  See ``carepress.i18n`` for the workflow.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,11 @@ class _Units(Kind[dict[str, TranslatedUnit]]):
         units: dict[str, TranslatedUnit] = {}
         ok = True
         for key, item in value.items():
+            if isinstance(item, MarkedDict) and len(item) == 2 and _well_formed(item):
+                # (the usual unit, taken as it is; the schema below words any problem)
+                units[str(key)] = TranslatedUnit(str(key), item["source"], item["text"],
+                                                 value.key_origin(key))
+                continue
             values = self.unit.validate(item, ctx.child(str(key), value.origin_of(key)))
             if values is INVALID:
                 ok = False
@@ -40,6 +46,16 @@ class _Units(Kind[dict[str, TranslatedUnit]]):
                 units[str(key)] = TranslatedUnit(str(key), values["source"], values["text"],
                                                  value.key_origin(key))
         return units if ok else INVALID
+
+
+_HASH = re.compile(r"[0-9a-f]{8}")
+
+
+def _well_formed(item: MarkedDict) -> bool:
+    """A unit the schema would take unchanged: `source` a hash and `text` some text."""
+    source, text = item.get("source"), item.get("text")
+    return (type(source) is str and _HASH.fullmatch(source) is not None
+            and type(text) is str and bool(text.strip()))
 
 
 def _review(values: dict[str, Any], origin: Origin) -> Review:
