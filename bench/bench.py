@@ -1,12 +1,13 @@
-"""carepress benchmark: prints the figures the batch-build issue asks for, with targets.
+"""carepress benchmark: prints the performance figures the issues ask for, with targets.
 
-Run from the project folder:  python bench/bench.py  (takes about a minute on 2 cores)
+Run from the project folder:  python bench/bench.py  (takes a minute or two on 2 cores)
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -330,6 +331,18 @@ def main() -> None:
     line("cold `carepress build` of one leaflet", f"{cold * 1000:.0f} ms", "<= 350 ms", cold <= 0.35)
     line("  (of which importing the libraries alone)", f"{floor * 1000:.0f} ms")
     line("cold `carepress --help`", f"{helped * 1000:.0f} ms", "<= 150 ms", helped <= 0.15)
+
+    # Issue 11: one English sentence reworded in each of 400 sections, so that every
+    # translation file has 400 stale units: `check` as a process, and its problem lines.
+    with tempfile.TemporaryDirectory() as folder:
+        long = long_handout_project(Path(folder) / "long", sections=400)
+        checking = [*carepress, "check", "--project", str(long)]
+        report = subprocess.run(checking, cwd=ROOT, check=True, capture_output=True, text=True)
+        problems = sum(bool(re.match(r"\S+:\d+:\d+: ", row)) for row in report.stderr.splitlines())
+        long_check = process_seconds({"check": checking}, runs=3)["check"]
+    line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
+    line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
+         problems == len(TRANSLATED))
 
     with tempfile.TemporaryDirectory() as folder:
         matrix = [*carepress, "build", "--force", "-q", "--out", folder]
