@@ -1,12 +1,13 @@
-"""carepress benchmark: prints the figures the batch-build issue asks for, with targets.
+"""carepress benchmark: prints the performance figures the issues ask for, with targets.
 
-Run from the project folder:  python bench/bench.py  (takes about a minute on 2 cores)
+Run from the project folder:  python bench/bench.py  (takes a minute or two on 2 cores)
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -200,6 +201,71 @@ def html_twin(project, job_fields):  # type: ignore[no-untyped-def]
     return lambda: render_html(leaflet)
 
 
+# --- a long handout whose English changed under its translations (issue 11) -----------------
+
+TRANSLATED = ("es", "fr", "pt", "vi", "ru", "ar", "zh-Hans")
+SENTENCE_UNIT = "s6.b1"  # its text ends every generated section, translated as it is there
+EDITED = "Your nurse fills in these lines. Keep this leaflet with your other health papers."
+ADDED = "Bring this leaflet to every appointment."
+
+
+def long_handout_project(root: Path, sections: int = 400, langs: tuple[str, ...] = TRANSLATED,
+                         change: str | None = "edit") -> Path:
+    """A copy of the project at ``root`` whose one handout, `iud-aftercare`, has ``sections``
+    sections (the IUD handout's six, repeated), each ending with the clinic-written sentence
+    of its unit s6.b1, and complete translations into ``langs`` (copied unit by unit from the
+    shipped ones).  Then the English changes in every section: ``change="edit"`` rewords
+    that sentence (so every translation file has one stale unit per section), ``"add"``
+    adds a new sentence after it (one missing unit per section), None changes nothing."""
+    import shutil
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from carepress.load.sources import pin_of
+
+    class Dumper(yaml.SafeDumper):  # every repeated section written out, as an author would
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    def dump(data: dict, path: Path) -> None:  # type: ignore[type-arg]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                                  width=1000), encoding="utf-8")
+
+    shutil.copytree(ROOT / "layouts", root / "layouts")
+    shutil.copytree(ROOT / "handouts/sources", root / "handouts/sources")
+    handout = yaml.safe_load((ROOT / "handouts/iud-aftercare.yaml").read_text(encoding="utf-8"))
+    kinds = handout["sections"]
+    source = yaml.safe_load((ROOT / "handouts/translations/es/iud-aftercare.yaml")
+                            .read_text(encoding="utf-8"))
+    sentence = next(block["text"] for block in kinds[5]["blocks"] if "text" in block)
+    assert pin_of(sentence) == source["units"][SENTENCE_UNIT]["source"]
+    generated = []
+    for number in range(1, sections + 1):
+        kind = kinds[(number - 1) % len(kinds)]
+        extra = [{"text": EDITED if change == "edit" else sentence}]
+        if change == "add":
+            extra.append({"text": ADDED})
+        generated.append({"heading": kind["heading"], "blocks": [*kind["blocks"], *extra]})
+    dump({**handout, "sections": generated}, root / "handouts/iud-aftercare.yaml")
+    for lang in langs:
+        shipped = yaml.safe_load((ROOT / f"handouts/translations/{lang}/iud-aftercare.yaml")
+                                 .read_text(encoding="utf-8"))
+        old = shipped["units"]
+        units = {"title": old["title"], "subtitle": old["subtitle"]}
+        for number in range(1, sections + 1):
+            kind = (number - 1) % len(kinds) + 1
+            prefix = f"s{kind}."
+            units.update({f"s{number}.{unit[len(prefix):]}": value for unit, value in old.items()
+                          if unit.startswith(prefix)})
+            after = len(kinds[kind - 1]["blocks"]) + 1
+            units[f"s{number}.b{after}"] = {"source": pin_of(sentence),
+                                             "text": old[SENTENCE_UNIT]["text"]}
+        dump({**shipped, "units": units}, root / f"handouts/translations/{lang}/iud-aftercare.yaml")
+    return root
+
+
 def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
     """Each command's median time as a whole process, the commands taking turns."""
     return median_seconds({name: lambda args=args: subprocess.run(
@@ -265,6 +331,18 @@ def main() -> None:
     line("cold `carepress build` of one leaflet", f"{cold * 1000:.0f} ms", "<= 350 ms", cold <= 0.35)
     line("  (of which importing the libraries alone)", f"{floor * 1000:.0f} ms")
     line("cold `carepress --help`", f"{helped * 1000:.0f} ms", "<= 150 ms", helped <= 0.15)
+
+    # Issue 11: one English sentence reworded in each of 400 sections, so that every
+    # translation file has 400 stale units: `check` as a process, and its problem lines.
+    with tempfile.TemporaryDirectory() as folder:
+        long = long_handout_project(Path(folder) / "long", sections=400)
+        checking = [*carepress, "check", "--project", str(long)]
+        report = subprocess.run(checking, cwd=ROOT, check=True, capture_output=True, text=True)
+        problems = sum(bool(re.match(r"\S+:\d+:\d+: ", row)) for row in report.stderr.splitlines())
+        long_check = process_seconds({"check": checking}, runs=3)["check"]
+    line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
+    line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
+         problems == len(TRANSLATED))
 
     with tempfile.TemporaryDirectory() as folder:
         matrix = [*carepress, "build", "--force", "-q", "--out", folder]

@@ -64,6 +64,7 @@ CASES = {
 def problem_lines(stderr: str) -> list[re.Match[str]]:
     lines = [line for line in stderr.splitlines()
              if line and not line.startswith("    ") and "leaflet(s)" not in line
+             and not line.startswith("== ")  # a file's header with its counts, and the totals
              and not re.match(r"(built|unchanged|failed) ", line)]  # progress lines
     matches = [LOCATED.match(line) for line in lines]
     assert all(matches), lines  # every problem is one located line

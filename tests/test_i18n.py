@@ -37,11 +37,44 @@ def test_changing_one_english_passage_makes_exactly_its_units_stale(project: Pat
         assert [s.unit.id for s in states if s.status == "stale"] == ["s1.b1"], lang
     result = run("check", "--lang", "es")
     assert result.exit_code == 0  # stale is a warning ...
-    stale = [line for line in result.stderr.splitlines() if "stale translation" in line]
-    assert len(stale) == 1  # one unit, listed once however many layouts use it
-    assert re.match(r".*handouts/translations/es/iud-aftercare\.yaml:\d+:\d+: warning: stale translation: "
-                    r"the English of unit `s1\.b1` changed", stale[0])
-    assert run("check", "--lang", "es", "--strict").exit_code == 1  # ... and an error with --strict
+    stale = [line for line in result.stderr.splitlines() if "stale unit" in line]
+    assert len(stale) == 1  # one unit, listed once however many layouts and clinics use it
+    line = _unit_line(project / "handouts/translations/es/iud-aftercare.yaml", "s1.b1")
+    assert re.fullmatch(rf".*handouts/translations/es/iud-aftercare\.yaml:{line}:3: warning: 1 stale "
+                        r"unit \(the English changed since it was translated\): s1\.b1 \(line "
+                        rf"{line}: \"An IUD is a…\", source: [0-9a-f]{{8}}\); update its `text` in "
+                        r"iud-aftercare\.yaml, then set `source:` to the hash given", stale[0]), stale[0]
+    strict = run("check", "--lang", "es", "--strict")
+    assert strict.exit_code == 1  # ... and an error with --strict
+    assert re.search(rf"es/iud-aftercare\.yaml:{line}:3: 1 stale unit ", strict.stderr)
+
+
+def _unit_line(path: Path, unit: str) -> int:
+    """The line of a unit's key in a translation file."""
+    return path.read_text(encoding="utf-8").splitlines().index(f"  {unit}:") + 1
+
+
+def test_missing_units_are_one_error_at_their_translation_file(project: Path, run: Run) -> None:
+    spanish = project / "handouts/translations/es/iud-aftercare.yaml"
+    text = spanish.read_text(encoding="utf-8")
+    for unit in ("s1.b1", "s4.b1.b3"):  # a passage and a clinic text
+        text = re.sub(rf"  {re.escape(unit)}:\n(    .*\n)+", "", text)
+    spanish.write_text(text, encoding="utf-8")
+    result = run("check", "--lang", "es")
+    assert result.exit_code == 1
+    missing = [line for line in result.stderr.splitlines() if "no `es` translation" in line]
+    assert missing == [
+        f"{_shown(spanish)}:4:1: 2 units have no `es` translation: s1.b1 (\"An IUD is a…\"), "
+        "s4.b1.b3 (\"Call {{ clinic.name }}…\"); add them under `units:` or import a PO file "
+        "(`carepress i18n export --lang es`)"]
+    # every es leaflet of that handout failed; the other handout's were checked
+    assert "leaflet(s) checked, 6 failed" in result.stderr
+
+
+def _shown(path: Path) -> str:
+    from carepress.errors import display_path
+
+    return display_path(path)
 
 
 def test_clinic_text_change_makes_its_units_stale(project: Path) -> None:

@@ -47,3 +47,45 @@ def test_markup_the_parser_would_print_as_written_is_refused(text: str, says: st
                                   "5 * 3 ** 2", "PIN: ****", "**Note:** call"])
 def test_text_that_only_looks_like_markup_is_fine(text: str) -> None:
     to_spans(text)  # no InlineMarkupError
+
+
+def test_text_without_markup_is_one_span_as_the_parser_gives() -> None:
+    """to_spans skips the parser for a text with none of the characters it acts on: the same
+    spans, for every text of the shipped handouts and translations and for random ones."""
+    import random
+    from pathlib import Path
+
+    import yaml
+
+    from carepress.inline import parse_spans
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for item in value.values() for s in strings(item)]
+        if isinstance(value, list):
+            return [s for item in value for s in strings(item)]
+        return []
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = [s for path in sorted((repo / "handouts").rglob("*.yaml"))
+             for s in strings(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    texts += [path.read_text(encoding="utf-8") for path in (repo / "handouts/sources").glob("*.txt")]
+    alphabet = "ab Z\t\n!#$%&+-:<=>@]^`{}~()é中。ال\u00a0\u200f\ufeff\x0b\x0c09/.'\"|*_[\\\r\0"
+    chance = random.Random(11)
+    texts += ["".join(chance.choice(alphabet) for _ in range(chance.randint(0, 14)))
+              for _ in range(20_000)]
+    skipped = 0
+    for text in texts:
+        try:
+            expected: object = parse_spans(text)
+        except InlineMarkupError as exc:
+            expected = str(exc)
+        try:
+            found: object = to_spans(text)
+        except InlineMarkupError as exc:
+            found = str(exc)
+        assert found == expected, repr(text)
+        skipped += not re.search(r"[*_\[\\\r\0]", text)
+    assert skipped > 5_000  # (the fast path was taken)

@@ -7,10 +7,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from carepress.cache import InputHasher, bundle_key
-from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.errors import CarepressError, Diagnostic, UsageError, unique
 from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
 from carepress.plan import (
@@ -22,6 +22,8 @@ from carepress.publish import (
 )
 from carepress.resolve import ResolveOptions
 from carepress.workers import Outcome, RunSettings, run_jobs
+
+T = TypeVar("T")
 
 __all__ = ["BuildReport", "BuildSettings", "Filters", "Job", "build", "check", "languages_of",
            "plan", "project_languages"]
@@ -52,10 +54,10 @@ class BuildReport:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        found = list(self.project_diagnostics)
-        for outcome in self.outcomes:
-            found.extend(d for d in outcome.diagnostics if d not in found)
-        return found
+        """The project's diagnostics and every leaflet's, each once (a problem of a handout
+        or translation is found by every leaflet made from it)."""
+        return unique([*self.project_diagnostics,
+                       *(d for outcome in self.outcomes for d in outcome.diagnostics)])
 
     @property
     def ok(self) -> bool:
@@ -268,19 +270,37 @@ def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | N
 def check(project: Project, filters: Filters = Filters(),
           options: ResolveOptions = ResolveOptions()) -> BuildReport:
     """Load and resolve everything, and check logos and glyphs (for the PDFs), without
-    writing a file; an HTML twin is checked by making it."""
+    writing a file; an HTML twin is checked by making it.
+
+    A leaflet does not depend on its layout: each handout x language x clinic is resolved,
+    and its glyphs checked, once, whatever the number of layouts it is printed on."""
     from carepress.html import render_html
     from carepress.pipeline import resolve_job
     from carepress.typeset.checks import preflight
 
+    done: dict[tuple[str, str, str, str], object] = {}  # (step, handout, lang, clinic) -> result
+
+    def once(step: str, job: Job, make: Callable[[], T]) -> T:
+        """``make()`` for the job's leaflet, made (or failed) once; a failure raised again."""
+        key = (step, job.handout, job.lang, job.clinic)
+        if key not in done:
+            try:
+                done[key] = make()
+            except CarepressError as exc:
+                done[key] = exc
+        result = done[key]
+        if isinstance(result, CarepressError):
+            raise result
+        return result  # type: ignore[return-value]
+
     outcomes = []
     for job in plan(project, filters):
         try:
-            resolved = resolve_job(project, job, options)
+            resolved = once("resolve", job, lambda: resolve_job(project, job, options))
             if job.format == HTML:
                 render_html(resolved.leaflet)
             else:
-                preflight(resolved.leaflet)
+                once("preflight", job, lambda: preflight(resolved.leaflet))
             outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked"))
         except CarepressError as exc:
             outcomes.append(Outcome(job, None, list(exc.diagnostics), status="failed"))

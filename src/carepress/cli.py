@@ -34,23 +34,61 @@ project_option = click.option(
     show_default=True, help="The carepress project folder (holds handouts/ and layouts/).")
 
 
-def matrix_options(func: F) -> F:
-    for name, help_text in reversed([
-        ("handout", "Only this handout id (repeatable)."),
-        ("layout", "Only this layout id, e.g. a4 (repeatable)."),
-        ("clinic", "Only this clinic (brand) id (repeatable)."),
-        ("lang", "Only this language tag, e.g. en (repeatable)."),
-    ]):
-        func = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(func)
-    from carepress.plan import FORMATS  # (a light module: --help stays fast)
+REPORT_FORMATS = ("text", "github")  # how `check` and `build` print their problems
 
-    return click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
-                        help="Only these outputs: pdf, html (repeatable).  [default: all]")(func)
+
+def _matrix_options(reports: bool) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        for name, help_text in reversed([
+            ("handout", "Only this handout id (repeatable)."),
+            ("layout", "Only this layout id, e.g. a4 (repeatable)."),
+            ("clinic", "Only this clinic (brand) id (repeatable)."),
+            ("lang", "Only this language tag, e.g. en (repeatable)."),
+        ]):
+            func = click.option(f"--{name}", f"{name}s", multiple=True, metavar="ID", help=help_text)(func)
+        from carepress.plan import FORMATS  # (a light module: --help stays fast)
+
+        help_text = "Only these outputs: pdf, html (repeatable).  [default: all]"
+        if reports:
+            help_text = ("Only these outputs: pdf, html (repeatable; default: all); and how problems "
+                         "are printed: text (grouped by file; the default) or github (GitHub "
+                         "Actions ::error/::warning annotations, on standard output).")
+        return click.option("--format", "formats", multiple=True,
+                            type=click.Choice(FORMATS + (REPORT_FORMATS if reports else ())),
+                            help=help_text)(func)
+    return decorate
+
+
+matrix_options = _matrix_options(reports=False)
+# `check` and `build`: `--format` also takes text or github, for how problems are printed.
+report_matrix_options = _matrix_options(reports=True)
+
+
+def _report_format(formats: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """`--format` split into the outputs it selects and the report format (one of them)."""
+    reports = sorted({f for f in formats if f in REPORT_FORMATS})
+    if len(reports) > 1:
+        raise click.BadParameter(f"choose one way to print problems: {' or '.join(reports)}",
+                                 param_hint="--format")
+    return tuple(f for f in formats if f not in REPORT_FORMATS), (reports or ["text"])[0]
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         click.echo(diagnostic.format(), err=True)
+
+
+def _print_report(diagnostics: list[Diagnostic], style: str, root: Path) -> None:
+    """`check` and `build`'s problems: grouped by file with counts, or as GitHub Actions
+    workflow commands (on standard output, where the runner reads them)."""
+    from carepress.errors import grouped_text, workflow_commands
+
+    if style == "github":
+        for command in workflow_commands(diagnostics, root):
+            click.echo(command)
+        return
+    for line in grouped_text(diagnostics):
+        click.echo(line, err=True)
 
 
 def _load(project_dir: Path):  # type: ignore[no-untyped-def]
@@ -64,8 +102,10 @@ def _load(project_dir: Path):  # type: ignore[no-untyped-def]
 
 
 def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildReport", float], str],
-                started: float, report_path: Path | None = None) -> None:
-    """Run a build or check; print its problems and summary; exit 1 if it found errors."""
+                started: float, report_path: Path | None = None, style: str = "text",
+                root: Path = Path(".")) -> None:
+    """Run a build or check; print its problems (``style``: text or github, paths relative
+    to ``root`` for github) and summary; exit 1 if it found errors."""
     import time
 
     try:
@@ -73,11 +113,12 @@ def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildRe
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     seconds = time.perf_counter() - started
-    _print_diagnostics(report.diagnostics)
+    diagnostics = report.diagnostics
+    _print_report(diagnostics, style, root)
     if report_path is not None:
         report.write_json(report_path, seconds)
     click.echo(summary(report, seconds), err=True)
-    if not report.ok:
+    if any(d.severity == "error" for d in diagnostics):
         sys.exit(1)
 
 
@@ -161,7 +202,7 @@ require_reviewed_option = click.option(
 
 @main.command()
 @project_option
-@matrix_options
+@report_matrix_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, callback=_folder_named,
               help="Output folder.  [default: PROJECT/dist]")
 @strict_option
@@ -205,6 +246,7 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     from carepress.resolve import ResolveOptions
 
     started = time.perf_counter()
+    formats, style = _report_format(formats)
     settings = BuildSettings(
         resolve=ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today()),
         printing=PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable),
@@ -213,12 +255,13 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs, formats)
     _run_report(lambda: run_build(project, out or project.root / "dist", filters, settings),
-                lambda report, seconds: report.summary(seconds), started, report_path)
+                lambda report, seconds: report.summary(seconds), started, report_path, style,
+                project.root)
 
 
 @main.command()
 @project_option
-@matrix_options
+@report_matrix_options
 @strict_option
 @require_reviewed_option
 def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
@@ -226,7 +269,9 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
           require_reviewed: bool) -> None:
     """Validate handouts, sources, translations, layouts and brands without writing any PDF.
 
-    Lists every stale translation unit (file:line) as a warning; --strict makes them errors.
+    Problems are printed grouped by file, each file's with its counts; a translation's stale
+    units (with their lines) are one warning, --strict makes it an error.  --format github
+    prints them as GitHub Actions annotations instead.
     """
     import time
 
@@ -235,10 +280,12 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     from carepress.resolve import ResolveOptions
 
     started = time.perf_counter()
+    formats, style = _report_format(formats)
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs, formats)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
-    _run_report(lambda: run_check(project, filters, options), _checked, started)
+    _run_report(lambda: run_check(project, filters, options), _checked, started, style=style,
+                root=project.root)
 
 
 @main.command(name="list")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Callable, Iterable, Literal, Sequence
 
 Severity = Literal["error", "warning"]
 
@@ -79,6 +79,13 @@ class Diagnostics:
             raise CarepressError(self.errors)
 
 
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic once, in the order first found.  Linear: diagnostics are hashable and
+    go through a dict (testing `d not in found` against a list was quadratic, and a stale
+    unit is found again by every leaflet of its language)."""
+    return list(dict.fromkeys(diagnostics))
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A `did you mean ...?` hint, or an empty string when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
@@ -91,6 +98,80 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _tally(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    return f"{counted(errors, 'error')}, {counted(len(diagnostics) - errors, 'warning')}"
+
+
+def by_file(diagnostics: Iterable[Diagnostic], name: Callable[[Path], str] = display_path
+            ) -> dict[str, list[Diagnostic]]:
+    """The diagnostics grouped by the file they name, files in name order and each file's
+    in line and column order (a stable sort: those at one place keep the order found)."""
+    groups: dict[str, list[Diagnostic]] = {}
+    names: dict[Path, str] = {}  # (each path is named once: resolving it costs a system call)
+    for diagnostic in diagnostics:
+        path = diagnostic.origin.path
+        if path not in names:
+            names[path] = name(path)
+        groups.setdefault(names[path], []).append(diagnostic)
+    return {path: sorted(groups[path], key=lambda d: (d.origin.line, d.origin.column))
+            for path in sorted(groups)}
+
+
+def grouped_text(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """The report `check` and `build` print: per file a header with its counts, then its
+    problems as `file:line:column: message` lines; then the totals.  Nothing when there are
+    no diagnostics."""
+    if not diagnostics:
+        return []
+    groups = by_file(diagnostics)
+    lines = []
+    for path, found in groups.items():
+        lines.append(f"== {path}: {_tally(found)}")
+        lines.extend(d.format() for d in found)
+    lines.append(f"== {_tally(diagnostics)} in {counted(len(groups), 'file')}")
+    return lines
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def project_path(path: Path, root: Path) -> str:
+    """A path relative to the project folder, with forward slashes, when it lies in it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def workflow_commands(diagnostics: Sequence[Diagnostic], root: Path) -> list[str]:
+    """Each diagnostic as a GitHub Actions workflow command, which the runner shows as an
+    annotation on the file and line: `::error file=PATH,line=L,col=C,title=carepress::MESSAGE`
+    (or `::warning`), the path relative to the project folder, the details on lines of their
+    own, escaped as GitHub's toolkit does (`%`, CR and LF everywhere; `:` and `,` in the
+    properties too).  In the grouped order."""
+    commands = []
+    for path, found in by_file(diagnostics, lambda p: project_path(p, root)).items():
+        for d in found:
+            properties = {"file": path, "line": d.origin.line, "col": d.origin.column,
+                          "title": "carepress"}
+            listed = ",".join(f"{key}={_escape_property(str(value))}"
+                              for key, value in properties.items())
+            message = _escape_data("\n".join([d.message, *d.details]))
+            commands.append(f"::{'error' if d.severity == 'error' else 'warning'} {listed}::{message}")
+    return commands
 
 
 class UsageError(Exception):

@@ -164,8 +164,16 @@ def link(href: str, inner: str, text: str, rtl: bool) -> Markup:
     return Markup(f"<a{attributes}>{escape(inner)}</a>")
 
 
+def _plain_text(span: Span, phones: dict[str, str] | None) -> bool:
+    """A span with no style, link or language of its own, and no phone number to link."""
+    return not (span.bold or span.italic or span.href or span.lang) and not (
+        phones and _phone_pattern(tuple(phones)).search(span.text))
+
+
 def inline_html(inline: Inline, leaflet: Leaflet, phones: dict[str, str] | None = None) -> Markup:
     """Spans as HTML: each link one <a> (a link holding bold words stays one link)."""
+    if len(inline) == 1 and _plain_text(inline[0], phones):  # (most texts: what the rest gives)
+        return escape(inline[0].text)
     rtl = right_to_left(leaflet.lang)
     out = []
     for href, linked in groupby(_link_phones(inline, phones or {}), key=lambda span: span.href):
@@ -400,7 +408,16 @@ address { font-style: normal; }
 <section>
 <h2 id="section-{{ s }}">{{ inline(section.heading, leaflet) }}</h2>
 {% for b in section.blocks %}
+{# (a section's passages and texts written here as the macro writes them: most blocks are
+   these, and a macro call costs more than the paragraph) #}
+{% set k = b | kind %}
+{% if k == "passage" %}
+<p>{{ inline(b.text, leaflet, phones) }}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup></p>
+{% elif k == "text" %}
+<p>{{ inline(b.text, leaflet, phones) }}</p>
+{% else %}
 {{ block(b, "s" ~ s ~ "-b" ~ loop.index) | trim }}
+{% endif %}
 {% endfor %}
 </section>
 {% endfor %}

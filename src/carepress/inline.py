@@ -67,8 +67,21 @@ def join_spans(spans: list[Span]) -> Inline:
     return tuple(joined)
 
 
+# What the parser acts on (emphasis, links, escapes; CR and NUL, which it normalises): a text
+# without any of them is one plain span, as the parser would give (tests/test_inline.py).
+_MARKUP_CHARACTERS = re.compile(r"[*_\[\\\r\0]")
+
+
 def to_spans(text: str) -> Inline:
-    """Author text with the inline subset -> spans."""
+    """Author text with the inline subset -> spans.  Most texts (quoted passages, headings)
+    hold no markup at all and are not parsed: a 400-section handout has thousands."""
+    if _MARKUP_CHARACTERS.search(text) is None:
+        return (Span(text),) if text else ()
+    return parse_spans(text)
+
+
+def parse_spans(text: str) -> Inline:
+    """``to_spans`` by markdown-it, whatever the text."""
     tokens = _MARKDOWN.parseInline(text)[0].children or []
     _check_consumed(text, tokens)
     spans: list[Span] = []
@@ -98,7 +111,7 @@ def mark_language(inline: Inline, phrase: str, lang: str) -> Inline:
     """``inline`` with every occurrence of ``phrase`` split into spans of its own, marked as
     being in ``lang`` (a clinic's English name inside an Arabic sentence), so that a screen
     reader speaks it in that language."""
-    if not phrase:
+    if not phrase or not any(phrase in span.text for span in inline):
         return inline
     spans: list[Span] = []
     for span in inline:

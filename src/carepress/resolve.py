@@ -205,6 +205,8 @@ _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 def _placeholders(text: str) -> set[str]:
     """The Jinja placeholders of a text, spaced one way (`{{ a|upper }}` is `{{ a | upper }}`)."""
+    if "{{" not in text:  # (most texts: no pattern to run)
+        return set()
     return {"{{ " + re.sub(r"\s*([|.(),])\s*", r"\1", " ".join(found.split())) + " }}"
             for found in _PLACEHOLDER.findall(text)}
 
@@ -224,9 +226,11 @@ class _Resolver:
         self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
-        self.stale = 0
-        self.quoted: list[Source] = []
+        self.missing: list[tuple[str, str]] = []  # (unit id, English)
+        self.stale: list[tuple[TranslatedUnit, str, str]] = []  # (unit, English, its hash)
+        self.quoted: dict[str, tuple[int, Source]] = {}  # source id -> its number, the source
         self.field_names: set[str] = set()
+        self.field_numbers: dict[str, int] = {}  # (field_name's counters)
         # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
         self.name_lang = brand.lang if primary(brand.lang) != primary(self.lang) else None
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
@@ -236,26 +240,47 @@ class _Resolver:
     # -- inline text --------------------------------------------------------------------
 
     def translated(self, unit: str, english: str) -> TranslatedUnit | None:
-        """The translation of one unit (None when resolving the English or when missing)."""
+        """The translation of one unit (None when resolving the English or when missing).
+        Missing and stale units are noted here and reported together, one diagnostic per
+        translation file (``report_units``)."""
         if self.translation is None:
             return None
         english_hash = pin_of(english)
         status, found = unit_state(self.translation, unit, english_hash)
         if status == "missing":
-            self.diagnostics.error(self.translation.origin,
-                                   f"unit `{unit}` has no `{self.lang}` translation; add it under "
-                                   f"`units:` or import a PO file (`carepress i18n export --lang {self.lang}`)",
-                                   f"en: {english}")
+            self.missing.append((unit, english))
         elif status == "stale":
             assert found is not None
-            self.stale += 1
-            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
-            report(found.origin, f"stale translation: the English of unit `{unit}` changed since "
-                   f"it was translated; update `text` in {self.translation.path.name}, then set "
-                   f"`source: {english_hash}`", f"en: {english}")
+            self.stale.append((found, english, english_hash))
         if found is not None:
             self.check_placeholders(unit, english, found)
         return found
+
+    def report_units(self) -> None:
+        """The translation's missing units as one error at the file, its stale units as one
+        warning (an error when strict) at the first of them; each listed with the English it
+        needs, a stale one with its line and the hash to record."""
+        translation, lang = self.translation, self.lang
+        if translation is None:
+            return
+        if self.missing:
+            count = len(self.missing)
+            listed = ", ".join(f"{unit} (\"{first_words(english)}\")" for unit, english in self.missing)
+            self.diagnostics.error(
+                translation.origin,
+                f"{count} {_units(count)} {'has' if count == 1 else 'have'} no `{lang}` translation: "
+                f"{listed}; add {'it' if count == 1 else 'them'} under `units:` or import a PO file "
+                f"(`carepress i18n export --lang {lang}`)")
+        if self.stale:
+            count = len(self.stale)
+            listed = ", ".join(f"{found.id} (line {found.origin.line}: \"{first_words(english)}\", "
+                               f"source: {english_hash})" for found, english, english_hash in self.stale)
+            report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
+            report(self.stale[0][0].origin,
+                   f"{count} stale {_units(count)} (the English changed since "
+                   f"{'it was' if count == 1 else 'they were'} translated): {listed}; update "
+                   f"{'its' if count == 1 else 'each one' + chr(39) + 's'} `text` in "
+                   f"{translation.path.name}, then set `source:` to the hash given")
 
     def check_placeholders(self, unit: str, english: str, found: TranslatedUnit) -> None:
         """A translation that leaves out a placeholder of the English (the clinic's urgent
@@ -299,8 +324,8 @@ class _Resolver:
             return ()
         if self.name_lang is not None:
             spans = mark_language(spans, self.brand.name, self.name_lang)
-        words = len(plain(spans).split())
-        if check_length and words > CLINIC_TEXT_WORD_LIMIT:
+        words = len(plain(spans).split()) if check_length else 0
+        if words > CLINIC_TEXT_WORD_LIMIT:
             self.diagnostics.warning(block.origin, f"clinic-written text has {words} words; keep it "
                                      f"under {CLINIC_TEXT_WORD_LIMIT} and quote the sources instead")
         return spans
@@ -338,9 +363,9 @@ class _Resolver:
             if translated is None:
                 return None
             text = translated.text
-        if source not in self.quoted:
-            self.quoted.append(source)
-        number = self.quoted.index(source) + 1
+        if source.id not in self.quoted:
+            self.quoted[source.id] = (len(self.quoted) + 1, source)
+        number = self.quoted[source.id][0]
         return RPassage(text_span(text), text, number)
 
     def block(self, block: Block) -> RBlock | None:
@@ -364,7 +389,7 @@ class _Resolver:
         """A fill-in line: its label as printed, its choices, and a form-field name read from
         the handout's own label (`date_of_insertion`), the same in every language."""
         label = (plain(self.text(fill_in.label)) + self.strings["colon"]).rstrip()
-        name = field_name(fill_in.label.template, self.field_names)
+        name = field_name(fill_in.label.template, self.field_names, self.field_numbers)
         self.field_names.add(name)
         return RField(label, tuple(plain(self.text(choice)) for choice in fill_in.choices), name)
 
@@ -390,7 +415,7 @@ class _Resolver:
     def sources_list(self) -> tuple[RSource, ...]:
         s = self.strings
         entries = []
-        for number, source in enumerate(self.quoted, start=1):
+        for number, source in self.quoted.values():
             publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
                          else source.publisher)
             stop = s["full_stop"]  # ". " or, in Chinese, "。"
@@ -455,12 +480,15 @@ class _Resolver:
         return found
 
     def leaflet(self) -> Leaflet:
+        h = self.handout
+        # (in reading order, so that the units a translation lacks are listed in that order)
+        title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
         sections = []
         for section in self.handout.sections:
             heading = self.text(section.heading)
             blocks = tuple(b for b in (self.block(block) for block in section.blocks) if b is not None)
             sections.append(RSection(heading, blocks))
-        h = self.handout
+        self.report_units()
         today = self.options.today
         if today is not None and h.control.review_by < today:
             report = self.diagnostics.error if self.options.strict else self.diagnostics.warning
@@ -473,9 +501,8 @@ class _Resolver:
             self.diagnostics.error(self.translation.origin,
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
                                    "needs `review: status: reviewed` with the reviewer and date")
-        title, subtitle = self.text(h.title), self.text(h.subtitle) if h.subtitle else None
         draft = self.translation is not None and (self.translation.review.status != "reviewed"
-                                                  or self.stale > 0)
+                                                  or bool(self.stale))
         s = self.strings
         return Leaflet(
             handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
@@ -487,6 +514,16 @@ class _Resolver:
         )
 
 
+def _units(count: int) -> str:
+    return "unit" if count == 1 else "units"
+
+
+def first_words(text: str, count: int = 4) -> str:
+    """The opening words of a text, to recognise it by in a list: `Call us if you…`."""
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
 ENGLISH_DRAFT_MARKER = "Draft translation — not yet reviewed"
 
 
@@ -495,18 +532,23 @@ def draft_marker(own: str) -> str:
     return own if own == ENGLISH_DRAFT_MARKER else f"{own} · {ENGLISH_DRAFT_MARKER}"
 
 
-def field_name(label: str, taken: set[str]) -> str:
+def field_name(label: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
     """A form field's name from its label, as a form-processing system reads it:
     `Date of insertion` -> `date_of_insertion` (ASCII letters and digits; `_2` for a name
-    already taken in the leaflet)."""
+    already taken in the leaflet).  ``counters`` (name -> the last number tried) lets the
+    search for a free number start where the last one for that name ended: every number
+    before it is taken, so the name is the same, and a label repeated n times costs n, not n²."""
     import unicodedata
 
     ascii_label = unicodedata.normalize("NFKD", _PLACEHOLDER.sub(" ", label)).encode("ascii", "ignore")
     name = "_".join(re.findall(r"[a-z0-9]+", ascii_label.decode().lower())) or "field"
-    unique, number = name, 1
+    number = 1 if counters is None else counters.get(name, 1)
+    unique = name if number == 1 else f"{name}_{number}"
     while unique in taken:
         number += 1
         unique = f"{name}_{number}"
+    if counters is not None:
+        counters[name] = number
     return unique
 
 

@@ -8,6 +8,7 @@ included, so nothing in the document is dropped without an author seeing it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -26,8 +27,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def pin_of(text: str) -> str:
-    """A short, stable hash of a passage's normalised text."""
+    """A short, stable hash of a passage's normalised text.  Kept per text: the English of
+    every unit is hashed again for each leaflet of each language that translates it."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:PIN_LENGTH]
 
 

@@ -6,6 +6,7 @@ English makes exactly that unit stale.  See ``carepress.i18n`` for the workflow.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +24,38 @@ TRANSLATIONS_FOLDER = "handouts/translations"
 class _Units(Kind[dict[str, TranslatedUnit]]):
     """`units:` maps unit ids to `{source: HASH, text: ...}`."""
 
+    # (one schema for every unit: a long handout's translation has thousands)
+    unit = Record({"source": Field(text_hash("`carepress i18n import`")), "text": Field(Text())},
+                  lambda values, origin: values)
+
     def validate(self, value: Any, ctx: Context) -> dict[str, TranslatedUnit]:
         if not isinstance(value, MarkedDict):
             return ctx.fail("expected a mapping of unit ids to `{source, text}`")
         units: dict[str, TranslatedUnit] = {}
         ok = True
         for key, item in value.items():
-            record = Record(
-                {"source": Field(text_hash("`carepress i18n import`")),
-                 "text": Field(Text())},
-                lambda v, o, key=key: TranslatedUnit(str(key), v["source"], v["text"], o),
-            )
-            unit = record.validate(item, ctx.child(str(key), value.origin_of(key)))
-            if unit is INVALID:
+            if isinstance(item, MarkedDict) and len(item) == 2 and _well_formed(item):
+                # (the usual unit, taken as it is; the schema below words any problem)
+                units[str(key)] = TranslatedUnit(str(key), item["source"], item["text"],
+                                                 value.key_origin(key))
+                continue
+            values = self.unit.validate(item, ctx.child(str(key), value.origin_of(key)))
+            if values is INVALID:
                 ok = False
             else:
-                units[str(key)] = TranslatedUnit(unit.id, unit.source_hash, unit.text, value.key_origin(key))
+                units[str(key)] = TranslatedUnit(str(key), values["source"], values["text"],
+                                                 value.key_origin(key))
         return units if ok else INVALID
+
+
+_HASH = re.compile(r"[0-9a-f]{8}")
+
+
+def _well_formed(item: MarkedDict) -> bool:
+    """A unit the schema would take unchanged: `source` a hash and `text` some text."""
+    source, text = item.get("source"), item.get("text")
+    return (type(source) is str and _HASH.fullmatch(source) is not None
+            and type(text) is str and bool(text.strip()))
 
 
 def _review(values: dict[str, Any], origin: Origin) -> Review:

@@ -16,31 +16,48 @@ from carepress.errors import CarepressError, Diagnostic, Origin
 
 
 class MarkedDict(dict):  # type: ignore[type-arg]
-    """A mapping with the origin of itself, of each key and of each value."""
+    """A mapping with the origin of itself, of each key and of each value.  It keeps the
+    parser's marks and makes an origin when one is asked for: most are never needed (a long
+    translation has tens of thousands of keys and values, and a schema error names few)."""
 
-    origin: Origin
-    key_origins: dict[Any, Origin]
-    value_origins: dict[Any, Origin]
+    path: Path
+    mark: Any  # the mapping's start mark
+    marks: dict[Any, tuple[Any, Any]]  # key -> the start marks of the key and of its value
+
+    @property
+    def origin(self) -> Origin:
+        return _at(self.path, self.mark)
 
     def origin_of(self, key: Any) -> Origin:
-        return self.value_origins.get(key, self.origin)
+        marks = self.marks.get(key)
+        return self.origin if marks is None else _at(self.path, marks[1])
 
     def key_origin(self, key: Any) -> Origin:
-        return self.key_origins.get(key, self.origin)
+        marks = self.marks.get(key)
+        return self.origin if marks is None else _at(self.path, marks[0])
 
 
 class MarkedList(list):  # type: ignore[type-arg]
     """A sequence with the origin of itself and of each item."""
 
-    origin: Origin
-    item_origins: list[Origin]
+    path: Path
+    mark: Any
+    marks: list[Any]  # each item's start mark
+
+    @property
+    def origin(self) -> Origin:
+        return _at(self.path, self.mark)
+
+    @property
+    def item_origins(self) -> list[Origin]:
+        return [_at(self.path, mark) for mark in self.marks]
 
     def origin_of(self, index: int) -> Origin:
-        return self.item_origins[index] if index < len(self.item_origins) else self.origin
+        return _at(self.path, self.marks[index]) if index < len(self.marks) else self.origin
 
 
-def _origin(path: Path, node: yaml.Node) -> Origin:
-    return Origin(path, node.start_mark.line + 1, node.start_mark.column + 1)
+def _at(path: Path, mark: Any) -> Origin:
+    return Origin(path, mark.line + 1, mark.column + 1)
 
 
 class _Problem(yaml.constructor.ConstructorError):
@@ -67,13 +84,23 @@ class _MarkedLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
     path: Path = Path("<string>")
 
 
+_STRING = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _MarkedLoader, node: yaml.Node) -> Any:
+    """A node's value; a string (most keys and values) taken as it is, without the
+    constructor's look-ups (a long handout's translations have some 40,000)."""
+    if node.tag == _STRING and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
     loader.flatten_mapping(node)
     result = MarkedDict()
-    result.origin = _origin(loader.path, node)
-    result.key_origins, result.value_origins = {}, {}
+    result.path, result.mark, result.marks = loader.path, node.start_mark, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain word", key_node.start_mark
@@ -81,16 +108,15 @@ def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedD
         if key in result:
             raise _Problem(None, None, f"duplicate key `{key}`: YAML would silently keep "
                                 "only the last one; remove or rename one of them", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_origins[key] = _origin(loader.path, key_node)
-        result.value_origins[key] = _origin(loader.path, value_node)
+        result[key] = _construct(loader, value_node)
+        result.marks[key] = (key_node.start_mark, value_node.start_mark)
     return result
 
 
 def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
-    result = MarkedList(loader.construct_object(item, deep=True) for item in node.value)
-    result.origin = _origin(loader.path, node)
-    result.item_origins = [_origin(loader.path, item) for item in node.value]
+    result = MarkedList(_construct(loader, item) for item in node.value)
+    result.path, result.mark = loader.path, node.start_mark
+    result.marks = [item.start_mark for item in node.value]
     return result
 
 
