@@ -223,6 +223,7 @@ class Brand:
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
     language_origins: tuple[Origin, ...] = ()  # where each of `languages` is written
     lang: str = "en"  # the language of its name and address (a Latin name inside Arabic)
+    emergency_phone: str | None = None  # the emergency services' number (911, 999)
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ def _dates_name(lang: str) -> str:
 def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:
     return {"name": brand.name, "phone": keep_together(brand.phone),
             "urgent_phone": keep_together(brand.urgent_phone),
+            "emergency_phone": keep_together(brand.emergency_phone or ""),
             "urgent_label": strings["urgent_label"], "website": brand.website,
             "email": brand.email or "", "address": ", ".join(brand.address)}
 

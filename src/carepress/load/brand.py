@@ -65,13 +65,15 @@ def _brand_schema(path: Path) -> Record[Brand]:
                                       "placeholders are {lang} and {handout}"),
                                  required=False, doc="the online copy, for the QR code"),
             "feedback": Field(Text(), required=False, doc="an e-mail or web address for feedback"),
+            "emergency_phone": Field(Text(), required=False,
+                                     doc="the emergency services' number where the clinic is: 911, 999, 112"),
             "lang": Field(language_tag("en"), required=False, default="en",
                           doc="the language of the clinic's name and address, for screen readers"),
         },
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
                            v["urgent_phone"], v["website"], v["email"], path,
                            v["languages"], v["fonts"], v["layouts"], v["leaflet_url"],
-                           v["feedback"], lang=v["lang"]),
+                           v["feedback"], lang=v["lang"], emergency_phone=v["emergency_phone"]),
     )
 
 
