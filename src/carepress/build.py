@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence, TypeVar
 
 from carepress.cache import InputHasher, bundle_key
+from carepress.content import Review, review
 from carepress.errors import CarepressError, Diagnostic, UsageError, unique
 from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
@@ -47,6 +48,7 @@ class BuildSettings:
 class BuildReport:
     outcomes: list[Outcome]
     project_diagnostics: list[Diagnostic]
+    review: Review | None = None  # `check`'s content checks (content.py)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -57,7 +59,8 @@ class BuildReport:
         """The project's diagnostics and every leaflet's, each once (a problem of a handout
         or translation is found by every leaflet made from it)."""
         return unique([*self.project_diagnostics,
-                       *(d for outcome in self.outcomes for d in outcome.diagnostics)])
+                       *(d for outcome in self.outcomes for d in outcome.diagnostics),
+                       *(self.review.diagnostics if self.review else ())])
 
     @property
     def ok(self) -> bool:
@@ -268,16 +271,19 @@ def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | N
 
 
 def check(project: Project, filters: Filters = Filters(),
-          options: ResolveOptions = ResolveOptions()) -> BuildReport:
-    """Load and resolve everything, and check logos and glyphs (for the PDFs), without
-    writing a file; an HTML twin is checked by making it.
+          options: ResolveOptions = ResolveOptions(), out: Path | None = None) -> BuildReport:
+    """Everything `build` checks, without writing a file: each PDF laid out on its pages as
+    `build` lays it out (its page limit, a tri-fold's panels), unless the build cache in
+    ``out`` (default: the project's dist/) proves it was built from these very inputs; and
+    the content checks (content.py).  (An HTML twin has no pages and takes any text.)  So a `check` that passes means a
+    `build` that passes.
 
-    A leaflet does not depend on its layout: each handout x language x clinic is resolved,
-    and its glyphs checked, once, whatever the number of layouts it is printed on."""
-    from carepress.html import render_html
-    from carepress.pipeline import resolve_job
-    from carepress.typeset.checks import preflight
+    A leaflet does not depend on its layout: each handout x language x clinic is resolved
+    once, whatever the number of layouts it is printed on."""
+    from carepress.pipeline import render_pdf, resolve_job
 
+    out = project.root / "dist" if out is None else out
+    hasher = InputHasher()
     done: dict[tuple[str, str, str, str], object] = {}  # (step, handout, lang, clinic) -> result
 
     def once(step: str, job: Job, make: Callable[[], T]) -> T:
@@ -293,15 +299,29 @@ def check(project: Project, filters: Filters = Filters(),
             raise result
         return result  # type: ignore[return-value]
 
+    def laid_out(job: Job, resolved: object) -> None:
+        key = hasher.key(project, job, PrintOptions(), options)
+        if cached_records(out, job.path, key) is None:  # (else built from these very inputs)
+            render_pdf(project, job, resolved, PrintOptions())  # type: ignore[arg-type]
+
     outcomes = []
     for job in plan(project, filters):
         try:
             resolved = once("resolve", job, lambda: resolve_job(project, job, options))
-            if job.format == HTML:
-                render_html(resolved.leaflet)
-            else:
-                once("preflight", job, lambda: preflight(resolved.leaflet))
+            if job.format != HTML:  # (an HTML twin has no pages, and takes any text)
+                laid_out(job, resolved)
             outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked"))
         except CarepressError as exc:
             outcomes.append(Outcome(job, None, list(exc.diagnostics), status="failed"))
-    return BuildReport(outcomes, list(project.diagnostics))
+    jobs = [outcome.job for outcome in outcomes]
+
+    def leaflet_of(handout: str, lang: str, clinic: str):  # type: ignore[no-untyped-def]
+        try:
+            return once("resolve", Job(handout, lang, clinic, ""),
+                        lambda: resolve_job(project, Job(handout, lang, clinic, ""), options)).leaflet
+        except CarepressError:
+            return None
+
+    found = review(project, sorted({job.handout for job in jobs}), sorted({job.lang for job in jobs}),
+                   sorted({job.clinic for job in jobs}), strict=options.strict, leaflet_of=leaflet_of)
+    return BuildReport(outcomes, list(project.diagnostics), found)

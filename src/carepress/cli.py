@@ -103,7 +103,7 @@ def _load(project_dir: Path):  # type: ignore[no-untyped-def]
 
 def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildReport", float], str],
                 started: float, report_path: Path | None = None, style: str = "text",
-                root: Path = Path(".")) -> None:
+                root: Path = Path("."), details: Callable[["BuildReport"], None] | None = None) -> None:
     """Run a build or check; print its problems (``style``: text or github, paths relative
     to ``root`` for github) and summary; exit 1 if it found errors."""
     import time
@@ -117,6 +117,8 @@ def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildRe
     _print_report(diagnostics, style, root)
     if report_path is not None:
         report.write_json(report_path, seconds)
+    if details is not None and style == "text":
+        details(report)
     click.echo(summary(report, seconds), err=True)
     if any(d.severity == "error" for d in diagnostics):
         sys.exit(1)
@@ -285,7 +287,53 @@ def check(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     filters = Filters(handouts, layouts, clinics, langs, formats)
     options = ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today())
     _run_report(lambda: run_check(project, filters, options), _checked, started, style=style,
-                root=project.root)
+                root=project.root, details=_print_review)
+
+
+def _print_review(report: "BuildReport") -> None:
+    """Each handout's profile checklist per clinic, and each leaflet's reading figures."""
+    review = report.review
+    if review is None:
+        return
+    for found in (found for found in review.checklists if found.items):
+        profile = f"profile `{found.profile}`" if found.profile else "no profile"
+        click.echo(f"{found.handout} for {found.clinic} ({profile}):")
+        for item in found.items:
+            mark = "ok     " if item.found else "MISSING"
+            click.echo(f"  {mark} {item.part}: {item.detail}")
+    if review.readings:
+        click.echo("reading level (hardest passages: `carepress report`):")
+    for reading in review.readings:
+        figures = ", ".join(f"{name} {value:.1f}" for name, value, _ in reading.figures) or "no formula"
+        click.echo(f"  {reading.handout} [{reading.lang}]: {figures}")
+
+
+@main.command()
+@project_option
+@matrix_options
+def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
+           clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Reading level of each leaflet (handout x language) where a formula exists, hardest
+    passages first, and each handout's profile checklist."""
+    from carepress.build import Filters, plan
+    from carepress.content import review
+
+    project = _load(project_dir)
+    try:
+        jobs = plan(project, Filters(handouts, layouts, clinics, langs))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    found = review(project, sorted({j.handout for j in jobs}), sorted({j.lang for j in jobs}),
+                   sorted({j.clinic for j in jobs}))
+    for reading in found.readings:
+        figures = ", ".join(f"{name} {value:.1f} ({meaning})" for name, value, meaning in reading.figures)
+        click.echo(f"{reading.handout} [{reading.lang}]: {figures or 'no formula for this language'}")
+        for grade, text in reading.hardest:
+            click.echo(f"    grade {grade:4.1f}  {text}")
+    for checklist in (c for c in found.checklists if c.items):
+        click.echo(f"{checklist.handout} for {checklist.clinic} (profile `{checklist.profile}`):")
+        for item in checklist.items:
+            click.echo(f"  {'ok     ' if item.found else 'MISSING'} {item.part}: {item.detail}")
 
 
 @main.command(name="list")

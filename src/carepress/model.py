@@ -9,7 +9,7 @@ look up.  Typesetting needs nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -37,6 +37,7 @@ class Source:
     furniture: frozenset[int] = frozenset()
     notes: str = ""
     origin: Origin | None = None
+    published: dt.date | None = None  # the document's own date, if it gives one
 
     def paragraph(self, number: int) -> Paragraph | None:
         return self.paragraphs[number - 1] if 1 <= number <= len(self.paragraphs) else None
@@ -66,6 +67,7 @@ class PassageRef:
     origin: Origin
     pin_origin: Origin | None = None
     unit: str = ""  # translation unit id, e.g. `s2.b1` (see load/units.py)
+    role: str | None = None  # "reassurance": what the content checks keep out of urgent boxes
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,19 @@ class Handout:
     sections: tuple[Section, ...]
     path: Path
     control_origin: Origin | None = None  # where `control.review_by` is written
+    profile: str | None = None  # the kind of leaflet, whose required parts `check` checks
+    profile_origin: Origin | None = None
+    topics: tuple["Topic", ...] = ()  # what a patient needs from it, found by its words
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something a patient needs the leaflet to tell (warning signs of infection): `check`
+    looks for its words in what the leaflet quotes and says, and reports it missing."""
+
+    name: str
+    words: tuple[str, ...]
+    origin: Origin
 
 
 def pieces_of(handout: Handout) -> Iterator[TextBlock | PassageRef]:
@@ -223,6 +238,8 @@ class Brand:
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
     language_origins: tuple[Origin, ...] = ()  # where each of `languages` is written
     lang: str = "en"  # the language of its name and address (a Latin name inside Arabic)
+    reading_grade: float | None = None  # the highest English reading grade it accepts
+    allow_drafts: bool = False  # prints draft translations, even with --strict
     emergency_phone: str | None = None  # the emergency services' number (911, 999)
 
 
@@ -337,6 +354,24 @@ class RCallout:
 
 
 RBlock = Union[RPassage, RText, RList, RFillIn, RContact, RCallout]
+
+
+def block_texts(blocks: "Iterable[RBlock]") -> Iterator[str]:
+    """The text of each resolved block as a reader sees it, in order (a fill-in line's label
+    with its choices, a box's title before its blocks)."""
+    for block in blocks:
+        if isinstance(block, (RPassage, RText)):
+            yield plain(block.text)
+        elif isinstance(block, RList):
+            yield from (plain(item) for item in block.items)
+        elif isinstance(block, RFillIn):
+            yield from (field.label + "".join(field.choices) for field in block.fields)
+        elif isinstance(block, RContact):
+            yield block.heading
+            yield from (plain(line) for line in block.lines)
+        elif isinstance(block, RCallout):
+            yield plain(block.title)
+            yield from block_texts(block.blocks)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from carepress.errors import Diagnostics
 from carepress.load.schema import (
-    Choice, Colour, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
+    Boolean, Choice, Colour, Number, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
 )
 from carepress.model import Brand, BrandColours, FontSpec, Logo
 
@@ -65,6 +65,10 @@ def _brand_schema(path: Path) -> Record[Brand]:
                                       "placeholders are {lang} and {handout}"),
                                  required=False, doc="the online copy, for the QR code"),
             "feedback": Field(Text(), required=False, doc="an e-mail or web address for feedback"),
+            "reading_grade": Field(Number(minimum=1), required=False,
+                                   doc="the highest English reading grade (Flesch-Kincaid) it accepts"),
+            "allow_drafts": Field(Boolean(), required=False, default=False,
+                                  doc="prints draft translations (marked so) even with --strict"),
             "emergency_phone": Field(Text(), required=False,
                                      doc="the emergency services' number where the clinic is: 911, 999, 112"),
             "lang": Field(language_tag("en"), required=False, default="en",
@@ -73,7 +77,8 @@ def _brand_schema(path: Path) -> Record[Brand]:
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
                            v["urgent_phone"], v["website"], v["email"], path,
                            v["languages"], v["fonts"], v["layouts"], v["leaflet_url"],
-                           v["feedback"], lang=v["lang"], emergency_phone=v["emergency_phone"]),
+                           v["feedback"], lang=v["lang"], emergency_phone=v["emergency_phone"],
+                           reading_grade=v["reading_grade"], allow_drafts=v["allow_drafts"]),
     )
 
 

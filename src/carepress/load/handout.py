@@ -16,8 +16,9 @@ from carepress.load.yamlmarks import MarkedDict
 from carepress.plan import BUNDLE
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
-    FillInField, Handout, PassageRef, Section, TextBlock,
+    FillInField, Handout, PassageRef, Section, TextBlock, Topic,
 )
+from carepress.profiles import PROFILES
 
 
 INLINE = Located(Text(), lambda value, origin: TextBlock(value, origin))
@@ -33,6 +34,8 @@ class _Passage(Kind[PassageRef]):
             "starts": Field(Text(), required=False, doc="the passage's opening words"),
             "pin": Field(text_hash("`carepress pin`"),
                          required=False),
+            "role": Field(Choice("reassurance"), required=False,
+                          doc="`reassurance`: kept out of urgent boxes by `check`"),
         },
         lambda values, origin: values,
     )
@@ -45,7 +48,7 @@ class _Passage(Kind[PassageRef]):
             return ctx.fail("a passage needs a selector: `paragraph: N`, `starts: \"opening words\"` or both")
         pin_origin = value.origin_of("pin") if isinstance(value, MarkedDict) and "pin" in value else None
         return PassageRef(values["source"], values["paragraph"], values["starts"], values["pin"],
-                          ctx.origin, pin_origin)
+                          ctx.origin, pin_origin, role=values["role"])
 
 
 def _fill_in_field() -> Kind[FillInField]:
@@ -87,6 +90,11 @@ def _handout_schema(path: Path) -> Record[Handout]:
         },
         lambda v, o: DocumentControl(**v),
     )
+    topic = Record(
+        {"name": Field(Text()), "words": Field(ListOf(Text(), min_items=1),
+                                               doc="words that show the leaflet tells it")},
+        lambda v, o: Topic(v["name"], tuple(v["words"]), o),
+    )
     section = Record(
         {"heading": Field(INLINE), "blocks": Field(ListOf(_block_kind(), min_items=1))},
         lambda v, o: Section(v["heading"], v["blocks"], o),
@@ -100,9 +108,13 @@ def _handout_schema(path: Path) -> Record[Handout]:
             "subtitle": Field(INLINE, required=False),
             "control": Field(control, doc="document control: code, version, approved, review_by, owner"),
             "sections": Field(ListOf(section, min_items=1)),
+            "profile": Field(Choice(*PROFILES), required=False,
+                             doc="the kind of leaflet, whose required parts `check` checks"),
+            "topics": Field(ListOf(topic), required=False, default=(),
+                            doc="what a patient needs it to tell, each found by its words"),
         },
         lambda v, o: Handout(v["id"], v["lang"], v["title"], v["subtitle"], v["control"],
-                             v["sections"], path),
+                             v["sections"], path, profile=v["profile"], topics=v["topics"]),
     )
 
 
@@ -124,7 +136,8 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data["control"].origin_of("review_by"),
                           "`control.review_by` must come after `control.approved`")
         return None
-    return number_units(replace(handout, control_origin=data["control"].origin_of("review_by")))
+    return number_units(replace(handout, control_origin=data["control"].origin_of("review_by"),
+                                profile_origin=data.origin_of("profile") if "profile" in data else None))
 
 
 def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:

@@ -140,6 +140,13 @@ class Number(Kind[float]):
         return float(value)
 
 
+class Boolean(Kind[bool]):
+    def validate(self, value: Any, ctx: Context) -> bool:
+        if not isinstance(value, bool):
+            return ctx.fail(f"expected true or false, got {describe(value)}")
+        return value
+
+
 class Date(Kind[dt.date]):
     def validate(self, value: Any, ctx: Context) -> dt.date:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):

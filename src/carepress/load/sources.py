@@ -58,6 +58,8 @@ def _source_schema(meta_path: Path) -> Record[dict[str, Any]]:
             "title": Field(Text(), doc="the document's title, or a description if it has none"),
             "publisher": Field(Text(), doc="as named in the text, otherwise `not stated`"),
             "received": Field(Date(), doc="the date the clinic received the document"),
+            "published": Field(Date(), required=False,
+                               doc="the document's own date (publication or last review), if it gives one"),
             "file": Field(Text(), required=False, default=f"{meta_path.stem}.txt"),
             "furniture": Field(ListOf(Integer(minimum=1)), required=False, default=(),
                                doc="paragraph numbers that are page furniture, never quoted"),
@@ -88,6 +90,7 @@ def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
     return Source(
         id=meta_path.stem, title=values["title"], publisher=values["publisher"],
         received=values["received"], path=text_path, paragraphs=paragraphs,
+        published=values["published"],
         furniture=frozenset(values["furniture"]), notes=values["notes"], origin=values["origin"],
     )
 

@@ -8,10 +8,10 @@ from carepress.model import (
     RBlock,
     RCallout,
     RContact,
-    RFillIn,
     RList,
     RPassage,
     RText,
+    block_texts,
     plain,
 )
 from carepress.typeset.flowables import check_logo
@@ -22,24 +22,6 @@ from carepress.typeset.story import BULLET
 # Characters the layout draws itself, whatever the text: page numbers, separators, the
 # citation marks, list bullets.
 DRAWN_BY_THE_LAYOUT = "0123456789·:[]" + BULLET + ELLIPSIS
-
-
-def _block_texts(blocks: tuple[RBlock, ...]) -> list[str]:
-    texts: list[str] = []
-    for block in blocks:
-        if isinstance(block, (RPassage, RText)):
-            texts.append(plain(block.text))
-        elif isinstance(block, RList):
-            texts.extend(plain(item) for item in block.items)
-        elif isinstance(block, RFillIn):
-            texts.extend(field.label + "".join(field.choices) for field in block.fields)
-        elif isinstance(block, RContact):
-            texts.append(block.heading)
-            texts.extend(plain(line) for line in block.lines)
-        elif isinstance(block, RCallout):
-            texts.append(plain(block.title))
-            texts.extend(_block_texts(block.blocks))
-    return texts
 
 
 def leaflet_text(leaflet: Leaflet) -> str:
@@ -55,7 +37,7 @@ def leaflet_text(leaflet: Leaflet) -> str:
                       closing.feedback_address, closing.short_url or ""))
     for section in leaflet.sections:
         texts.append(plain(section.heading))
-        texts.extend(_block_texts(section.blocks))
+        texts.extend(block_texts(section.blocks))
     return "\n".join(texts)
 
 

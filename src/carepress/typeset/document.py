@@ -37,6 +37,15 @@ def _timestamp(epoch: int) -> TimeStamp:
     return stamp
 
 
+# How many pages past its limit a leaflet is set before it is given up: one, so a leaflet a
+# page too long is reported as such (finish.py counts its pages), a longer one as more.
+PAGES_PAST_THE_LIMIT = 1
+
+
+class FarPastTheLimit(Exception):
+    pass
+
+
 def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: Layout,
                   printing: PrintOptions, lang: str, tagger: Tagger | None) -> type[Canvas]:
     rtl = right_to_left(lang)
@@ -53,6 +62,14 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
                 trim = (outer, outer, outer + layout.page_width, outer + layout.page_height)
                 self.setTrimBox(trim)
                 self.setBleedBox((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed))
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            super().showPage()
+            # A leaflet far past its page limit fails anyway: stop setting it (a long handout
+            # in many languages would otherwise be typeset whole, by `check` too).
+            shown = self.getPageNumber() - 1
+            if shown > layout.max_pages + PAGES_PAST_THE_LIMIT:
+                raise FarPastTheLimit()
 
         def save(self) -> None:
             pages = self.getPageNumber() - 1  # the doc has shown its last page already
@@ -103,9 +120,11 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         initialFontName=fonts.regular,  # else the canvas starts in base-14 Helvetica
     )
     width = layout.page_width - layout.margin_left - layout.margin_right
-    story_maker = Story(leaflet, styles, fonts, width, printing)
-    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo)
     gap = styles.body.fontSize * 0.8
+    frame_height = layout.page_height - layout.header_height * 0.45 - gap - layout.margin_bottom \
+        - layout.footer_height  # (the later pages' frame, the tallest)
+    story_maker = Story(leaflet, styles, fonts, width, printing, frame_height)
+    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo)
 
     def frame(header: float, name: str) -> Frame:
         bottom = layout.margin_bottom + layout.footer_height
@@ -120,12 +139,21 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     ])
     trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
     back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
-    story = story_maker.build(back_panel)
+    story = story_maker.build(back_panel, pages=layout.max_pages + PAGES_PAST_THE_LIMIT)
     try:
+        # A story cut short (Story.past_pages) is still set, to its first pages: a block
+        # taller than a page is then named as such, and the canvas stops past the limit.
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
                                                    leaflet.lang,
                                                    Tagger(story_maker.root) if tagged else None))
+        if story_maker.too_long:  # (cannot happen: what was set fills more than the limit)
+            raise FarPastTheLimit()
+    except FarPastTheLimit:
+        raise CarepressError([Diagnostic(Origin(leaflet.path),
+            f"`{leaflet.handout_id}` ({leaflet.lang}) is more than "
+            f"{layout.max_pages + PAGES_PAST_THE_LIMIT} pages on layout `{layout.id}`, over its "
+            f"limit of {layout.max_pages}; shorten the handout or choose a larger layout")]) from None
     except LayoutError as exc:
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)
