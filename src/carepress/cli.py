@@ -16,6 +16,7 @@ from carepress.errors import CarepressError, Diagnostic, UsageError
 
 if TYPE_CHECKING:  # the library is imported inside each command: `--help` stays fast
     from carepress.build import BuildReport
+    from carepress.content import Review
 
 
 def parse_length(text: str) -> float:
@@ -295,17 +296,23 @@ def _print_review(report: "BuildReport") -> None:
     review = report.review
     if review is None:
         return
-    for found in (found for found in review.checklists if found.items):
-        profile = f"profile `{found.profile}`" if found.profile else "no profile"
-        click.echo(f"{found.handout} for {found.clinic} ({profile}):")
-        for item in found.items:
-            mark = "ok     " if item.found else "MISSING"
-            click.echo(f"  {mark} {item.part}: {item.detail}")
+    _print_checklists(review)
     if review.readings:
         click.echo("reading level (hardest passages: `carepress report`):")
     for reading in review.readings:
         figures = ", ".join(f"{name} {value:.1f}" for name, value, _ in reading.figures) or "no formula"
         click.echo(f"  {reading.handout} [{reading.lang}]: {figures}")
+
+
+def _print_checklists(review: "Review") -> None:
+    """Each handout's profile and topics, found or missing, once for the clinics they agree on."""
+    from carepress.content import merged
+
+    for found, clinics in merged(c for c in review.checklists if c.items):
+        profile = f"profile `{found.profile}`" if found.profile else "no profile"
+        click.echo(f"{found.handout} as {', '.join(clinics)} print it ({profile}):")
+        for item in found.items:
+            click.echo(f"  {'ok     ' if item.found else 'MISSING'} {item.part}: {item.detail}")
 
 
 @main.command()
@@ -330,10 +337,7 @@ def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...
         click.echo(f"{reading.handout} [{reading.lang}]: {figures or 'no formula for this language'}")
         for grade, text in reading.hardest:
             click.echo(f"    grade {grade:4.1f}  {text}")
-    for checklist in (c for c in found.checklists if c.items):
-        click.echo(f"{checklist.handout} for {checklist.clinic} (profile `{checklist.profile}`):")
-        for item in checklist.items:
-            click.echo(f"  {'ok     ' if item.found else 'MISSING'} {item.part}: {item.detail}")
+    _print_checklists(found)
 
 
 @main.command(name="list")

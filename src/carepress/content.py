@@ -47,12 +47,13 @@ from carepress.profiles import PARTS, PROFILES
 OPENERS = {
     "en": ("they", "them", "this", "that", "these", "those", "it", "its", "he", "she", "such",
            "however", "also", "therefore", "then", "otherwise", "instead", "moreover",
-           "furthermore", "in addition", "as well", "both", "there"),
+           "furthermore", "in addition(?! to)", "as well(?! as)", "both", "there"),
     "es": ("ellos", "ellas", "esto", "esta", "este", "estos", "estas", "eso", "sin embargo",
            "además", "también", "por lo tanto", "entonces"),
     "fr": ("ils", "elles", "cela", "ceci", "cette", "ces", "ce", "cependant", "aussi",
-           "de plus", "en outre", "donc", "toutefois"),
+           "de plus(?! en plus)", "en outre", "donc", "toutefois"),
 }
+# (each is a pattern: "In addition to avoiding sex, …" carries its own referent)
 # Phrases that reassure rather than say when to get help (English sources).
 REASSURANCE = {
     "en": re.compile(r"\b(is|are) (relatively |fairly |very )?common\b|\bisn[’']t a cause for concern"
@@ -87,6 +88,15 @@ class Reading:
     hardest: tuple[tuple[float, str], ...] = ()   # (grade, the passage's first words)
 
 
+def merged(checklists: Iterable[Checklist]) -> list[tuple[Checklist, list[str]]]:
+    """The checklists with the clinics each holds for: a handout's clinics whose leaflets
+    have the same parts found and missing share one (most parts do not depend on the clinic)."""
+    groups: dict[tuple[str, str | None, tuple[ChecklistItem, ...]], tuple[Checklist, list[str]]] = {}
+    for found in checklists:
+        groups.setdefault((found.handout, found.profile, found.items), (found, []))[1].append(found.clinic)
+    return list(groups.values())
+
+
 @dataclass
 class Review:
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -115,8 +125,8 @@ def _opener(text: str, lang: str) -> str | None:
         return None
     lowered = text.lower()
     for word in words:
-        if re.match(rf"{re.escape(word)}\b", lowered):
-            return text[:len(word)]
+        if found := re.match(rf"{word}\b", lowered):
+            return text[:found.end()]
     return None
 
 
@@ -222,7 +232,7 @@ def _urgent_help(leaflet, blocks, brand, project, handout) -> tuple[bool, str]: 
 
 def _contact(leaflet, blocks, brand, project, handout) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
     found = any(isinstance(b, RContact) for b in blocks)
-    return found, "" if found else "no `contact: {}` block"
+    return found, "a `contact` block" if found else "no `contact: {}` block"
 
 
 def _sources(leaflet, blocks, brand, project, handout) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
@@ -326,6 +336,7 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
             report(origin, message)
         offering = [c for c in clinics if not project.brands[c].languages
                     or handout.lang in project.brands[c].languages]
+        missing: dict[tuple[str, str], list[str]] = {}  # (part, detail) -> clinics
         for clinic in offering:
             leaflet = leaflet_of(handout_id, handout.lang, clinic)
             if leaflet is None:
@@ -334,9 +345,17 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
             result.checklists.append(found)
             for item in found.items:
                 if not item.found:
-                    what = PARTS.get(item.part, item.part)
-                    report(handout.profile_origin or Origin(handout.path),
-                           f"`{handout_id}` for `{clinic}` is missing {what}: {item.detail}")
+                    missing.setdefault((item.part, item.detail), []).append(clinic)
+        for (part, detail), lacking in missing.items():  # once, not once per clinic
+            whose = "" if lacking == offering else f" as `{'`, `'.join(lacking)}` print it"
+            if part in PARTS:
+                report(handout.profile_origin or Origin(handout.path),
+                       f"`{handout_id}`{whose} lacks what profile `{handout.profile}` requires, "
+                       f"{PARTS[part]}: {detail}")
+            else:
+                topic = next(t for t in handout.topics if t.name == part)
+                report(topic.origin, f"`{handout_id}`{whose} does not tell “{part}”: {detail}; "
+                       "quote a source that does (never write clinical advice yourself)")
         for lang in (lang for lang in languages_of(project, handout_id) if lang in langs):
             clinic = next((c for c in clinics if not project.brands[c].languages
                            or lang in project.brands[c].languages), None)

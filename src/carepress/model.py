@@ -107,6 +107,15 @@ class ContactBlock:
 
 
 @dataclass(frozen=True)
+class SupportBlock:
+    """Where to find support (`support: pregnancy-loss`): the organisations the clinic's brand
+    lists for that need, set as an information box; clinic data, not clinical advice."""
+
+    need: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class CalloutBlock:
     kind: str  # "urgent" | "info"
     title: TextBlock
@@ -115,7 +124,7 @@ class CalloutBlock:
 
 
 Block = Union[PassageRef, TextBlock, BulletsBlock, ChecklistBlock, FillInBlock, ContactBlock,
-              CalloutBlock]
+              SupportBlock, CalloutBlock]
 
 
 @dataclass(frozen=True)
@@ -220,6 +229,16 @@ class FontSpec:
 
 
 @dataclass(frozen=True)
+class SupportOrganisation:
+    """An organisation a clinic signposts its patients to, for the needs it names."""
+
+    name: str
+    needs: tuple[str, ...]  # e.g. `pregnancy-loss`, as handouts' `support:` blocks name them
+    phone: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
 class Brand:
     id: str
     name: str
@@ -238,6 +257,7 @@ class Brand:
     feedback: str | None = None      # where patients send feedback (an e-mail or a web address)
     language_origins: tuple[Origin, ...] = ()  # where each of `languages` is written
     lang: str = "en"  # the language of its name and address (a Latin name inside Arabic)
+    support: tuple["SupportOrganisation", ...] = ()  # where the clinic signposts patients
     reading_grade: float | None = None  # the highest English reading grade it accepts
     allow_drafts: bool = False  # prints draft translations, even with --strict
     emergency_phone: str | None = None  # the emergency services' number (911, 999)

@@ -30,6 +30,7 @@ from carepress.model import (
     CalloutBlock,
     ChecklistBlock,
     ContactBlock,
+    SupportBlock,
     FillInBlock,
     FillInField,
     FontSpec,
@@ -381,6 +382,8 @@ class _Resolver:
             return RFillIn(tuple(self.field(f) for f in block.fields))
         if isinstance(block, ContactBlock):
             return self.contact()
+        if isinstance(block, SupportBlock):
+            return self.support(block)
         if isinstance(block, CalloutBlock):
             blocks = tuple(b for b in (self.block(inner) for inner in block.blocks) if b is not None)
             return RCallout(block.kind, self.text(block.title), blocks)
@@ -412,6 +415,28 @@ class _Resolver:
         if brand.email:
             lines[-1] += (gap, label("email"), link("mailto:" + brand.email, brand.email))
         return RContact(s["contact_heading"], tuple(lines))
+
+    def support(self, block: SupportBlock) -> RCallout | None:
+        """The organisations the brand lists for the block's need, as an information box: a
+        name, then its number and address as links.  None (and a warning) when it lists none."""
+        brand, s = self.brand, self.strings
+        organisations = [o for o in brand.support if block.need in o.needs]
+        if not organisations:
+            self.diagnostics.warning(block.origin, f"`{brand.id}` lists no support organisation for "
+                                     f"`{block.need}`, so its leaflet prints none: add one to "
+                                     f"`support` in {brand.path.name}, with `for: [{block.need}]`")
+            return None
+        items = []
+        for organisation in organisations:
+            line: tuple[Span, ...] = (Span(organisation.name, bold=True, lang=self.name_lang),)
+            if organisation.phone:
+                line += (Span(s["colon"]), Span(keep_together(organisation.phone),
+                                                href=tel_href(organisation.phone)))
+            if organisation.website:
+                line += (Span(s["colon"] if len(line) == 1 else "\u00a0\u00a0·\u00a0 "),
+                         Span(organisation.website, href=organisation.website))
+            items.append(line)
+        return RCallout("info", (Span(s["support_heading"]),), (RList(tuple(items)),))
 
     def sources_list(self) -> tuple[RSource, ...]:
         s = self.strings

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from carepress.errors import Diagnostics
 from carepress.load.schema import (
-    Boolean, Choice, Colour, Number, Field, ListOf, Record, Text, language_tag, load_folder, read_document,
+    Boolean, Choice, Colour, Field, ListOf, Number, Record, Text, identifier, language_tag, load_folder,
+    read_document,
 )
-from carepress.model import Brand, BrandColours, FontSpec, Logo
+from carepress.model import Brand, BrandColours, FontSpec, Logo, SupportOrganisation
 
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
@@ -45,6 +46,15 @@ def _brand_schema(path: Path) -> Record[Brand]:
          "alt": Field(Text(), doc="alternative text read out by screen readers")},
         lambda v, o: Logo(path.parent / v["file"], v["alt"], o),
     )
+    support = Record(
+        {"name": Field(Text()),
+         "for": Field(ListOf(identifier("a need, such as `pregnancy-loss`"), min_items=1),
+                      doc="the needs handouts' `support:` blocks name (pregnancy-loss, ...)"),
+         "phone": Field(Text(), required=False),
+         "website": Field(Text(pattern=r"https?://\S+", pattern_hint="a full address starting https://"),
+                          required=False)},
+        lambda v, o: SupportOrganisation(v["name"], v["for"], v["phone"], v["website"]),
+    )
     return Record(
         {
             "name": Field(Text()),
@@ -65,6 +75,8 @@ def _brand_schema(path: Path) -> Record[Brand]:
                                       "placeholders are {lang} and {handout}"),
                                  required=False, doc="the online copy, for the QR code"),
             "feedback": Field(Text(), required=False, doc="an e-mail or web address for feedback"),
+            "support": Field(ListOf(support), required=False, default=(),
+                             doc="organisations the clinic signposts patients to (clinic data)"),
             "reading_grade": Field(Number(minimum=1), required=False,
                                    doc="the highest English reading grade (Flesch-Kincaid) it accepts"),
             "allow_drafts": Field(Boolean(), required=False, default=False,
@@ -78,7 +90,7 @@ def _brand_schema(path: Path) -> Record[Brand]:
                            v["urgent_phone"], v["website"], v["email"], path,
                            v["languages"], v["fonts"], v["layouts"], v["leaflet_url"],
                            v["feedback"], lang=v["lang"], emergency_phone=v["emergency_phone"],
-                           reading_grade=v["reading_grade"], allow_drafts=v["allow_drafts"]),
+                           support=v["support"], reading_grade=v["reading_grade"], allow_drafts=v["allow_drafts"]),
     )
 
 

@@ -16,7 +16,7 @@ from carepress.load.yamlmarks import MarkedDict
 from carepress.plan import BUNDLE
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, DocumentControl, FillInBlock,
-    FillInField, Handout, PassageRef, Section, TextBlock, Topic,
+    FillInField, Handout, PassageRef, Section, SupportBlock, TextBlock, Topic,
 )
 from carepress.profiles import PROFILES
 
@@ -66,6 +66,8 @@ def _block_kind() -> Kind[Block]:
         "checklist": Located(ListOf(INLINE, min_items=1), lambda v, o: ChecklistBlock(v, o)),
         "fill_in": Located(ListOf(_fill_in_field(), min_items=1), lambda v, o: FillInBlock(v, o)),
         "contact": Located(Record({}, lambda v, o: None), lambda v, o: ContactBlock(o)),
+        # (the need's organisations are the brand's `support` list: clinic data)
+        "support": Located(identifier("a need, such as `pregnancy-loss`"), lambda v, o: SupportBlock(v, o)),
     }
     callout = Record(
         {

@@ -33,6 +33,7 @@ STRING_KEYS = {
     "qr_code": "what the QR code is, read out by screen readers before its address",
     "feedback": "how to give feedback, ending with {feedback}, the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
+    "support_heading": "heading of the box of support organisations (a `support:` block)",
 }
 
 

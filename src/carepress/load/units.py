@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from carepress.model import (
     Block, BulletsBlock, CalloutBlock, ChecklistBlock, ContactBlock, FillInBlock, FillInField,
-    Handout, PassageRef, Section, TextBlock,
+    Handout, PassageRef, Section, SupportBlock, TextBlock,
 )
 
 
@@ -31,7 +31,7 @@ def _number_block(block: Block, unit: str) -> Block:
     if isinstance(block, CalloutBlock):
         inner = tuple(_number_block(b, f"{unit}.b{n}") for n, b in enumerate(block.blocks, 1))
         return replace(block, title=replace(block.title, unit=f"{unit}.title"), blocks=inner)
-    assert isinstance(block, ContactBlock)
+    assert isinstance(block, (ContactBlock, SupportBlock))  # (clinic data: nothing to translate)
     return block
 
 
