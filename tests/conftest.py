@@ -49,7 +49,7 @@ def run(project: Path) -> Run:
     return invoke
 
 
-COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts"}  # i18n takes --project itself
+COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts", "report"}  # i18n takes --project itself
 
 
 def squash(text: str) -> str:

@@ -73,7 +73,16 @@ class BuildReport:
     def summary(self, seconds: float) -> str:
         counts = self.counts()
         return (f"{len(self.outcomes)} leaflet(s): {counts['built']} built, {counts['unchanged']} "
-                f"unchanged, {counts['failed']} failed in {seconds:.2f}s.")
+                f"unchanged, {counts['failed']} failed in {seconds:.2f}s.{self.drafts_summary()}")
+
+    def drafts_summary(self) -> str:
+        """" N of them from draft translations (languages), not yet reviewed", or ""."""
+        drafts = [o for o in self.outcomes if o.ok and o.draft]
+        if not drafts:
+            return ""
+        langs = ", ".join(sorted({o.job.lang for o in drafts}))
+        return (f" {len(drafts)} of them from draft translations ({langs}), not yet reviewed: "
+                "their pages say so; `--require-reviewed` refuses them.")
 
     def write_json(self, path: Path, seconds: float) -> None:
         """The machine-readable report: each leaflet's status, time, pages, warnings, errors."""
@@ -228,7 +237,8 @@ def _index_rows(project: Project | None, listed: list[ManifestRecord],
     from carepress.index import IndexRow
 
     return [IndexRow(r.clinic, r.lang, r.handout, r.layout, r.variant, r.format, status_of(r),
-                     r.pages, r.bytes, _review_by(project, r.handout), r.path) for r in listed]
+                     r.pages, r.bytes, _review_by(project, r.handout), r.path, r.draft)
+            for r in listed]
 
 
 def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
@@ -245,8 +255,10 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
                                  job.format, "failed", None, None, _review_by(project, job.handout),
                                  None))
     failed = sum(not o.ok for o in outcomes)
+    drafts = sum(r.draft for r in listed)
+    noted = f" {drafts} from draft translations, not yet reviewed." if drafts else ""
     write_index(out, render_index(rows, f"{len(listed)} file(s) listed; this build: "
-                                        f"{len(outcomes) - failed} leaflet(s) ok, {failed} failed."))
+                                        f"{len(outcomes) - failed} leaflet(s) ok, {failed} failed.{noted}"))
 
 
 def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | None = None
@@ -310,7 +322,8 @@ def check(project: Project, filters: Filters = Filters(),
             resolved = once("resolve", job, lambda: resolve_job(project, job, options))
             if job.format != HTML:  # (an HTML twin has no pages, and takes any text)
                 laid_out(job, resolved)
-            outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked"))
+            outcomes.append(Outcome(job, None, list(resolved.warnings), status="checked",
+                                    checked_draft=resolved.leaflet.draft))
         except CarepressError as exc:
             outcomes.append(Outcome(job, None, list(exc.diagnostics), status="failed"))
     jobs = [outcome.job for outcome in outcomes]

@@ -128,7 +128,8 @@ def _run_report(action: Callable[[], "BuildReport"], summary: Callable[["BuildRe
 def _checked(report: "BuildReport", seconds: float) -> str:
     failed = len(report.failed)
     errors = sum(1 for d in report.diagnostics if d.severity == "error")
-    return f"{len(report.outcomes) - failed} leaflet(s) checked, {failed} failed, {errors} error(s)."
+    return (f"{len(report.outcomes) - failed} leaflet(s) checked, {failed} failed, {errors} error(s)."
+            + report.drafts_summary())
 
 
 def _progress_printer(quiet: bool) -> Callable[..., None] | None:
@@ -300,7 +301,8 @@ def _print_review(report: "BuildReport") -> None:
     if review.readings:
         click.echo("reading level (hardest passages: `carepress report`):")
     for reading in review.readings:
-        figures = ", ".join(f"{name} {value:.1f}" for name, value, _ in reading.figures) or "no formula"
+        figures = ", ".join(f"{name} {value:.1f}" for name, value, _ in reading.figures) \
+            or reading.note or "no formula"
         click.echo(f"  {reading.handout} [{reading.lang}]: {figures}")
 
 
@@ -334,7 +336,8 @@ def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...
                    sorted({j.clinic for j in jobs}))
     for reading in found.readings:
         figures = ", ".join(f"{name} {value:.1f} ({meaning})" for name, value, meaning in reading.figures)
-        click.echo(f"{reading.handout} [{reading.lang}]: {figures or 'no formula for this language'}")
+        click.echo(f"{reading.handout} [{reading.lang}]: "
+                   f"{figures or reading.note or 'no formula for this language'}")
         for grade, text in reading.hardest:
             click.echo(f"    grade {grade:4.1f}  {text}")
     _print_checklists(found)

@@ -86,6 +86,7 @@ class Reading:
     lang: str
     figures: tuple[tuple[str, float, str], ...]  # none: no formula for the language
     hardest: tuple[tuple[float, str], ...] = ()   # (grade, the passage's first words)
+    note: str = ""  # why there are no figures, when a formula exists
 
 
 def merged(checklists: Iterable[Checklist]) -> list[tuple[Checklist, list[str]]]:
@@ -218,15 +219,17 @@ def _urgent_help(leaflet, blocks, brand, project, handout) -> tuple[bool, str]: 
     if not boxes:
         return False, "no urgent box (a `callout` of `kind: urgent`)"
     said = _flat(" ".join(block_texts(boxes)))
-    wanted = {"the clinic's number": brand.phone, "the out-of-hours number": brand.urgent_phone,
-              "the emergency services' number": brand.emergency_phone}
-    missing = [name for name, number in wanted.items() if not number or _flat(number) not in said]
-    if missing:
+    wanted = {"the clinic's number": ("phone", brand.phone),
+              "the out-of-hours number": ("urgent_phone", brand.urgent_phone),
+              "the emergency services' number": ("emergency_phone", brand.emergency_phone)}
+    missing = [(name, key) for name, (key, number) in wanted.items()
+               if not number or not re.search(rf"(?<!\d){re.escape(_flat(number))}(?!\d)", said)]
+    if missing:  # (999 inside 020 7946 0999 is not the emergency number)
         hint = ("" if brand.emergency_phone else
                 f"; {brand.path.name} names no emergency number: add `emergency_phone`")
-        return False, (f"the urgent box does not give {', '.join(missing)} (add "
-                       "{{ clinic.phone }}, {{ clinic.urgent_phone }}, {{ clinic.emergency_phone }})"
-                       + hint)
+        placeholders = ", ".join("{{ clinic.%s }}" % key for _, key in missing)
+        return False, (f"the urgent box does not give {', '.join(name for name, _ in missing)} "
+                       f"(add {placeholders})" + hint)
     return True, "the clinic, out of hours and emergency numbers"
 
 
@@ -361,6 +364,8 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
                            or lang in project.brands[c].languages), None)
             leaflet = leaflet_of(handout_id, lang, clinic) if clinic else None
             if leaflet is None:
+                result.readings.append(Reading(handout_id, lang, (), note="not measured: the "
+                                               "leaflet does not resolve (see `carepress check`)"))
                 continue
             figures = reading(handout_id, leaflet)
             result.readings.append(figures)

@@ -36,7 +36,7 @@ th, td { border-bottom: 1px solid #d9e2ec; padding: .35rem .8rem; text-align: le
 <td>{% if row.path %}<a href="{{ row.path }}">{{ row.handout }}</a>{% else %}{{ row.handout }}{% endif %}</td>
 <td>{{ row.format | upper }}</td>
 <td>{{ row.layout or "–" }}{% if row.variant %} ({{ row.variant }}){% endif %}</td>
-<td class="{{ row.status }}">{{ row.status }}</td>
+<td class="{{ row.status }}">{{ row.status }}{% if row.draft %} · <span class="draft">draft translation</span>{% endif %}</td>
 <td>{{ row.pages or "" }}</td>
 <td>{% if row.size %}{{ (row.size / 1024) | round(1) }} KB{% endif %}</td>
 <td>{{ row.review_by or "" }}</td>
@@ -63,6 +63,7 @@ class IndexRow:
     size: int | None
     review_by: dt.date | None
     path: str | None
+    draft: bool = False  # from a draft translation
 
 
 def render_index(rows: list[IndexRow], summary: str) -> str:

@@ -30,6 +30,7 @@ class Output:
 class Product:
     outputs: tuple[Output, ...]
     warnings: tuple[Diagnostic, ...]
+    draft: bool = False  # from a translation not yet reviewed (or with stale units)
 
 
 def source_date_epoch(handout: Handout) -> int:
@@ -62,8 +63,10 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
     if job.format == HTML:
         from carepress.html import render_html
 
-        return Product((Output("", render_html(resolved.leaflet)),), resolved.warnings)
-    return Product(render_pdf(project, job, resolved, printing), resolved.warnings)
+        return Product((Output("", render_html(resolved.leaflet)),), resolved.warnings,
+                       resolved.leaflet.draft)
+    return Product(render_pdf(project, job, resolved, printing), resolved.warnings,
+                   resolved.leaflet.draft)
 
 
 def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOptions

@@ -44,6 +44,7 @@ class ManifestRecord:
     bytes: int
     variant: str = ""  # "" for a plain layout; "reading-order" for an imposed layout's pages
     format: str = "pdf"
+    draft: bool = False  # printed from a draft translation (its pages say so)
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str]:
@@ -51,22 +52,23 @@ class ManifestRecord:
 
 
 def publish_file(out: Path, handout: str, lang: str, clinic: str, layout: str,
-                 artifact: Artifact, variant: str = "", format: str = "pdf") -> ManifestRecord:
+                 artifact: Artifact, variant: str = "", format: str = "pdf",
+                 draft: bool = False) -> ManifestRecord:
     relative = output_path(clinic, lang, handout, layout, variant, format)
     write_atomic(out / relative, artifact.data)
     return ManifestRecord(handout, lang, clinic, layout, relative,
                           hashlib.sha256(artifact.data).hexdigest(), artifact.pages,
-                          len(artifact.data), variant, format)
+                          len(artifact.data), variant, format, draft)
 
 
 def publish_job(out: Path, job: Job, key: str, outputs: Sequence[tuple[str, Artifact]],
-                warnings: list[Diagnostic]) -> list[ManifestRecord]:
+                warnings: list[Diagnostic], draft: bool = False) -> list[ManifestRecord]:
     """Write one job's files (each output's variant and bytes: the job's own file, or one
     beside it such as an imposed layout's reading order), then its cache entry; the old
     entry goes first (see the module's docstring)."""
     forget(out, job.path)
     records = [publish_file(out, job.handout, job.lang, job.clinic, job.layout, artifact,
-                            variant, job.format) for variant, artifact in outputs]
+                            variant, job.format, draft) for variant, artifact in outputs]
     remember(out, job.path, key, records, warnings)
     return records
 
@@ -146,6 +148,8 @@ def records_to_json(records: Iterable[ManifestRecord]) -> list[dict[str, object]
             del fields["variant"]
         if record.format == "pdf":
             del fields["format"]
+        if not record.draft:  # (only a draft is marked)
+            del fields["draft"]
         items.append(fields)
     return items
 

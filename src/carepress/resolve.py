@@ -522,11 +522,17 @@ class _Resolver:
                    f"`{h.id}` was due for review on {h.control.review_by.isoformat()}; a leaflet "
                    "past its review date should not be printed without a decision: review it and "
                    "set a new `review_by`")
-        if self.translation is not None and self.options.require_reviewed \
+        # --strict gates drafts as --require-reviewed does, unless the clinic prints drafts
+        # (marked so on every page) knowingly.
+        strict_gate = self.options.strict and not self.brand.allow_drafts
+        if self.translation is not None and (self.options.require_reviewed or strict_gate) \
                 and self.translation.review.status != "reviewed":
+            why = "" if self.options.require_reviewed else (
+                f" (--strict refuses drafts unless the clinic's brand file, {self.brand.path.name}, "
+                "sets `allow_drafts: true`)")
             self.diagnostics.error(self.translation.origin,
                                    f"the `{self.lang}` translation of `{h.id}` is a draft; printing "
-                                   "needs `review: status: reviewed` with the reviewer and date")
+                                   f"needs `review: status: reviewed` with the reviewer and date{why}")
         draft = self.translation is not None and (self.translation.review.status != "reviewed"
                                                   or bool(self.stale))
         s = self.strings

@@ -33,6 +33,12 @@ class Outcome:
     extra: list[ManifestRecord] = field(default_factory=list)  # e.g. a booklet's reading order
     status: str = "built"  # "built" | "unchanged" | "failed" | "checked"
     seconds: float = 0.0
+    checked_draft: bool = False  # `check`: the leaflet would print a draft translation
+
+    @property
+    def draft(self) -> bool:
+        """Whether the leaflet is (or would be) printed from a draft translation."""
+        return self.record.draft if self.record is not None else self.checked_draft
 
     @property
     def ok(self) -> bool:
@@ -65,7 +71,7 @@ def build_job(project: Project, job: Job, out: Path, key: str, settings: RunSett
                        status="failed")
     try:
         outputs = [(output.variant or job.variant, output.artifact) for output in product.outputs]
-        records = publish_job(out, job, key, outputs, list(product.warnings))
+        records = publish_job(out, job, key, outputs, list(product.warnings), product.draft)
     except OSError as exc:  # a full disk, a file in the way: this leaflet fails, with why
         return Outcome(job, None, [Diagnostic(Origin(out / job.path), f"cannot write: "
                                               f"{exc.strerror or exc}")], status="failed")

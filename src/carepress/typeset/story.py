@@ -119,9 +119,11 @@ class Story:
         text.append(self.address(escape_markup(closing.feedback), closing.feedback_address,
                                  closing.feedback_href, part))
         pad = s.body.fontSize * 0.8
+        # (the box ends the leaflet: no space after it, which would start an empty page
+        # when the box just fits)
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
-                                               self.width)
+                                               self.width)[:1]
         size = s.body.fontSize * 5.5
         code = tag(QrCode(closing.url, size), code_node)
         inner_width = self.width - pad * 2.3
@@ -137,7 +139,7 @@ class Story:
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    (facing, text_cell, text_cell, pad)]))
         return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
-                                           self.width)
+                                           self.width)[:1]
 
     def address(self, lead: str, address: str, href: str, parent: StructNode) -> AddressLines:
         """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,
