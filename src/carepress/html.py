@@ -355,7 +355,7 @@ address { font-style: normal; }
 {% macro block(b, id) %}
 {% set k = b | kind %}
 {% if k == "passage" %}
-<p>{{ inline(b.text, leaflet, phones) }}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup></p>
+<p>{{ inline(b.text, leaflet, phones) }}{% if leaflet.numbered %}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup>{% endif %}</p>
 {% elif k == "text" %}
 <p>{{ inline(b.text, leaflet, phones) }}</p>
 {% elif k == "list" and b.checklist %}
@@ -412,7 +412,7 @@ address { font-style: normal; }
    these, and a macro call costs more than the paragraph) #}
 {% set k = b | kind %}
 {% if k == "passage" %}
-<p>{{ inline(b.text, leaflet, phones) }}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup></p>
+<p>{{ inline(b.text, leaflet, phones) }}{% if leaflet.numbered %}{{ joiner }}<sup class="ref"><a href="#source-{{ b.source_number }}">[{{ b.source_number }}]</a></sup>{% endif %}</p>
 {% elif k == "text" %}
 <p>{{ inline(b.text, leaflet, phones) }}</p>
 {% else %}
@@ -424,11 +424,17 @@ address { font-style: normal; }
 {% if leaflet.sources %}
 <section class="sources">
 <h2 id="sources">{{ leaflet.sources_heading }}</h2>
+{% if leaflet.numbered %}
 <ol>
 {% for source in leaflet.sources %}
 <li id="source-{{ source.number }}" value="{{ source.number }}">{{ inline(source.text, leaflet) }}</li>
 {% endfor %}
 </ol>
+{% else %}
+{% for source in leaflet.sources %}
+<p id="source-{{ source.number }}">{{ inline(source.text, leaflet) }}</p>
+{% endfor %}
+{% endif %}
 <p>{{ leaflet.sources_note }}</p>
 </section>
 {% endif %}

@@ -481,6 +481,9 @@ class Leaflet:
     path: Path  # the handout file, for problems found while rendering
     draft: bool = False  # a translation not yet reviewed, or with stale units
     closing: RClosing | None = None
+    # Passages and sources carry their numbers ([1], [2]) when it quotes more than one
+    # source; with one, the sources line says it all.
+    numbered: bool = True
 
 
 # ---- rendered output ---------------------------------------------------------------------

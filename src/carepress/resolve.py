@@ -439,24 +439,27 @@ class _Resolver:
         return RCallout("info", (Span(s["support_heading"]),), (RList(tuple(items)),))
 
     def sources_list(self) -> tuple[RSource, ...]:
+        """Each quoted source as the patient reads it: "<title>, <publisher>, <date>.", after
+        "Based on: " when it is the only one.  What the clinic knows of a source but the
+        source does not say (no publisher, no date of its own, the date it was received)
+        stays out of print: `check` reports it."""
         s = self.strings
         entries = []
         for number, source in self.quoted.values():
-            publisher = (s["publisher_not_stated"] if source.publisher.strip().lower() == "not stated"
-                         else source.publisher)
-            stop = s["full_stop"]  # ". " or, in Chinese, "。"
             title = source.title.rstrip()
-            if title[-1:] not in ".?!。？！":
-                title += stop.rstrip()
-            gap = " " if stop.endswith(" ") or title[-1:].isascii() else ""  # "…?" then Latin
             if right_to_left(self.lang):  # an English title stays one left-to-right unit
                 title = f"\u202a{title}\u202c"
-            received = format_date(source.received, self.lang)
-            rest = f"{gap}{publisher}{stop}{s['received']} {received}"
-            if not received.endswith("."):
-                rest += stop.rstrip()
             title_lang = self.handout.lang if self.handout.lang != self.lang else None
-            entries.append(RSource(number, (Span(title, lang=title_lang), Span(rest))))
+            lead = (Span(s["based_on"] + s["colon"]),) if len(self.quoted) == 1 else ()
+            rest = [source.publisher] if source.publisher.strip().lower() != "not stated" else []
+            if source.published is not None:
+                rest.append(format_date(source.published, self.lang))
+            # (a title ending in "?" takes no comma after it)
+            joined = "".join(s["comma"] + part if i or source.title.rstrip()[-1:] not in "?!？！" else
+                             " " + part for i, part in enumerate(rest))
+            stop = s["full_stop"].rstrip()  # "." or, in Chinese, "。"
+            ending = "" if (rest and rest[-1] or title)[-1:] in ".?!。？！" else stop
+            entries.append(RSource(number, (*lead, Span(title, lang=title_lang), Span(joined + ending))))
         return tuple(entries)
 
     def closing(self) -> RClosing:
@@ -540,7 +543,9 @@ class _Resolver:
             handout_id=h.id, lang=self.lang, title=title, subtitle=subtitle,
             sections=tuple(sections), sources=self.sources_list(),
             sources_heading=s["sources_heading"],
-            sources_note=s["sources_note"].format(clinic=self.brand.name),
+            sources_note=s["sources_note" if len(self.quoted) > 1 else "source_note"].format(
+                clinic=self.brand.name),
+            numbered=len(self.quoted) > 1,
             control=h.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
             draft=draft, closing=self.closing(),
         )

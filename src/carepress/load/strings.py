@@ -23,8 +23,6 @@ STRING_KEYS = {
     "email": "label before the e-mail address",
     "sources_heading": "heading of the sources list",
     "sources_note": "note under the sources; {clinic} is the clinic's name",
-    "publisher_not_stated": "said when a source names no publisher",
-    "received": "label before the date a source was received",
     "draft_marker": "footer line on a translation not yet reviewed",
     "urgent_label": "label before the clinic's after-hours number",
     "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
@@ -34,13 +32,16 @@ STRING_KEYS = {
     "feedback": "how to give feedback, ending with {feedback}, the clinic's address for it",
     "full_stop": "ends a sentence in the sources list, with its space: `. ` (Chinese `。`)",
     "support_heading": "heading of the box of support organisations (a `support:` block)",
+    "based_on": "before the one source a leaflet quotes: `Based on` (then `colon`, the source)",
+    "comma": "between a source's title, publisher and date: `, ` (Chinese `，`, Arabic `، `)",
+    "source_note": "note under the sources when there is one; {clinic} is the clinic's name",
 }
 
 
 # Strings the layout fills in with str.format: the placeholders each may hold, and those it
 # must hold once.  Every other string is printed as it is written (`feedback` has its
 # address set after it: see below).
-FORMATTED = {"page_of": {"page", "pages"}, "sources_note": {"clinic"}}
+FORMATTED = {"page_of": {"page", "pages"}, "sources_note": {"clinic"}, "source_note": {"clinic"}}
 REQUIRED = {"page_of": {"page", "pages"}}
 _WORD_IN_BRACES = re.compile(r"\{(\w+)\}")
 

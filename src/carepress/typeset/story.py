@@ -173,6 +173,8 @@ class Story:
     def block(self, block: RBlock, width: float, parent: StructNode) -> list[Any]:
         s = self.styles
         if isinstance(block, RPassage):
+            if not self.leaflet.numbered:  # (one source: the sources line names it)
+                return [self.text(block.text, s.body, parent.add("P"))]
             marker = f'<super><font size="{s.body.fontSize * 0.7:.1f}">[{block.source_number}]</font></super>'
             return [self.text(block.text, s.body, parent.add("P"), f"\u00a0{marker}")]
         if isinstance(block, RText):
@@ -258,7 +260,8 @@ class Story:
         part = self.root.add("Sect")
         out: list[Any] = [self.para(escape_markup(leaflet.sources_heading), s.sources_heading,
                                     part.add("H2"))]
-        out += [self.para(f"[{src.number}] {to_markup(src.text)}", s.small, part.add("P"))
+        out += [self.para(f"[{src.number}] {to_markup(src.text)}" if leaflet.numbered else
+                          to_markup(src.text), s.small, part.add("P"))
                 for src in leaflet.sources]
         out.append(self.para(escape_markup(leaflet.sources_note), s.small, part.add("P")))
         return [KeepTogether(out)]
