@@ -333,7 +333,7 @@ def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     found = review(project, sorted({j.handout for j in jobs}), sorted({j.lang for j in jobs}),
-                   sorted({j.clinic for j in jobs}))
+                   sorted({j.clinic for j in jobs}), hardest=True)
     for reading in found.readings:
         figures = ", ".join(f"{name} {value:.1f} ({meaning})" for name, value, meaning in reading.figures)
         click.echo(f"{reading.handout} [{reading.lang}]: "

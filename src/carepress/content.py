@@ -293,24 +293,29 @@ _FORMULAS = {
 }
 
 
-def reading(handout_id: str, leaflet: Leaflet) -> Reading:
+# textstat's language per ours: its default, en_US, is loaded with the module (Pyphen's
+# en_GB patterns, which "en" would load, cost 0.4 s more and count the same formulas).
+_TEXTSTAT_LANG = {"en": "en_US"}
+
+
+def reading(handout_id: str, leaflet: Leaflet, hardest: bool = True) -> Reading:
+    """The leaflet's figures, and (``hardest``) its three hardest passages by grade."""
     import textstat
 
     lang = primary(leaflet.lang)
     formulas = _FORMULAS.get(lang)
     if formulas is None:
         return Reading(handout_id, leaflet.lang, ())
-    textstat.set_lang(lang)
+    textstat.set_lang(_TEXTSTAT_LANG.get(lang, lang))
     body = _body(leaflet)
     joined = " ".join(body)
     figures = tuple((name, float(getattr(textstat, function)(joined)), meaning)
                     for name, function, meaning in formulas)
-    hardest: tuple[tuple[float, str], ...] = ()
-    if lang == "en":
-        graded = sorted(((float(textstat.flesch_kincaid_grade(text)), _first_words(text))
-                         for text in body), reverse=True)
-        hardest = tuple(graded[:3])
-    return Reading(handout_id, leaflet.lang, figures, hardest)
+    graded: tuple[tuple[float, str], ...] = ()
+    if lang == "en" and hardest:
+        graded = tuple(sorted(((float(textstat.flesch_kincaid_grade(text)), _first_words(text))
+                               for text in body), reverse=True)[:3])
+    return Reading(handout_id, leaflet.lang, figures, graded)
 
 
 # ---- all of it ----------------------------------------------------------------------------
@@ -320,10 +325,13 @@ LeafletOf = Callable[[str, str, str], "Leaflet | None"]
 
 
 def review(project: Project, handouts: list[str], langs: list[str], clinics: list[str],
-           strict: bool = False, leaflet_of: LeafletOf | None = None) -> Review:
+           strict: bool = False, leaflet_of: LeafletOf | None = None,
+           hardest: bool = False) -> Review:
     """Every content check for the handouts, languages and clinics ``check`` covers.
     ``leaflet_of(handout, lang, clinic)`` gives a resolved leaflet, or None where it does
-    not resolve (`check` passes the ones it has made already)."""
+    not resolve (`check` passes the ones it has made already).  ``hardest``: every
+    reading figure with its hardest passages (`report`); else only where a grade is over
+    its limit."""
     from carepress.plan import languages_of
 
     leaflet_of = leaflet_of or _resolver(project)
@@ -367,7 +375,9 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
                 result.readings.append(Reading(handout_id, lang, (), note="not measured: the "
                                                "leaflet does not resolve (see `carepress check`)"))
                 continue
-            figures = reading(handout_id, leaflet)
+            figures = reading(handout_id, leaflet, hardest)
+            if not hardest and _over_a_limit(project, figures, offering):
+                figures = reading(handout_id, leaflet)  # (the warning names its hardest passages)
             result.readings.append(figures)
             _check_grade(project, handout, figures, offering, report)
     return result
@@ -385,6 +395,12 @@ def _resolver(project: Project) -> LeafletOf:
             return None
 
     return leaflet_of
+
+
+def _over_a_limit(project: Project, figures: Reading, clinics: list[str]) -> bool:
+    limits = [project.brands[c].reading_grade for c in clinics]
+    return primary(figures.lang) == "en" and bool(figures.figures) and any(
+        limit is not None and figures.figures[0][1] > limit for limit in limits)
 
 
 def _check_grade(project: Project, handout: Handout, figures: Reading, clinics: list[str],
