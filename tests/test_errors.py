@@ -100,8 +100,8 @@ def test_stale_pin_shows_old_and_new_passage_and_the_fix(project: Path, run: Run
            "professional. IUDs are safe for most people." in result.stderr
     assert "    now: An IUD is a small, T-shaped device inserted into the uterus by a healthcare " \
            "professional. IUDs are safe for nearly everyone." in result.stderr
-    # Following the advice fixes it.
-    assert run("pin", "iud-aftercare.yaml").exit_code == 0
+    # Following the advice fixes it (accepting the change shown: no one to ask in a test).
+    assert run("pin", "--yes", "iud-aftercare.yaml").exit_code == 0
     assert run("check").exit_code == 0
 
 

@@ -29,7 +29,7 @@ def test_shipped_translations_are_complete_and_current(project: Path) -> None:
 def test_changing_one_english_passage_makes_exactly_its_units_stale(project: Path, run: Run) -> None:
     edit(project / "handouts/sources/iud-bleeding-after-sex.txt",
          "IUDs are safe for most people.", "IUDs are safe for nearly everyone.")
-    assert run("pin").exit_code == 0  # the English is re-pinned after reading it
+    assert run("pin", "--yes").exit_code == 0  # the English is re-pinned after reading it
     model = load_project(project)
     handout = model.handouts["iud-aftercare"]
     for lang in LANGS:

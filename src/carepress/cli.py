@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
 
 import click
 
@@ -17,6 +17,7 @@ from carepress.errors import CarepressError, Diagnostic, UsageError
 if TYPE_CHECKING:  # the library is imported inside each command: `--help` stays fast
     from carepress.build import BuildReport
     from carepress.content import Review
+    from carepress.pin import PinChange
 
 
 def parse_length(text: str) -> float:
@@ -394,16 +395,88 @@ def sources_show(project_dir: Path, source_id: str) -> None:
         click.echo(f"notes: {source.notes}")
 
 
+def _stdin_is_terminal() -> bool:
+    """Whether someone can answer a question (not a pipe, a CI job or a test runner)."""
+    return click.get_text_stream("stdin").isatty()
+
+
+_DIFF_STYLES = {"delete": ("[-", "-]", "red"), "insert": ("{+", "+}", "green")}
+
+
+def _diff_lines(runs: "Sequence[tuple[str, str]]", width: int = 88, indent: str = "    ") -> list[str]:
+    """A word diff as `kept [-deleted-]{+inserted+} kept` (coloured on a terminal: click.echo
+    drops the colour elsewhere), wrapped between words."""
+    words: list[list[tuple[str, str | None]]] = []  # each: (text, colour) pieces printed as one
+    previous = "equal"
+    for kind, text in runs:
+        run = text.split(" ")
+        opening, closing, colour = _DIFF_STYLES.get(kind, ("", "", None))
+        run[0] = opening + run[0]
+        run[-1] = run[-1] + closing  # (the same word, in a run of one)
+        pieces = [[(word, colour)] for word in run]
+        if kind == "insert" and previous == "delete" and words:  # a replacement: `[-a-]{+b+}`
+            words[-1].extend(pieces.pop(0))
+        words.extend(pieces)
+        previous = kind
+    lines: list[str] = []
+    line: list[str] = []
+    length = len(indent)
+    for word in words:
+        size = sum(len(text) for text, _ in word)
+        if line and length + 1 + size > width:
+            lines.append(indent + " ".join(line))
+            line, length = [], len(indent)
+        length += size + (1 if line else 0)
+        line.append("".join(click.style(text, fg=colour, bold=True) if colour else text
+                            for text, colour in word))
+    if line:
+        lines.append(indent + " ".join(line))
+    return lines
+
+
+def _show_pin_change(change: "PinChange") -> None:
+    """Where the passage is, where its text comes from, and what changed in it."""
+    from carepress.errors import display_path
+    from carepress.pin import word_diff
+
+    source, paragraph = change.source, change.paragraph
+    click.echo(f"{change.origin}: `{source.id}` paragraph {paragraph.number} "
+               f"({display_path(source.path)}:{paragraph.line})")
+    whole = _diff_lines([("equal", paragraph.text)])
+    if change.old is None:
+        click.echo("  not pinned yet; the passage reads:")
+        lines = whole
+    elif change.old_text is None:
+        click.echo(f"  pin {change.old} -> {change.new}; the old text is unknown (pin {change.old} "
+                   "is not recorded in passages.lock), so here is the new text whole:")
+        lines = whole
+    elif change.pinned_at is not None:  # another paragraph: two texts, not one text edited
+        click.echo(f"  the selector changed: pin {change.old} is paragraph {change.pinned_at.number}, "
+                   f"unchanged; the selector now picks paragraph {paragraph.number}, which would "
+                   f"be pinned as {change.new}.  [-pinned-] then {{+picked+}}:")
+        lines = _diff_lines([("delete", change.old_text)]) + _diff_lines([("insert", paragraph.text)])
+    else:
+        click.echo(f"  pin {change.old} -> {change.new}; [-pinned text-]{{+current text+}}:")
+        lines = _diff_lines(word_diff(change.old_text, paragraph.text))
+    for line in lines:
+        click.echo(line)
+
+
 @main.command()
 @project_option
+@click.option("--yes", "-y", "accept_all", is_flag=True,
+              help="Accept every change without asking (for scripts and CI); the changes are "
+                   "still printed.")
 @click.argument("handout_ids", nargs=-1, metavar="[HANDOUT]...")
-def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
-    """Write the current pin of every passage into its handout (after you have read it).
+def pin(project_dir: Path, accept_all: bool, handout_ids: tuple[str, ...]) -> None:
+    """Show each passage whose pin is missing or stale and, once you accept it, pin it.
 
-    HANDOUT may be a handout id or its file name.  Run it when a pin error says the source
-    changed and you have checked that the new passage still says what the leaflet needs.
+    HANDOUT may be a handout id or its file name.  Each changed passage is shown as a word
+    diff of the pinned text against the source's current text; answer y to pin the new text
+    (after checking it still says what the leaflet needs), n to keep the old pin (`check`
+    keeps reporting it).  Without a terminal to ask on, nothing is accepted unless --yes.
     """
-    from carepress.pin import pin_handouts
+    from carepress.pin import plan_pins, write_pins
 
     from carepress.errors import did_you_mean
 
@@ -417,13 +490,36 @@ def pin(project_dir: Path, handout_ids: tuple[str, ...]) -> None:
             raise click.BadParameter(f"no handout `{handout_id}`{did_you_mean(handout_id, project.handouts)}",
                                      param_hint="HANDOUT")
     try:
-        changes = pin_handouts(project, ids)
+        plan = plan_pins(project, ids)
     except CarepressError as exc:
         _print_diagnostics(list(exc.diagnostics))
         sys.exit(1)
-    for change in changes:
-        click.echo(f"{change.path.name}:{change.line}: pin {change.old or '(none)'} -> {change.new}")
-    click.echo(f"{len(changes)} pin(s) written.", err=True)
+    can_ask = not accept_all and _stdin_is_terminal()
+    accepted = []
+    for change in plan.changes:
+        _show_pin_change(change)
+        if accept_all or (can_ask and click.confirm("Accept this change?", default=False)):
+            accepted.append(change)
+        click.echo()
+    write_pins(project, plan, accepted)  # (after every answer: Ctrl-C on a question writes nothing)
+    for change in accepted:
+        click.echo(f"{change.origin}: pin {change.old or '(none)'} -> {change.new}")
+    declined = len(plan.changes) - len(accepted)
+    summary = f"{len(accepted)} pin(s) written."
+    if declined:
+        summary += (f" {declined} change(s) not accepted: `carepress check` reports them until "
+                    "they are pinned.")
+    click.echo(summary, err=True)
+    if declined and not can_ask:  # (a script: it must notice nothing was pinned)
+        import shlex
+
+        again = shlex.join(["carepress", "pin", "--yes"]
+                           + (["--project", str(project_dir)] if project_dir != Path(".") else [])
+                           + list(handout_ids))
+        click.echo(f"nothing was accepted: standard input is not a terminal, so no one could be "
+                   f"asked; read the changes above, then run `{again}` to accept them all",
+                   err=True)
+        sys.exit(1)
 
 
 @main.group()

@@ -202,6 +202,26 @@ def select_passage(ref: PassageRef, sources: dict[str, Source]) -> tuple[Source,
     return source, paragraph
 
 
+def paragraph_pinned(source: Source, pin: str) -> Paragraph | None:
+    """The paragraph of ``source`` whose text ``pin`` was made from, if it is still there:
+    when a selector picks another paragraph, it tells a changed selector from a changed source."""
+    return next((p for p in source.paragraphs if pin_of(p.text) == pin), None)
+
+
+def selector_changed(ref: PassageRef, source: Source, pinned: Paragraph, picked: Paragraph) -> str:
+    """The message for a pin whose text is still in the source, at another paragraph than the
+    one the selector now picks."""
+    # `paragraph: N` picks another paragraph also when the source gained or lost one before
+    # it; opening words that the pinned paragraph lacks rule that out.
+    opens_pinned = ref.starts is None or pinned.text.startswith(normalise(ref.starts))
+    renumbered = (" (or paragraphs were added or removed before it in the source)"
+                  if ref.paragraph is not None and opens_pinned else "")
+    return (f"pin {ref.pin} is `{source.id}` paragraph {pinned.number}, which is unchanged, but "
+            f"the selector now picks paragraph {picked.number}: the selector changed{renumbered}; "
+            f"revert it to pick paragraph {pinned.number}, or run `carepress pin "
+            f"{ref.origin.path.name}` to pin paragraph {picked.number} after reading it")
+
+
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -352,6 +372,13 @@ class _Resolver:
                                    f"`pin: {current}` after reading the passage")
             return None
         if ref.pin != current:
+            pinned = paragraph_pinned(source, ref.pin)
+            if pinned is not None:
+                self.diagnostics.error(ref.pin_origin or ref.origin,
+                                       selector_changed(ref, source, pinned, paragraph),
+                                       f"pinned (paragraph {pinned.number}): {pinned.text}",
+                                       f"picked (paragraph {paragraph.number}): {paragraph.text}")
+                return None
             was = self.pinned.get(ref.pin, "(not recorded)")
             self.diagnostics.error(
                 ref.pin_origin or ref.origin,

@@ -39,19 +39,21 @@ class Project:
 
 def load_pinned(path: Path, diagnostics: Diagnostics) -> dict[str, str]:
     """The passage texts recorded when each pin was made, to show what changed.  The record
-    only explains a changed passage, so a damaged one is a warning, and is read as empty."""
+    only explains a changed passage, so a damaged one is a warning, and is read as empty.
+    A pin listed without its text (`PIN:`) is one whose text is unknown, as is a pin not listed."""
     if not path.is_file():
         return {}
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER) or {}
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        if not isinstance(data, dict) or not all(isinstance(v, (str, type(None)))
+                                                 for v in data.values()):
             raise ValueError("expected `PIN: passage text` lines")
     except (OSError, ValueError, yaml.YAMLError) as exc:  # (UnicodeDecodeError is a ValueError)
         message = str(exc).replace("\n", " ")
         diagnostics.warning(Origin(path), f"the pin record cannot be read ({message}); run "
                             "`carepress pin` to write it again")
         return {}
-    return {str(k): v for k, v in data.items()}
+    return {str(k): v for k, v in data.items() if v is not None}
 
 
 def _report_units_no_part_has(handout: Handout, translation: Translation,
