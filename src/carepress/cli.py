@@ -520,6 +520,25 @@ def serve(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
         raise click.UsageError(str(exc)) from None
 
 
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write them in.  [default: PROJECT/schemas]")
+def schema(project_dir: Path, out: Path | None) -> None:
+    """Write JSON Schemas of the project's YAML files (handouts, brands, layouts, fixed
+    strings, translations, sources), for editors: the YAML language server checks a file
+    against them as it is typed."""
+    from carepress.files import write_atomic
+    from carepress.load.json_schemas import SCHEMAS_FOLDER, project_schemas, schema_text
+
+    project = _load(project_dir)  # (only to know it is a project: its problems are `check`'s)
+    folder = out or project.root / SCHEMAS_FOLDER
+    for found in project_schemas(project.root):
+        path = folder / found.name
+        write_atomic(path, schema_text(found.schema))
+        click.echo(f"wrote {path}  ({found.files})")
+
+
 @main.group()
 def i18n() -> None:
     """Translations: export to and import from gettext PO files, and their status."""
