@@ -623,6 +623,25 @@ def serve(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
         raise click.UsageError(str(exc)) from None
 
 
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write them in.  [default: PROJECT/schemas]")
+def schema(project_dir: Path, out: Path | None) -> None:
+    """Write JSON Schemas of the project's YAML files (handouts, brands, layouts, fixed
+    strings, translations, sources), for editors: the YAML language server checks a file
+    against them as it is typed."""
+    from carepress.files import write_atomic
+    from carepress.load.json_schemas import SCHEMAS_FOLDER, project_schemas, schema_text
+
+    project = _load(project_dir)  # (only to know it is a project: its problems are `check`'s)
+    folder = out or project.root / SCHEMAS_FOLDER
+    for found in project_schemas(project.root):
+        path = folder / found.name
+        write_atomic(path, schema_text(found.schema))
+        click.echo(f"wrote {path}  ({found.files})")
+
+
 @main.group()
 def i18n() -> None:
     """Translations: export to and import from gettext PO files, and their status."""
@@ -630,35 +649,53 @@ def i18n() -> None:
 
 @i18n.command("export")
 @project_option
-@click.option("--lang", required=True, metavar="TAG", help="The language to export, e.g. es.")
+@click.option("--lang", default=None, metavar="TAG", help="The language to export, e.g. es.")
+@click.option("--template", is_flag=True,
+              help="Write the POT template instead: every English unit and fixed string, untranslated.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The PO file to write.  [default: LANG.po]")
-def i18n_export(project_dir: Path, lang: str, out: Path | None) -> None:
-    """Write a PO file with every unit of every handout, for any translation tool.
+              help="The file to write.  [default: LANG.po, or carepress.pot with --template]")
+def i18n_export(project_dir: Path, lang: str | None, template: bool, out: Path | None) -> None:
+    """Write a PO file with every unit of every handout and every fixed string, for any
+    translation tool (or, with --template, the POT template to start a language from).
 
-    msgctxt is the unit id, msgid the English, msgstr the current translation; stale
-    units are marked fuzzy.
+    msgctxt is the unit id (`strings:KEY` for a fixed string), msgid the English, msgstr
+    the current translation; stale units are marked fuzzy, with the English they were
+    translated from as the previous msgid (`#| msgid`).
     """
     import re
 
     from carepress.files import write_atomic
-    from carepress.i18n.po import export_po
+    from carepress.i18n.po import export_po, export_template, is_new_language, new_language_note
+    from carepress.languages import cldr_knows
     from carepress.load.schema import LANG_PATTERN
 
-    if not re.fullmatch(LANG_PATTERN, lang):
+    if template and lang is not None:
+        raise click.UsageError("give --lang TAG (a PO file to translate) or --template (the POT "
+                               "template), not both")
+    if not template and lang is None:
+        raise click.UsageError("which language? give --lang TAG (e.g. --lang es), or --template "
+                               "for the POT template")
+    if lang is not None and not re.fullmatch(LANG_PATTERN, lang):
         raise click.BadParameter(f"`{lang}` is not a BCP 47 language tag such as `es` or `zh-Hans`",
                                  param_hint="--lang")
+    if lang is not None and not cldr_knows(lang):
+        raise click.BadParameter(f"`{lang}` is no language Babel's CLDR data knows, and carepress "
+                                 "writes each language's dates through it; use a tag it knows, "
+                                 "such as `de`, `pt-BR` or `zh-Hant`", param_hint="--lang")
     project = _load(project_dir)
-    target = out or Path(f"{lang}.po")
-    write_atomic(target, export_po(project, lang))
+    target = out or Path(f"{lang}.po" if lang else "carepress.pot")
+    write_atomic(target, export_po(project, lang) if lang else export_template(project))
     click.echo(f"wrote {target}", err=True)
+    if lang is not None and is_new_language(project, lang):
+        click.echo(new_language_note(lang, target), err=True)
 
 
 @i18n.command("import")
 @project_option
 @click.argument("po_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def i18n_import(project_dir: Path, po_file: Path) -> None:
-    """Merge a translated PO file into handouts/translations/LANG/. Fuzzy entries stay stale."""
+    """Merge a translated PO file into handouts/translations/LANG/ and
+    layouts/strings/LANG.yaml. Fuzzy entries stay stale (fuzzy fixed strings are left out)."""
     from carepress.i18n.po import import_po
 
     project = _load(project_dir)
@@ -669,7 +706,15 @@ def i18n_import(project_dir: Path, po_file: Path) -> None:
         sys.exit(1)
     for path in result.written:
         click.echo(f"wrote {path}")
-    click.echo(f"{result.units} unit(s) imported, {result.stale} fuzzy (stale).", err=True)
+    click.echo(f"{result.units} unit(s) imported, {result.stale} fuzzy (stale); "
+               f"{result.strings} fixed string(s).", err=True)
+    if result.fuzzy_strings:
+        click.echo(f"{result.fuzzy_strings} fuzzy fixed string(s) left as they were: confirm "
+                   "them in the PO editor (clear `fuzzy`) and import again.", err=True)
+    if result.new_language:
+        click.echo(f"note: `{result.new_language}` is a new language of this project: a clinic "
+                   f"prints its leaflets once its brand lists `{result.new_language}` in "
+                   "`languages:` (layouts/brands/*.yaml)", err=True)
 
 
 @i18n.command("status")

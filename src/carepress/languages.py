@@ -29,3 +29,14 @@ def script_of(lang: str) -> str:
 def babel_locale(lang: str) -> str:
     """Babel's (and gettext's) name for a language tag: `zh-Hans` -> `zh_Hans`."""
     return lang.replace("-", "_")
+
+
+def cldr_knows(lang: str) -> bool:
+    """Whether Babel's CLDR data has the language: carepress writes its dates through it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(babel_locale(lang))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True

@@ -34,7 +34,7 @@ _URL_PART = rf"(?:[^\s{{}}]|{_PLACEHOLDER})*"
 LEAFLET_URL = rf"https?://{_URL_PART}{_PLACEHOLDER}{_URL_PART}"
 
 
-def _brand_schema(path: Path) -> Record[Brand]:
+def brand_schema(path: Path) -> Record[Brand]:
     # The layouts beside the brands' folder: a clinic prints some of them.
     layout_ids = sorted(p.stem for p in path.parent.parent.glob("*.yaml"))
     colours = Record(
@@ -95,7 +95,7 @@ def _brand_schema(path: Path) -> Record[Brand]:
 
 
 def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
-    loaded = read_document(path, _brand_schema(path), diagnostics)
+    loaded = read_document(path, brand_schema(path), diagnostics)
     if loaded is None:
         return None
     data, brand = loaded

@@ -8,8 +8,8 @@ from typing import Any
 
 from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
-    INVALID, Choice, Context, Date, Field, Integer, Kind, ListOf, Located, Record, Tagged, Text,
-    identifier, language_tag, load_folder, read_document, text_hash,
+    INVALID, Choice, Context, Date, Field, Integer, JsonSchema, Kind, ListOf, Located, Record,
+    Tagged, Text, identifier, language_tag, load_folder, read_document, text_hash,
 )
 from carepress.load.units import number_units
 from carepress.load.yamlmarks import MarkedDict
@@ -50,6 +50,10 @@ class _Passage(Kind[PassageRef]):
         return PassageRef(values["source"], values["paragraph"], values["starts"], values["pin"],
                           ctx.origin, pin_origin, role=values["role"])
 
+    def json_schema(self) -> JsonSchema:
+        return {**self.record.json_schema(),
+                "anyOf": [{"required": ["paragraph"]}, {"required": ["starts"]}]}
+
 
 def _fill_in_field() -> Kind[FillInField]:
     return Record(
@@ -80,7 +84,7 @@ def _block_kind() -> Kind[Block]:
     return Tagged({**simple, "callout": callout}, "block")
 
 
-def _handout_schema(path: Path) -> Record[Handout]:
+def handout_schema(path: Path) -> Record[Handout]:
     control = Record(
         {
             "code": Field(Text(), doc="the stable leaflet code, e.g. `HH-GYN-014`"),
@@ -121,7 +125,7 @@ def _handout_schema(path: Path) -> Record[Handout]:
 
 
 def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
-    loaded = read_document(path, _handout_schema(path), diagnostics)
+    loaded = read_document(path, handout_schema(path), diagnostics)
     if loaded is None:
         return None
     data, handout = loaded

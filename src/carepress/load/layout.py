@@ -14,7 +14,7 @@ from carepress.model import Imposition, Layout, TypeScale
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
 
 
-def _layout_schema(path: Path) -> Record[Layout]:
+def layout_schema(path: Path) -> Record[Layout]:
     page = Record({"width": Field(Dimension()), "height": Field(Dimension())}, lambda v, o: v)
     margins = Record({"bottom": Field(Dimension()), "left": Field(Dimension()),
                       "right": Field(Dimension()),
@@ -59,7 +59,7 @@ MIN_TEXT_AREA = (72.0, 144.0)  # points: narrower or shorter, no leaflet fits
 
 
 def load_layout(path: Path, diagnostics: Diagnostics) -> Layout | None:
-    loaded = read_document(path, _layout_schema(path), diagnostics)
+    loaded = read_document(path, layout_schema(path), diagnostics)
     if loaded is None:
         return None
     data, layout = loaded

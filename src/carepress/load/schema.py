@@ -3,6 +3,10 @@
 Each kind validates one value and returns the typed result, or records a Diagnostic and
 returns ``INVALID``.  Validation never stops at the first problem: a whole file is checked
 and every problem reported with its ``file:line:column`` and key path.
+
+Each kind also says what it accepts as JSON Schema (``json_schema``), so that editors can
+check a file as it is typed (`carepress schema`): the schema is made from these objects,
+never written by hand, so a key added here is in it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from carepress.errors import CarepressError, Diagnostics, Origin, did_you_mean
 from carepress.load.yamlmarks import MarkedDict, MarkedList, read_yaml
 
 T = TypeVar("T")
+JsonSchema = dict[str, Any]
 
 
 class _Invalid:
@@ -69,6 +74,13 @@ class Kind(Generic[T]):
     def validate(self, value: Any, ctx: Context) -> T:
         raise NotImplementedError
 
+    def json_schema(self) -> JsonSchema:
+        """The values this kind accepts as JSON Schema (draft 2020-12, in the keywords draft 7
+        shares: what YAML editors implement).  It accepts all that ``validate`` accepts and
+        rejects what its keywords can say; checks made in code (a passage's text, colour
+        contrast) stay the loader's.  A kind that says nothing accepts anything."""
+        return {}
+
 
 class Text(Kind[str]):
     def __init__(self, *, allow_empty: bool = False, pattern: str | None = None,
@@ -91,6 +103,16 @@ class Text(Kind[str]):
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.fail(f"`{value}` is not valid: {self.pattern_hint}")
         return value
+
+    def json_schema(self) -> JsonSchema:
+        # A number is taken as the text written (`version: 1.10`); a pattern tests strings only.
+        schema: JsonSchema = {"type": ["string", "number"]}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
+            schema["description"] = self.pattern_hint
+        elif not self.allow_empty:
+            schema["pattern"] = r"\S"  # (not blank: a JSON Schema pattern may match anywhere)
+        return schema
 
 
 
@@ -125,6 +147,9 @@ class Integer(Kind[int]):
             return ctx.fail(f"must be at most {self.maximum}, got {value}")
         return value
 
+    def json_schema(self) -> JsonSchema:
+        return _bounded({"type": "integer"}, self.minimum, self.maximum)
+
 
 class Number(Kind[float]):
     def __init__(self, minimum: float | None = None) -> None:
@@ -139,6 +164,17 @@ class Number(Kind[float]):
             return ctx.fail(f"must be at least {self.minimum}, got {value}")
         return float(value)
 
+    def json_schema(self) -> JsonSchema:
+        return _bounded({"type": "number"}, self.minimum, None)
+
+
+def _bounded(schema: JsonSchema, minimum: float | None, maximum: float | None) -> JsonSchema:
+    if minimum is not None:
+        schema["minimum"] = minimum
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
 
 class Boolean(Kind[bool]):
     def validate(self, value: Any, ctx: Context) -> bool:
@@ -146,12 +182,20 @@ class Boolean(Kind[bool]):
             return ctx.fail(f"expected true or false, got {describe(value)}")
         return value
 
+    def json_schema(self) -> JsonSchema:
+        return {"type": "boolean"}
+
 
 class Date(Kind[dt.date]):
     def validate(self, value: Any, ctx: Context) -> dt.date:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             return ctx.fail(f"expected a date written YYYY-MM-DD, got {describe(value)}")
         return value
+
+    def json_schema(self) -> JsonSchema:
+        # (YAML 1.2, which editors read, has no date type: `2026-11-20` is a string there)
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                "description": "a date written YYYY-MM-DD"}
 
 
 class Choice(Kind[str]):
@@ -164,6 +208,9 @@ class Choice(Kind[str]):
             hint = did_you_mean(str(value), self.choices) if isinstance(value, str) else ""
             return ctx.fail(f"`{value}` is not one of {options}{hint}")
         return str(value)
+
+    def json_schema(self) -> JsonSchema:
+        return {"enum": list(self.choices)}
 
 
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -185,14 +232,25 @@ class Dimension(Kind[float]):
             return ctx.fail(f"expected a length such as `15mm`, `0.5in` or `12pt`, got `{value}`")
         return points
 
+    def json_schema(self) -> JsonSchema:
+        return {"type": "string", "pattern": f"^{_DIMENSION.pattern}$",
+                "description": "a length such as `15mm`, `0.5in`, `1cm` or `12pt`"}
+
+
+_COLOUR = r"#[0-9A-Fa-f]{6}"
+
 
 class Colour(Kind[str]):
     """A colour written `#RRGGBB`; returned upper-case."""
 
     def validate(self, value: Any, ctx: Context) -> str:
-        if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        if not isinstance(value, str) or not re.fullmatch(_COLOUR, value):
             return ctx.fail(f"expected a colour written `#RRGGBB` (quote it in YAML), got `{value}`")
         return value.upper()
+
+    def json_schema(self) -> JsonSchema:
+        return {"type": "string", "pattern": f"^{_COLOUR}$",
+                "description": "a colour written `#RRGGBB`, in quotes"}
 
 
 class ListOf(Kind[tuple[T, ...]]):
@@ -208,6 +266,12 @@ class ListOf(Kind[tuple[T, ...]]):
         if any(item is INVALID for item in items):
             return INVALID
         return tuple(items)
+
+    def json_schema(self) -> JsonSchema:
+        schema: JsonSchema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
 
 
 @dataclass(frozen=True)
@@ -255,6 +319,20 @@ class Record(Kind[T]):
             values[name] = result
         return self.build(values, value.origin) if ok else INVALID
 
+    def json_schema(self) -> JsonSchema:
+        """Every field a property (its ``doc`` the description), the required ones
+        required, and no other key."""
+        properties = {}
+        for name, spec in self.fields.items():
+            schema = spec.kind.json_schema()
+            properties[name] = {**schema, "description": spec.doc} if spec.doc else schema
+        schema: JsonSchema = {"type": "object", "properties": properties}
+        required = [name for name, spec in self.fields.items() if spec.required]
+        if required:
+            schema["required"] = required
+        schema["additionalProperties"] = False
+        return schema
+
 
 class Tagged(Kind[T]):
     """A mapping with exactly one key that names the variant: `- callout: {...}`."""
@@ -274,6 +352,12 @@ class Tagged(Kind[T]):
             return INVALID
         return self.variants[tag].validate(value[tag], ctx.child(tag, value.origin_of(tag)))
 
+    def json_schema(self) -> JsonSchema:
+        # One key, any of the variants' (an editor offers them all as it would a record's).
+        return {"type": "object", "description": f"a {self.what}: one key naming its type",
+                "properties": {tag: kind.json_schema() for tag, kind in self.variants.items()},
+                "additionalProperties": False, "minProperties": 1, "maxProperties": 1}
+
 
 class Located(Kind[T]):
     """Passes the value's origin to ``build`` for kinds that are not mappings."""
@@ -284,6 +368,9 @@ class Located(Kind[T]):
     def validate(self, value: Any, ctx: Context) -> T:
         result = self.inner.validate(value, ctx)
         return INVALID if result is INVALID else self.build(result, ctx.origin)
+
+    def json_schema(self) -> JsonSchema:
+        return self.inner.json_schema()
 
 
 def validate_document(data: MarkedDict, kind: Kind[T], diagnostics: Diagnostics) -> T:

@@ -52,7 +52,7 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def _source_schema(meta_path: Path) -> Record[dict[str, Any]]:
+def source_schema(meta_path: Path) -> Record[dict[str, Any]]:
     return Record(
         {
             "title": Field(Text(), doc="the document's title, or a description if it has none"),
@@ -70,7 +70,7 @@ def _source_schema(meta_path: Path) -> Record[dict[str, Any]]:
 
 
 def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
-    loaded = read_document(meta_path, _source_schema(meta_path), diagnostics)
+    loaded = read_document(meta_path, source_schema(meta_path), diagnostics)
     if loaded is None:
         return None
     data, values = loaded

@@ -96,9 +96,14 @@ class _String(Text):
                 if found else None)
 
 
+def strings_schema() -> Record[dict[str, str]]:
+    """The schema of a ``layouts/strings/LANG.yaml`` file: every key of STRING_KEYS."""
+    return Record({key: Field(_String(key), doc=doc) for key, doc in STRING_KEYS.items()},
+                  lambda v, o: v)
+
+
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
-    schema = Record({key: Field(_String(key), doc=doc) for key, doc in STRING_KEYS.items()},
-                    lambda v, o: v)
+    schema = strings_schema()
 
     def load_one(path: Path, diagnostics: Diagnostics) -> dict[str, str] | None:
         loaded = read_document(path, schema, diagnostics)

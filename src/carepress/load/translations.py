@@ -12,7 +12,7 @@ from typing import Any
 
 from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
-    INVALID, Choice, Context, Date, Field, Kind, Record, Text, identifier, language_tag,
+    INVALID, Choice, Context, Date, Field, JsonSchema, Kind, Record, Text, identifier, language_tag,
     load_folder, read_document, text_hash,
 )
 from carepress.load.yamlmarks import MarkedDict
@@ -47,6 +47,10 @@ class _Units(Kind[dict[str, TranslatedUnit]]):
                                                  value.key_origin(key))
         return units if ok else INVALID
 
+    def json_schema(self) -> JsonSchema:
+        return {"type": "object", "additionalProperties": self.unit.json_schema(),
+                "description": "unit ids (`s2.b1`) mapped to `{source, text}`"}
+
 
 _HASH = re.compile(r"[0-9a-f]{8}")
 
@@ -63,7 +67,7 @@ def _review(values: dict[str, Any], origin: Origin) -> Review:
                   values["reviewed_on"])
 
 
-def _schema(path: Path) -> Record[Translation]:
+def translation_schema(path: Path) -> Record[Translation]:
     review = Record(
         {
             "status": Field(Choice("draft", "reviewed"),
@@ -87,7 +91,7 @@ def _schema(path: Path) -> Record[Translation]:
 
 
 def load_translation(path: Path, diagnostics: Diagnostics) -> Translation | None:
-    loaded = read_document(path, _schema(path), diagnostics)
+    loaded = read_document(path, translation_schema(path), diagnostics)
     if loaded is None:
         return None
     data, translation = loaded
