@@ -97,7 +97,7 @@ def test_a_stale_entry_shows_the_english_it_was_translated_from(project: Path, r
                            load_project(project).sources)[3].english
     assert OLD_SENTENCE in old_english
     edit(project / "handouts/sources/iud-bleeding-after-sex.txt", OLD_SENTENCE, NEW_SENTENCE)
-    assert run("pin").exit_code == 0
+    assert run("pin", "--yes").exit_code == 0
     edit(project / "handouts/miscarriage-aftercare.yaml", "title: Worried or unsure? Contact us",
          "title: Worried? Contact us")  # a clinic text, too
     spanish = project / "handouts/translations/es/iud-aftercare.yaml"
@@ -135,7 +135,7 @@ def test_a_stale_unit_keeps_its_english_when_another_unit_is_imported(project: P
     """The `# en:` comment is the only record of the English a stale unit translates: an
     import that rewrites the file must not replace it with the new English."""
     edit(project / "handouts/sources/iud-bleeding-after-sex.txt", OLD_SENTENCE, NEW_SENTENCE)
-    assert run("pin").exit_code == 0
+    assert run("pin", "--yes").exit_code == 0
     po = tmp_path / "es.po"
     text = _export(run, project, po, "--lang", "es")
     po.write_text(_set_msgstr(text, "iud-aftercare/title", "Otro título"), encoding="utf-8")
