@@ -80,7 +80,7 @@ def test_pdfium_skips_the_glyphs_marked_to_skip() -> None:
 
 
 LEAFLET_LINES = [
-    "HH-GYN-014 · الإصدار 1.0 · موعد المراجعة 20 نوفمبر 2029",
+    "RWH-GYN-014 · الإصدار 1.0 · موعد المراجعة 20 نوفمبر 2029",
     "للاستفسار، يُرجى الاتصال برقم Riverside Women's Health Centre: 020 7946 0321",
     "Riverside Women's Health Centre",
     "بعد تركيب اللولب الرحمي (IUD)",

@@ -1,9 +1,10 @@
 """The build cache's keys: one per job from every input that shapes its files.
 
-A job's key hashes its handout, the translation and fixed strings of its language, the
-source documents it quotes, its layout, its brand with logo and fonts, the versions of
-carepress and of every library that draws it, and the options.  publish.py keeps each job's
-key with its records in the output folder, and decides with them what is unchanged.
+A job's key hashes its handout, the translation and fixed strings of its language (and of
+its clinic's region), the source documents it quotes, its layout, its brand with logo and
+fonts, the versions of carepress and of every library that draws it, and the options.
+publish.py keeps each job's key with its records in the output folder, and decides with
+them what is unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carepress.fontfiles import brand_faces, font_file
+from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
 from carepress.model import PassageRef, PrintOptions, passages_of
 
@@ -82,6 +84,9 @@ class InputHasher:
         handout = project.handouts[handout_id]
         brand = project.brands[job.clinic]
         files = [handout.path, root / "layouts/strings" / f"{lang}.yaml", brand.path, brand.logo.path]
+        # (its region's strings, when the clinic's locale has a file, or gets one)
+        files += [root / "layouts/strings" / f"{tag}.yaml"
+                  for tag in regional_tags(lang, leaflet_locale(lang, brand.locale))]
         if job.layout:  # (an HTML twin has none, and no print options shape it)
             files.append(project.layouts[job.layout].path)
         else:

@@ -255,7 +255,7 @@ def _sources(leaflet, blocks, brand, project, handout) -> tuple[bool, str]:  # t
 
 
 def _document_control(leaflet, blocks, brand, project, handout) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
-    control = handout.control
+    control = leaflet.control  # (as the clinic prints it: its own owner and code)
     missing = [name for name, value in (("owner", control.owner), ("published date", control.approved),
                                         ("review date", control.review_by)) if not value]
     return not missing, ", ".join(missing) or (f"published {control.approved}, review by "

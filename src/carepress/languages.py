@@ -40,3 +40,21 @@ def cldr_knows(lang: str) -> bool:
     except (UnknownLocaleError, ValueError):
         return False
     return True
+
+
+def leaflet_locale(lang: str, clinic_locale: str | None) -> str:
+    """The locale a leaflet's dates and regional fixed strings follow: the clinic's when it
+    is a region of the leaflet's language (`en-GB` for an `en` leaflet), else the
+    language's own (a UK clinic's French leaflets are in `fr`)."""
+    if clinic_locale and (clinic_locale == lang or clinic_locale.startswith(lang + "-")):
+        return clinic_locale
+    return lang
+
+
+def regional_tags(lang: str, locale: str) -> list[str]:
+    """The tags between a locale and its language, most particular first: the strings files
+    that may change a leaflet's fixed strings (`zh-Hans-HK`, `zh-Hans` for a `zh` leaflet in
+    `zh-Hans-HK`; none for a leaflet in its language's own locale)."""
+    parts = locale.split("-")
+    tags = ["-".join(parts[:count]) for count in range(len(parts), 0, -1)]
+    return [tag for tag in tags if tag.startswith(lang + "-")]

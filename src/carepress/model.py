@@ -147,6 +147,7 @@ class Handout:
     profile: str | None = None  # the kind of leaflet, whose required parts `check` checks
     profile_origin: Origin | None = None
     topics: tuple["Topic", ...] = ()  # what a patient needs from it, found by its words
+    code_origin: Origin | None = None  # where `control.code` is written
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,14 @@ class Brand:
     reading_grade: float | None = None  # the highest English reading grade it accepts
     allow_drafts: bool = False  # prints draft translations, even with --strict
     emergency_phone: str | None = None  # the emergency services' number (911, 999)
+    # Its own conventions: the prefix of its document codes (`RWH`: `RWH-GYN-014` for a
+    # handout coded `GYN-014`), who owns its leaflets (printed instead of the handout's
+    # `control.owner`), and its locale (`en-GB`: dates and regional fixed strings of its
+    # language's leaflets; None: each language's own).
+    document_code_prefix: str | None = None
+    document_owner: str | None = None
+    locale: str | None = None
+    locale_origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -452,16 +461,18 @@ class RClinic:
 
 @dataclass(frozen=True)
 class RFooter:
-    """The page furniture's text, written out in the leaflet's language."""
+    """The page furniture's text, written out in the leaflet's language and its clinic's
+    locale (`en-GB`: `20 November 2029`)."""
 
-    control: str          # `HH-GYN-014 · Version 1.0 · Review by 20 November 2029`
+    control: str          # `HH-GYN-014 · Version 1.0 · Review by November 20, 2029`
     questions: str        # `Questions? Call Harbour Health:` (then the phone number)
     phone: str
     phone_href: str
     page_of: str          # `Page {page} of {pages}`: the numbers are the renderer's
     draft: str | None     # the draft-translation line, or None when reviewed
-    # `Approved 20 November 2026 · Owner: Women's Health Nursing Team` (the owner's name in
-    # the handout's language): document control beyond `control`, for formats that show it
+    # The rest of the document control: `Approved November 20, 2026 · Owner: Women's Health
+    # Nursing Team, Harbour Health` (the clinic's owner, or the handout's; the owner's name
+    # marked with its language when it is not the leaflet's)
     approved: Inline = ()
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
-from carepress.model import Artifact, Handout, PrintOptions
+from carepress.model import Artifact, Brand, Handout, PrintOptions
 from carepress.plan import HTML, Job, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
@@ -42,18 +43,34 @@ def source_date_epoch(handout: Handout) -> int:
     return int(approved.timestamp())
 
 
-def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOptions()) -> Resolved:
-    strings = project.strings.get(job.lang)
+def fixed_strings(project: Project, lang: str, brand: Brand) -> dict[str, str]:
+    """The fixed strings of a clinic's leaflets in ``lang``: its language's, with those of its
+    region's file when it has one (`en-GB.yaml` for a clinic with `locale: en-GB`)."""
+    folder = project.root / "layouts/strings"
+    for tag in regional_tags(lang, leaflet_locale(lang, brand.locale)):
+        if (folder / f"{tag}.yaml").is_file():
+            found = project.regional_strings.get(tag)
+            if found is None:
+                raise CarepressError([Diagnostic(Origin(folder / f"{tag}.yaml"), f"the fixed strings "
+                                                 f"for `{tag}` have problems (reported with the "
+                                                 "project's); fix them")])
+            return found
+    strings = project.strings.get(lang, project.regional_strings.get(lang))
     if strings is None:
-        path = project.root / "layouts/strings" / f"{job.lang}.yaml"
+        path = folder / f"{lang}.yaml"
         problem = ("has problems (reported with the project's); fix them" if path.is_file()
                    else "is missing: add it, with every string the layout prints")
-        raise CarepressError([Diagnostic(Origin(path), f"the file of fixed strings for `{job.lang}` "
+        raise CarepressError([Diagnostic(Origin(path), f"the file of fixed strings for `{lang}` "
                                                        f"{problem}")])
+    return strings
+
+
+def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOptions()) -> Resolved:
+    brand = project.brands[job.clinic]
+    strings = fixed_strings(project, job.lang, brand)
     handout = project.handouts[job.handout]
     translation = None if job.lang == handout.lang else project.translations[(job.handout, job.lang)]
-    return resolve(handout, project.sources, project.brands[job.clinic], strings, project.pinned,
-                   translation, options)
+    return resolve(handout, project.sources, brand, strings, project.pinned, translation, options)
 
 
 def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from carepress.errors import CarepressError, Diagnostics, Origin
 from carepress.fontfiles import brand_faces, font_bytes
 from carepress.inline import InlineMarkupError, mark_language, protect, to_spans
-from carepress.languages import babel_locale, primary, right_to_left, script_of
+from carepress.languages import babel_locale, leaflet_locale, primary, right_to_left, script_of
 from carepress.load.sources import normalise, pin_of
 from carepress.load.translations import unit_state
 from carepress.model import (
@@ -30,6 +30,7 @@ from carepress.model import (
     CalloutBlock,
     ChecklistBlock,
     ContactBlock,
+    DocumentControl,
     SupportBlock,
     FillInBlock,
     FillInField,
@@ -127,39 +128,55 @@ def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", phone)
 
 
-def format_date(day: dt.date, lang: str) -> str:
-    """A date as the language writes it (Babel's CLDR data): `20 de noviembre de 2029`.
+class UnknownLocale(ValueError):
+    """Babel (CLDR) has no data for a language or locale: its dates cannot be written."""
+
+
+def format_date(day: dt.date, locale: str) -> str:
+    """A date as a language, or a region of it, writes it (Babel's CLDR data): `20 de
+    noviembre de 2029` in `es`, `20 November 2029` in `en-GB`, `November 20, 2029` in `en`.
 
     Kept in the user cache under Babel's version: a leaflet prints three or four dates, and
     importing Babel and loading a language's data cost 40 ms of every process."""
-    dates = _dates_of(lang)
+    dates = _dates_of(locale)
     text = dates.get(day.isoformat())
     if text is None:
+        from babel import UnknownLocaleError
         from babel.dates import format_date as babel_format_date
 
         from carepress.usercache import store_cached
 
-        text = dates[day.isoformat()] = babel_format_date(day, format="long",
-                                                          locale=babel_locale(lang))
-        store_cached("dates", _dates_name(lang), json.dumps(dates, ensure_ascii=False).encode())
+        try:
+            text = dates[day.isoformat()] = babel_format_date(day, format="long",
+                                                              locale=babel_locale(locale))
+        except UnknownLocaleError:
+            raise UnknownLocale(locale) from None
+        store_cached("dates", _dates_name(locale), json.dumps(dates, ensure_ascii=False).encode())
     return text
 
 
 @functools.cache
-def _dates_of(lang: str) -> dict[str, str]:
-    """The dates formatted in ``lang`` so far, on this machine (one dict per process)."""
+def _dates_of(locale: str) -> dict[str, str]:
+    """The dates formatted in ``locale`` so far, on this machine (one dict per process)."""
     from carepress.usercache import read_cached
 
     try:
-        return dict(json.loads(read_cached("dates", _dates_name(lang)) or b"{}"))
+        return dict(json.loads(read_cached("dates", _dates_name(locale)) or b"{}"))
     except ValueError:
         return {}
 
 
-def _dates_name(lang: str) -> str:
+def _dates_name(locale: str) -> str:
     from carepress.usercache import module_key
 
-    return f"{lang}-babel-{module_key('babel') or 'none'}.json"  # its __init__ names its version
+    return f"{locale}-babel-{module_key('babel') or 'none'}.json"  # its __init__ names its version
+
+
+def document_code(control: DocumentControl, brand: Brand) -> str:
+    """The code a clinic prints for a handout: its prefix before the handout's clinic-neutral
+    code (`RWH-GYN-014`), or the handout's code when the brand gives no prefix."""
+    prefix = brand.document_code_prefix
+    return f"{prefix}-{control.code}" if prefix else control.code
 
 
 def _clinic_context(brand: Brand, strings: dict[str, str]) -> dict[str, Any]:
@@ -248,6 +265,11 @@ class _Resolver:
         self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
+        # Dates follow the clinic's locale in leaflets of its language (`en-GB`: 20 November).
+        self.locale = leaflet_locale(self.lang, brand.locale)
+        # The document control as this clinic prints it: its code prefix and its owner.
+        self.control = replace(handout.control, code=document_code(handout.control, brand),
+                               owner=brand.document_owner or handout.control.owner)
         self.missing: list[tuple[str, str]] = []  # (unit id, English)
         self.stale: list[tuple[TranslatedUnit, str, str]] = []  # (unit, English, its hash)
         self.quoted: dict[str, tuple[int, Source]] = {}  # source id -> its number, the source
@@ -256,7 +278,7 @@ class _Resolver:
         # The clinic's name is in its own language (a Latin name inside an Arabic sentence).
         self.name_lang = brand.lang if primary(brand.lang) != primary(self.lang) else None
         self.context = {"clinic": _Group("clinic", _clinic_context(brand, strings)),
-                        "handout": _Group("handout", {"id": handout.id, "code": handout.control.code,
+                        "handout": _Group("handout", {"id": handout.id, "code": self.control.code,
                                                       "version": handout.control.version})}
 
     # -- inline text --------------------------------------------------------------------
@@ -480,7 +502,7 @@ class _Resolver:
             lead = (Span(s["based_on"] + s["colon"]),) if len(self.quoted) == 1 else ()
             rest = [source.publisher] if source.publisher.strip().lower() != "not stated" else []
             if source.published is not None:
-                rest.append(format_date(source.published, self.lang))
+                rest.append(self.date(source.published))
             # (a title ending in "?" takes no comma after it)
             joined = "".join(s["comma"] + part if i or source.title.rstrip()[-1:] not in "?!？！" else
                              " " + part for i, part in enumerate(rest))
@@ -501,17 +523,37 @@ class _Resolver:
         return RClosing(s["other_formats"], s["online"] + s["colon"], lead, where, href, url, short,
                         qr_alt)
 
+    def date(self, day: dt.date) -> str:
+        """A date as the leaflet's locale writes it; a locale Babel does not know is an error
+        at the brand's `locale:` (or the language's, at the handout or translation)."""
+        try:
+            return format_date(day, self.locale)
+        except UnknownLocale:
+            if self.locale == self.lang:
+                where = self.translation.origin if self.translation else Origin(self.handout.path)
+                self.diagnostics.error(where, f"Babel (CLDR) has no data for `{self.lang}`: its "
+                                       "dates cannot be written; use a language tag CLDR knows")
+                return day.isoformat()
+            self.diagnostics.error(self.brand.locale_origin or Origin(self.brand.path),
+                                   f"`locale: {self.locale}` is not a locale Babel (CLDR) knows; "
+                                   f"use one such as `en-GB`, or remove it to write dates as "
+                                   f"`{self.lang}` does")
+            self.locale = self.lang  # (reported once; the rest as the language writes them)
+            return self.date(day)
+
     def footer(self, draft: bool) -> RFooter:
-        s, control, brand = self.strings, self.handout.control, self.brand
-        review = format_date(control.review_by, self.lang)
+        s, control, brand = self.strings, self.control, self.brand
+        review = self.date(control.review_by)
+        # The owner's name is in the language it is written in: the brand's, or the handout's.
+        owner_lang = brand.lang if brand.document_owner else self.handout.lang
         return RFooter(
             control=f"{control.code} · {s['version']} {control.version} · {s['review_by']} {review}",
             questions=f"{s['questions']} {brand.name}{s['colon']}", phone=brand.phone,
             phone_href=tel_href(brand.phone), page_of=s["page_of"],
             draft=draft_marker(s["draft_marker"]) if draft else None,
-            approved=(Span(f"{s['approved']} {format_date(control.approved, self.lang)} · "
+            approved=(Span(f"{s['approved']} {self.date(control.approved)} · "
                            f"{s['owner']}{s['colon']}"),
-                      Span(control.owner, lang=self.handout.lang if self.handout.lang != self.lang
+                      Span(control.owner, lang=owner_lang if primary(owner_lang) != primary(self.lang)
                            else None)))
 
     def clinic(self) -> RClinic:
@@ -573,7 +615,7 @@ class _Resolver:
             sources_note=s["sources_note" if len(self.quoted) > 1 else "source_note"].format(
                 clinic=self.brand.name),
             numbered=len(self.quoted) > 1,
-            control=h.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
+            control=self.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
             draft=draft, closing=self.closing(),
         )
 

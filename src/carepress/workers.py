@@ -110,13 +110,17 @@ def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
 
 def _warm_up(project: Project, jobs: list[Job]) -> None:
     """Import the typesetting stack, parse fonts and logos, read the brands' typefaces and
-    load each language's date formats once, before the first of many leaflets: forked
+    load each locale's date formats once, before the first of many leaflets: forked
     workers then start with them in memory (each parses its fonts once, not once a leaflet),
     and _frozen_heap can freeze them.  HTML twins need only the dates and the page template."""
-    from carepress.resolve import brand_typeface, format_date
+    from carepress.languages import leaflet_locale
+    from carepress.resolve import UnknownLocale, brand_typeface, format_date
 
-    for lang in {job.lang for job in jobs}:
-        format_date(dt.date(2000, 1, 1), lang)
+    for locale in sorted({leaflet_locale(job.lang, project.brands[job.clinic].locale) for job in jobs}):
+        try:
+            format_date(dt.date(2000, 1, 1), locale)
+        except UnknownLocale:  # (the leaflets report it)
+            pass
     if any(job.format == HTML for job in jobs):
         from carepress.html import page_template
 

@@ -34,6 +34,13 @@ _URL_PART = rf"(?:[^\s{{}}]|{_PLACEHOLDER})*"
 LEAFLET_URL = rf"https?://{_URL_PART}{_PLACEHOLDER}{_URL_PART}"
 
 
+# A document code prefix: `RWH`, `NHS-RWH`.
+CODE_PREFIX = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+# A locale: a language, its script if it has one, and a region (`en-GB`, `zh-Hans-HK`,
+# `es-419`), spelled as the strings files are named.
+LOCALE = r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?-(?:[A-Z]{2}|[0-9]{3})"
+
+
 def brand_schema(path: Path) -> Record[Brand]:
     # The layouts beside the brands' folder: a clinic prints some of them.
     layout_ids = sorted(p.stem for p in path.parent.parent.glob("*.yaml"))
@@ -85,12 +92,26 @@ def brand_schema(path: Path) -> Record[Brand]:
                                      doc="the emergency services' number where the clinic is: 911, 999, 112"),
             "lang": Field(language_tag("en"), required=False, default="en",
                           doc="the language of the clinic's name and address, for screen readers"),
+            "document_code_prefix": Field(
+                Text(pattern=CODE_PREFIX, pattern_hint="letters and digits, such as `RWH` (parts "
+                     "joined by `-`); it is printed before each handout's code, with a `-`"),
+                required=False, doc="printed before each handout's code: `RWH` makes `RWH-GYN-014`"),
+            "document_owner": Field(Text(), required=False,
+                                    doc="who owns the clinic's leaflets, printed instead of "
+                                        "each handout's `control.owner`"),
+            "locale": Field(Text(pattern=LOCALE, pattern_hint="a language and its region, such as "
+                                 "`en-GB` or `pt-BR` (the region in capitals)"),
+                            required=False, doc="the conventions of the clinic's own language's "
+                                                "leaflets: dates and regional fixed strings"),
         },
         lambda v, o: Brand(path.stem, v["name"], v["logo"], v["colours"], v["address"], v["phone"],
                            v["urgent_phone"], v["website"], v["email"], path,
                            v["languages"], v["fonts"], v["layouts"], v["leaflet_url"],
                            v["feedback"], lang=v["lang"], emergency_phone=v["emergency_phone"],
-                           support=v["support"], reading_grade=v["reading_grade"], allow_drafts=v["allow_drafts"]),
+                           support=v["support"], reading_grade=v["reading_grade"],
+                           allow_drafts=v["allow_drafts"],
+                           document_code_prefix=v["document_code_prefix"],
+                           document_owner=v["document_owner"], locale=v["locale"]),
     )
 
 
@@ -118,7 +139,8 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         return None
     languages = data.get("languages")
     return Brand(**{**brand.__dict__, "logo": Logo(brand.logo.path, brand.logo.alt, logo_origin, logo_data),
-                    "language_origins": tuple(languages.item_origins) if languages else ()})
+                    "language_origins": tuple(languages.item_origins) if languages else (),
+                    "locale_origin": data.origin_of("locale") if "locale" in data else None})
 
 
 WCAG_AA = 4.5

@@ -87,11 +87,12 @@ def _block_kind() -> Kind[Block]:
 def handout_schema(path: Path) -> Record[Handout]:
     control = Record(
         {
-            "code": Field(Text(), doc="the stable leaflet code, e.g. `HH-GYN-014`"),
+            "code": Field(Text(), doc="the stable, clinic-neutral leaflet code, e.g. `GYN-014`"),
             "version": Field(Text()),
             "approved": Field(Date()),
             "review_by": Field(Date()),
-            "owner": Field(Text()),
+            "owner": Field(Text(), doc="who owns the leaflet, unless the clinic's brand names "
+                                       "its own `document_owner`"),
             "approver": Field(Text(), required=False, default="not stated"),
         },
         lambda v, o: DocumentControl(**v),
@@ -143,6 +144,7 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
                           "`control.review_by` must come after `control.approved`")
         return None
     return number_units(replace(handout, control_origin=data["control"].origin_of("review_by"),
+                                code_origin=data["control"].origin_of("code"),
                                 profile_origin=data.origin_of("profile") if "profile" in data else None))
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import yaml
 
 from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin, did_you_mean
+from carepress.languages import leaflet_locale
 from carepress.load.brand import load_brands
 from carepress.load.handout import load_handouts
 from carepress.load.layout import load_layouts
 from carepress.load.sources import load_sources
-from carepress.load.strings import load_strings
+from carepress.load.strings import load_regional_strings, load_strings
 from carepress.load.translations import TRANSLATIONS_FOLDER, load_translations
 from carepress.load.yamlmarks import FAST_SAFE_LOADER
 from carepress.model import Brand, Handout, Layout, Source, Translation, pieces_of
@@ -31,6 +32,8 @@ class Project:
     pinned: dict[str, str]  # pin -> the passage text it was taken from
     translations: dict[tuple[str, str], Translation] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A region's fixed strings (`en-GB`): its language's, with those its own file changes.
+    regional_strings: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def pinned_path(self) -> Path:
@@ -67,6 +70,32 @@ def _report_units_no_part_has(handout: Handout, translation: Translation,
                                 "id of the part it translates")
 
 
+def _report_clinic_conventions(project: Project, diagnostics: Diagnostics) -> None:
+    """A handout's code that begins with a clinic's prefix (every clinic would print it: the
+    prefix is added to it for each clinic's leaflets), and a clinic's locale that changes
+    none of its leaflets."""
+    prefixes = {brand.document_code_prefix: brand.id for brand in project.brands.values()
+                if brand.document_code_prefix}
+    for handout in project.handouts.values():
+        code = handout.control.code
+        for prefix, clinic in sorted(prefixes.items()):
+            if code.startswith(prefix + "-"):
+                diagnostics.error(handout.code_origin or Origin(handout.path),
+                                  f"`control.code` {code} begins with `{prefix}-`, the document "
+                                  f"code prefix of `{clinic}`: every clinic would print it. Write "
+                                  f"the clinic-neutral code, `{code.removeprefix(prefix + '-')}`; each "
+                                  "clinic's `document_code_prefix` is put before it on its leaflets")
+                break
+    for brand in project.brands.values():
+        locale, languages = brand.locale, brand.languages
+        if locale and languages and all(leaflet_locale(lang, locale) == lang for lang in languages):
+            offered = ", ".join(f"`{lang}`" for lang in languages)
+            diagnostics.warning(brand.locale_origin or Origin(brand.path),
+                                f"`locale: {locale}` changes only leaflets in `{locale.split('-')[0]}`, "
+                                f"and this clinic offers none ({offered}); give the locale of a "
+                                "language it offers, or remove it")
+
+
 def load_project(root: Path) -> Project:
     """Load and validate every file; problems are collected in ``Project.diagnostics``.
 
@@ -89,6 +118,9 @@ def load_project(root: Path) -> Project:
         pinned=load_pinned(root / PINNED_FILE, diagnostics),
         translations=load_translations(root / TRANSLATIONS_FOLDER, diagnostics),
     )
+    project.regional_strings = load_regional_strings(root / "layouts/strings", project.strings,
+                                                     diagnostics)
+    _report_clinic_conventions(project, diagnostics)
     offered = {h.lang for h in project.handouts.values()} | {lang for _, lang in project.translations}
     # (while a handout or translation fails to load, its language may be missing from `offered`)
     for brand in (project.brands.values() if not diagnostics.errors else ()):

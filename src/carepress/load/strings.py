@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from carepress.errors import Diagnostics
 from carepress.load.schema import Context, Field, Record, Text, load_folder, read_document
@@ -96,17 +96,54 @@ class _String(Text):
                 if found else None)
 
 
+def _schema(*, every_key: bool) -> Record[dict[str, str]]:
+    return Record({key: Field(_String(key), required=every_key, doc=doc) for key, doc in STRING_KEYS.items()},
+                  lambda v, o: {key: value for key, value in v.items() if value is not None})
+
+
 def strings_schema() -> Record[dict[str, str]]:
-    """The schema of a ``layouts/strings/LANG.yaml`` file: every key of STRING_KEYS."""
-    return Record({key: Field(_String(key), doc=doc) for key, doc in STRING_KEYS.items()},
-                  lambda v, o: v)
+    """The schema of a language's ``layouts/strings/LANG.yaml`` file: every key of STRING_KEYS."""
+    return _schema(every_key=True)
+
+
+def base_of(tag: str, tags: Iterable[str]) -> str | None:
+    """The strings file a regional one changes: the longest other tag it extends (`en` for
+    `en-GB`), or None for a language's own file."""
+    extended = [other for other in tags if tag.startswith(other + "-")]
+    return max(extended, key=len) if extended else None
 
 
 def load_strings(folder: Path, diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
-    schema = strings_schema()
+    """Each language's fixed strings (`en.yaml`): every key the layout prints.  Regional
+    files are left to load_regional_strings."""
+    tags = {path.stem for path in folder.glob("*.yaml")}
+    schema = _schema(every_key=True)
 
     def load_one(path: Path, diagnostics: Diagnostics) -> dict[str, str] | None:
+        if base_of(path.stem, tags) is not None:
+            return None
         loaded = read_document(path, schema, diagnostics)
         return None if loaded is None else loaded[1]
 
     return load_folder(folder, load_one, diagnostics)
+
+
+def load_regional_strings(folder: Path, languages: dict[str, dict[str, str]],
+                          diagnostics: Diagnostics) -> dict[str, dict[str, str]]:
+    """The fixed strings of each region that has its own file (`en-GB.yaml`, extending
+    `en.yaml`): that file holds only the strings the region says otherwise (`urgent_label:
+    Out of hours`), each checked as in a language's file; the others are its language's.
+    A file whose tag extends no other file's is a language's own (load_strings)."""
+    tags = {path.stem for path in folder.glob("*.yaml")}
+    schema = _schema(every_key=False)
+    regional: dict[str, dict[str, str]] = {}
+    # (shorter tags first: `zh-Hans-HK.yaml` may change a regional `zh-Hans.yaml`)
+    for tag in sorted(tags, key=lambda tag: (tag.count("-"), tag)):
+        base = base_of(tag, tags)
+        if base is None:
+            continue
+        loaded = read_document(folder / f"{tag}.yaml", schema, diagnostics)
+        under = languages.get(base, regional.get(base))
+        if loaded is not None and under is not None:  # (a base with problems is reported)
+            regional[tag] = {**under, **loaded[1]}
+    return regional

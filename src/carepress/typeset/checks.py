@@ -29,7 +29,8 @@ def leaflet_text(leaflet: Leaflet) -> str:
     clinic, footer = leaflet.clinic, leaflet.footer
     texts = [plain(leaflet.title), plain(leaflet.subtitle or ()), leaflet.sources_heading,
              leaflet.sources_note, clinic.name, clinic.website, footer.control, footer.questions,
-             footer.phone, footer.page_of, footer.draft or "", DRAWN_BY_THE_LAYOUT]
+             footer.phone, footer.page_of, footer.draft or "", plain(footer.approved),
+             DRAWN_BY_THE_LAYOUT]
     texts.extend(plain(source.text) for source in leaflet.sources)
     if leaflet.closing:
         closing = leaflet.closing

@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from carepress.languages import right_to_left
-from carepress.model import Layout, Leaflet, PrintOptions
+from carepress.model import Layout, Leaflet, PrintOptions, plain
 from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
@@ -26,6 +26,11 @@ PAGE_COUNT_FORM = "carepressPageCount"
 MM = 72 / 25.4
 CROP_MARK_LENGTH = 5 * MM
 
+
+# Footer lines: their baselines a little more than the size apart, so that four (a draft
+# translation's) fit where the layouts' footers had room for three a size and a third apart.
+FOOTER_LINE_PITCH = 1.15
+FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
 ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
@@ -180,8 +185,10 @@ class Furniture:
         return None
 
     def footer(self, canv: Canvas, doc: Any) -> None:
-        """Document control, page count and the clinic's phone, inside the bottom margin area;
-        a draft translation adds a line saying so, in its language and in English."""
+        """Inside the bottom margin area, under a rule: the document control (code, version,
+        review-by date; then the approval date and the leaflet's owner) and the page count;
+        the clinic's phone; and on a draft translation a line saying so, in its language and
+        in English."""
         layout, footer, fonts = self.layout, self.leaflet.footer, self.fonts
         size = self.small
         top = layout.margin_bottom + layout.footer_height - size * 0.3
@@ -190,21 +197,36 @@ class Furniture:
         canv.setLineWidth(0.6)
         canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
         text = self.colours.text
-        line1 = top - size * 1.4
+        line1 = top - size * 1.25
+        step = size * FOOTER_LINE_PITCH
         self.text(canv, escape_markup(footer.control), self.start, line1, fonts.regular, size, text)
         self.page_number(canv, doc.page, line1, size)
-        line2 = line1 - size * 1.3
+        line2 = line1 - step
+        if footer.approved:
+            approved, approved_size = self.fitted_small(escape_markup(plain(footer.approved)), size)
+            self.text(canv, approved, self.start, line2, fonts.regular, approved_size, text)
+        line3 = line2 - step
         prefix = footer.questions
         phone = f"<b>{escape_markup(footer.phone)}</b>"
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
-            self.text(canv, escape_markup(prefix) + phone, self.start, line2, fonts.regular, size, text)
+            self.text(canv, escape_markup(prefix) + phone, self.start, line3, fonts.regular, size, text)
         else:
-            _, x = self.text(canv, escape_markup(prefix), self.start, line2, fonts.regular, size, text)
-            self.text(canv, phone, x, line2, fonts.bold, size, text)
+            _, x = self.text(canv, escape_markup(prefix), self.start, line3, fonts.regular, size, text)
+            self.text(canv, phone, x, line3, fonts.bold, size, text)
         if footer.draft:
-            self.text(canv, escape_markup(footer.draft), self.start, line2 - size * 1.3,
+            self.text(canv, escape_markup(footer.draft), self.start, line3 - step,
                       fonts.regular, size, self.colours.urgent)
         canv.restoreState()
+
+    def fitted_small(self, markup: str, size: float) -> tuple[str, float]:
+        """A footer line that must fit the width whatever a brand calls its leaflets' owner:
+        set smaller, down to FOOTER_SMALLEST of the footer's size, then shortened."""
+        room = abs(self.end - self.start)
+        width = self.width(markup, self.fonts.regular, size)
+        if width <= room:
+            return markup, size
+        smaller = max(size * room / width, size * FOOTER_SMALLEST)
+        return self.fitted(markup, self.fonts.regular, smaller, room) or "", smaller
 
     def page_number(self, canv: Canvas, page: int, y: float, size: float) -> None:
         """`Page N of M` at the reading end of the line.  M is a form drawn once the page

@@ -54,6 +54,15 @@ def link_texts(inline: Inline) -> dict[str, str]:
     return texts
 
 
+def _without_space_at_the_end(story: list[Any]) -> list[Any]:
+    """The story without the space a box leaves after itself when the box ends it: a last
+    box that ends a few points above the foot of its page would otherwise push that space,
+    and nothing else, onto a page of its own, an empty last page."""
+    while story and isinstance(story[-1], Spacer):
+        story = story[:-1]
+    return story
+
+
 class Story:
     """Builds the flowables for one leaflet, block type by block type."""
 
@@ -100,9 +109,9 @@ class Story:
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
                 story.extend(flowables)
         if back_panel is None:
-            return story + self.sources() + self.closing()
+            return _without_space_at_the_end(story + self.sources() + self.closing())
         # Tri-fold: sources close the content panels; the back panel has contact and closing.
-        return story + self.sources() + [back_panel] + contact + self.closing()
+        return _without_space_at_the_end(story + self.sources() + [back_panel] + contact + self.closing())
 
     def closing(self) -> list[Any]:
         """The leaflet ends with how to get it in other languages or large print (with a QR
