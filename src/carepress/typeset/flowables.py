@@ -38,6 +38,16 @@ class SettledParagraph(Marked, Paragraph):
         self._wrapped = (availWidth, size)
         return size
 
+    def getPlainText(self, identify: int | None = None) -> str:  # noqa: N802 - ReportLab's name
+        """Its text; for a part split off another paragraph (which has no text, only its
+        fragments' words), those words when asked to identify it in an error."""
+        text = super().getPlainText(identify)
+        if identify and not text.strip():  # (a split part's fragments keep their words)
+            words = [word for frag in getattr(self, "frags", ()) for word in getattr(frag, "words", ())
+                     if isinstance(word, str)]
+            text = " ".join(words)
+        return text
+
 
 def paragraph_class(fonts: FontSet) -> type[Paragraph]:
     """The paragraph flowable that lays out this script's lines correctly."""
