@@ -87,6 +87,22 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
             load_project(built.parent).layouts[record["layout"]].max_pages
 
 
+def frame_text(page, layout) -> str:  # type: ignore[no-untyped-def]
+    """The page's text between its header band and its footer: a passage that goes on to
+    the next page reads on without the page furniture in between."""
+    top = float(page.mediabox.height) - layout.header_height * 0.45  # (page 1's band: above the title)
+    bottom = layout.margin_bottom + layout.footer_height
+    parts: list[str] = []
+
+    def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if bottom - 1 <= y <= top:
+            parts.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return "".join(parts)
+
+
 def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path) -> None:
     model = load_project(built.parent)
     english = [r for r in page_records(built) if r["lang"] == "en"]
@@ -96,12 +112,14 @@ def test_every_quoted_passage_is_in_the_english_pdf_verbatim(built: Path) -> Non
         passages = [select_passage(ref, model.sources)[1].text for ref in passages_of(handout)]
         assert passages
         reader = PdfReader(built / record["path"])
-        text = squash("".join(page.extract_text() for page in reader.pages))
+        layout = model.layouts[record["layout"]]
+        text = squash("".join(frame_text(page, layout) for page in reader.pages))
         for passage in passages:
             assert squash(passage) in text, passage
-        assert squash(brand.name) in text and squash(brand.phone) in text
+        whole = squash("".join(page.extract_text() for page in reader.pages))
+        assert squash(brand.name) in whole and squash(brand.phone) in whole
         pages = len(reader.pages)
-        assert squash(f"Page 1 of {pages}") in text and squash(f"Page {pages} of {pages}") in text
+        assert squash(f"Page 1 of {pages}") in whole and squash(f"Page {pages} of {pages}") in whole
 
 
 def test_fonts_are_embedded_subsets_and_never_base14(built: Path) -> None:
@@ -253,4 +271,4 @@ def test_check_boxes_stand_on_the_baseline_as_tall_as_capitals(built: Path) -> N
                     assert left + side == pytest.approx(edge, abs=0.3), record["path"]
                 else:
                     assert left == pytest.approx(layout.margin_left, abs=0.3), record["path"]
-    assert count > 100
+    assert count > 50  # (the fill-in choices' boxes of every IUD leaflet)
