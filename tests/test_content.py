@@ -117,8 +117,8 @@ def test_the_shipped_handouts_have_no_quote_problem(run: Run) -> None:
 def test_the_profile_checklist_names_what_the_sources_lack(project: Path, run: Run) -> None:
     result = run("check", "--lang", "en")
     out = result.stdout
-    assert "iud-aftercare as harbour-health, northside-family-clinic, riverside-womens-health " \
-           "print it (profile `discharge`):" in out
+    # (each clinic prints its own document owner: a checklist per clinic)
+    assert "iud-aftercare as harbour-health print it (profile `discharge`):" in out
     assert "  ok      urgent help: the clinic, out of hours and emergency numbers" in out
     assert "  MISSING warning signs of infection:" in out
     assert "  MISSING how to check your IUD threads:" in out
@@ -218,9 +218,12 @@ def test_a_page_overflow_fails_check(project: Path, run: Run) -> None:
 @pytest.mark.parametrize("layout", ["trifold-letter"])
 def test_a_panel_overflow_fails_check(project: Path, run: Run, layout: str) -> None:
     edit(project / "layouts/brands/harbour-health.yaml", "layouts: [", f"layouts: [{layout}, ")
-    result = run("check", "--lang", "es", "--clinic", "harbour-health", "--layout", layout,
-                 "--handout", "iud-aftercare")
-    built = run("build", "--lang", "es", "--clinic", "harbour-health", "--layout", layout,
-                "--handout", "iud-aftercare")
+    edit(project / f"layouts/{layout}.yaml", "body: 12", "body: 13")  # (more than four panels hold)
+    args = ("--lang", "en", "--clinic", "harbour-health", "--layout", layout, "--handout",
+            "miscarriage-aftercare", "--format", "pdf")
+    result = run("check", *args)
+    built = run("build", *args)
     assert result.exit_code == built.exit_code == 1  # check fails where build fails
-    assert "panel" in result.stderr or "page" in result.stderr
+    error = "`miscarriage-aftercare` (en) does not fit the `trifold-letter` panels: the content runs " \
+            "past the `inside right` panel"
+    assert error in result.stderr and error in built.stderr  # the same error

@@ -42,7 +42,7 @@ def test_strict_refuses_drafts_unless_the_brand_allows_them(project: Path, run: 
     edit(project / RIVERSIDE, "allow_drafts: true", "allow_drafts: false")
     refused = run(*args)
     assert refused.exit_code == 1
-    assert "handouts/translations/fr/iud-aftercare.yaml:1:1: the `fr` translation of `iud-aftercare` is " \
+    assert "handouts/translations/fr/iud-aftercare.yaml:4:1: the `fr` translation of `iud-aftercare` is " \
            "a draft; printing needs `review: status: reviewed` with the reviewer and date (--strict " \
            "refuses drafts unless the clinic's brand file, riverside-womens-health.yaml, sets " \
            "`allow_drafts: true`)" in refused.stderr

@@ -18,6 +18,6 @@ PROFILES: dict[str, tuple[str, ...]] = {
 PARTS = {
     "urgent help": "an urgent box that says who to call: the clinic, out of hours, emergency services",
     "contact details": "the clinic's contact details",
-    "sources named": "every source quoted, with its publisher and its date",
+    "sources named": "a publisher and a date for every source quoted",
     "document control": "document control: published date, review date and owner",
 }
