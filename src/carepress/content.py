@@ -332,8 +332,6 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
     not resolve (`check` passes the ones it has made already).  ``hardest``: every
     reading figure with its hardest passages (`report`); else only where a grade is over
     its limit."""
-    from carepress.plan import languages_of
-
     leaflet_of = leaflet_of or _resolver(project)
     result = Review()
     severity = "error" if strict else "warning"
@@ -343,6 +341,9 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
 
     for handout_id in handouts:
         handout = project.handouts[handout_id]
+        if handout.lang not in langs:  # (the English's checks: when the English is checked)
+            _read(project, handout, langs, clinics, leaflet_of, hardest, result, report)
+            continue
         for origin, message in quote_problems(handout, project.sources):
             report(origin, message)
         offering = [c for c in clinics if not project.brands[c].languages
@@ -367,20 +368,31 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
                 topic = next(t for t in handout.topics if t.name == part)
                 report(topic.origin, f"`{handout_id}`{whose} does not tell “{part}”: {detail}; "
                        "quote a source that does (never write clinical advice yourself)")
-        for lang in (lang for lang in languages_of(project, handout_id) if lang in langs):
-            clinic = next((c for c in clinics if not project.brands[c].languages
-                           or lang in project.brands[c].languages), None)
-            leaflet = leaflet_of(handout_id, lang, clinic) if clinic else None
-            if leaflet is None:
-                result.readings.append(Reading(handout_id, lang, (), note="not measured: the "
-                                               "leaflet does not resolve (see `carepress check`)"))
-                continue
-            figures = reading(handout_id, leaflet, hardest)
-            if not hardest and _over_a_limit(project, figures, offering):
-                figures = reading(handout_id, leaflet)  # (the warning names its hardest passages)
-            result.readings.append(figures)
-            _check_grade(project, handout, figures, offering, report)
+        _read(project, handout, langs, clinics, leaflet_of, hardest, result, report)
     return result
+
+
+def _read(project: Project, handout: Handout, langs: list[str], clinics: list[str],
+          leaflet_of: LeafletOf, hardest: bool, result: Review, report) -> None:  # type: ignore[no-untyped-def]
+    """The reading figures of the handout's leaflets in ``langs``, each as the first of
+    ``clinics`` that offers its language prints it."""
+    from carepress.plan import languages_of
+
+    offering = [c for c in clinics if not project.brands[c].languages
+                or handout.lang in project.brands[c].languages]
+    for lang in (lang for lang in languages_of(project, handout.id) if lang in langs):
+        clinic = next((c for c in clinics if not project.brands[c].languages
+                       or lang in project.brands[c].languages), None)
+        leaflet = leaflet_of(handout.id, lang, clinic) if clinic else None
+        if leaflet is None:
+            result.readings.append(Reading(handout.id, lang, (), note="not measured: the "
+                                           "leaflet does not resolve (see `carepress check`)"))
+            continue
+        figures = reading(handout.id, leaflet, hardest)
+        if not hardest and _over_a_limit(project, figures, offering):
+            figures = reading(handout.id, leaflet)  # (the warning names its hardest passages)
+        result.readings.append(figures)
+        _check_grade(project, handout, figures, offering, report)
 
 
 def _resolver(project: Project) -> LeafletOf:

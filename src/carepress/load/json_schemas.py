@@ -18,7 +18,7 @@ from carepress.load.handout import handout_schema
 from carepress.load.layout import layout_schema
 from carepress.load.schema import JsonSchema, Kind
 from carepress.load.sources import source_schema
-from carepress.load.strings import strings_schema
+from carepress.load.strings import regional_strings_schema, strings_schema
 from carepress.load.translations import translation_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,6 +44,10 @@ def project_schemas(root: Path) -> list[SchemaFile]:
                   layout_schema(root / "layouts/LAYOUT.yaml")),
         _document("strings", "layouts/strings/*.yaml", "the fixed strings of one language",
                   strings_schema()),
+        # (a region's file, such as en-GB.yaml, changes only some of its language's strings)
+        _document("strings-region", "layouts/strings/*-*.yaml",
+                  "the fixed strings a region changes (en-GB.yaml over en.yaml)",
+                  regional_strings_schema()),
         _document("translation", "handouts/translations/*/*.yaml",
                   "a handout's translation into one language",
                   translation_schema(root / "handouts/translations/LANG/HANDOUT.yaml")),

@@ -106,6 +106,11 @@ def strings_schema() -> Record[dict[str, str]]:
     return _schema(every_key=True)
 
 
+def regional_strings_schema() -> Record[dict[str, str]]:
+    """The schema of a region's file (``en-GB.yaml``): the keys it changes, any of them."""
+    return _schema(every_key=False)
+
+
 def base_of(tag: str, tags: Iterable[str]) -> str | None:
     """The strings file a regional one changes: the longest other tag it extends (`en` for
     `en-GB`), or None for a language's own file."""
