@@ -144,7 +144,7 @@ def test_unreadable_logo_is_a_located_error(project: Path, run: Run) -> None:
 
 def test_a_block_taller_than_a_page_is_named_by_its_words(project: Path, run: Run) -> None:
     edit(project / "layouts/letter.yaml", "  body: 12", "  body: 200")
-    edit(project / "layouts/letter.yaml", "max_pages: 2", "max_pages: 99")  # (not this error first)
+    edit(project / "layouts/letter.yaml", "max_pages: 2", "max_pages: 9999")  # (not this error first)
     result = run("build", "--lang", "en", "--clinic", "harbour-health", "--layout", "letter",
                  "--handout", "iud-aftercare")
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -300,22 +300,47 @@ _TEXTSTAT_LANG = {"en": "en_US"}
 
 def reading(handout_id: str, leaflet: Leaflet, hardest: bool = True) -> Reading:
     """The leaflet's figures, and (``hardest``) its three hardest passages by grade."""
-    import textstat
-
     lang = primary(leaflet.lang)
     formulas = _FORMULAS.get(lang)
     if formulas is None:
         return Reading(handout_id, leaflet.lang, ())
-    textstat.set_lang(_TEXTSTAT_LANG.get(lang, lang))
     body = _body(leaflet)
+    figures, graded = _measured(lang, body, hardest and lang == "en")
+    return Reading(handout_id, leaflet.lang, figures, graded)
+
+
+def _measured(lang: str, body: list[str], hardest: bool
+              ) -> tuple[tuple[tuple[str, float, str], ...], tuple[tuple[float, str], ...]]:
+    """textstat's figures for ``body``, kept in the user cache by the text and textstat's
+    version: importing textstat and loading a language's syllable patterns take about a
+    second, and most texts are measured again unchanged (only what was edited is new)."""
+    import hashlib
+    import json
+
+    from carepress.usercache import module_key, read_cached, store_cached
+
+    digest = hashlib.sha256("\x00".join([lang, str(hardest), *body]).encode()).hexdigest()[:32]
+    name = f"{digest}-textstat-{module_key('textstat.textstat') or 'none'}.json"
+    try:
+        cached = json.loads(read_cached("reading", name) or b"null")
+        if cached is not None:
+            return (tuple((n, float(v), m) for n, v, m in cached["figures"]),
+                    tuple((float(g), t) for g, t in cached["hardest"]))
+    except (ValueError, KeyError, TypeError):
+        pass  # (a damaged entry: measure again)
+    import textstat
+
+    textstat.set_lang(_TEXTSTAT_LANG.get(lang, lang))
     joined = " ".join(body)
     figures = tuple((name, float(getattr(textstat, function)(joined)), meaning)
-                    for name, function, meaning in formulas)
+                    for name, function, meaning in _FORMULAS[lang])
     graded: tuple[tuple[float, str], ...] = ()
-    if lang == "en" and hardest:
+    if hardest:
         graded = tuple(sorted(((float(textstat.flesch_kincaid_grade(text)), _first_words(text))
                                for text in body), reverse=True)[:3])
-    return Reading(handout_id, leaflet.lang, figures, graded)
+    store_cached("reading", name, json.dumps({"figures": figures, "hardest": graded},
+                                             ensure_ascii=False).encode())
+    return figures, graded
 
 
 # ---- all of it ----------------------------------------------------------------------------

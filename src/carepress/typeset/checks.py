@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.model import (
     Leaflet,
@@ -78,8 +80,24 @@ def check_glyphs(leaflet: Leaflet, text: str, fonts: FontSet) -> None:
                                          "replace the character or configure a font that has it")])
 
 
+# The last leaflets preflighted, by identity: `check` sets one leaflet on each of its
+# layouts, and its every glyph need be looked up once (a long handout has many).
+_PREFLIGHTED: "OrderedDict[int, tuple[Leaflet, FontSet]]" = OrderedDict()
+
+
 def preflight(leaflet: Leaflet) -> FontSet:
     """Raise CarepressError if the leaflet cannot be drawn correctly; return its fonts."""
+    seen = _PREFLIGHTED.get(id(leaflet))
+    if seen is not None and seen[0] is leaflet:
+        return seen[1]
+    fonts = _preflight(leaflet)
+    _PREFLIGHTED[id(leaflet)] = (leaflet, fonts)  # (the leaflet kept: its id stays its own)
+    if len(_PREFLIGHTED) > 16:
+        _PREFLIGHTED.popitem(last=False)
+    return fonts
+
+
+def _preflight(leaflet: Leaflet) -> FontSet:
     text = leaflet_text(leaflet)
     typeface = leaflet.clinic.typeface
     try:

@@ -139,16 +139,14 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     ])
     trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
     back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
-    story = story_maker.build(back_panel, pages=layout.max_pages + PAGES_PAST_THE_LIMIT)
     try:
-        # A story cut short (Story.past_pages) is still set, to its first pages: a block
-        # taller than a page is then named as such, and the canvas stops past the limit.
+        if story_maker.fills_more_than(layout.max_pages + PAGES_PAST_THE_LIMIT):
+            raise FarPastTheLimit()  # (no need to set it: it cannot fit)
+        story = story_maker.build(back_panel)
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
                                                    leaflet.lang,
                                                    Tagger(story_maker.root) if tagged else None))
-        if story_maker.too_long:  # (cannot happen: what was set fills more than the limit)
-            raise FarPastTheLimit()
     except FarPastTheLimit:
         raise CarepressError([Diagnostic(Origin(leaflet.path),
             f"`{leaflet.handout_id}` ({leaflet.lang}) is more than "

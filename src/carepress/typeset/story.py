@@ -75,16 +75,12 @@ class Story:
         self.printing = printing
         self.fields = 0
         self.frame_height = frame_height
-        self.ink = 0.0  # the text's length, set in one line (past_pages)
-        self.too_long = False  # build() stopped: the text surely fills more than its pages
         self.root = StructNode("Document")
         # The clinic's logo, in the header band of the first page (furniture.py draws it).
         self.logo = self.root.add("Figure", alt=leaflet.clinic.logo.alt)
 
-    def build(self, back_panel: BreakToPage | None = None, pages: float | None = None) -> list[Any]:
-        """The flowables; with ``pages`` (what the layout allows, as a page count), only
-        until the text surely fills more (see past_pages): a leaflet far too long is set no
-        further than needed to fail."""
+    def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
+        """The flowables, block type by block type."""
         s, leaflet, root = self.styles, self.leaflet, self.root
         story: list[Any] = [self.text(leaflet.title, s.title, root.add("H1"))]
         if leaflet.subtitle:
@@ -101,9 +97,6 @@ class Story:
                 if back_panel is not None and isinstance(block, RContact):
                     contact = self.block(block, self.width, part)  # a tri-fold keeps it for the back
                     continue
-                if pages is not None and self.past_pages(pages, block):
-                    self.too_long = True
-                    return story
                 flowables = self.block(block, self.width, part)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
@@ -157,16 +150,21 @@ class Story:
         return tag(AddressLines(lambda markup: self.paragraph(markup, self.styles.bullet), lead, address,
                                 href, self.styles.bullet, self.rtl), node)
 
-    def past_pages(self, pages: float, block: RBlock) -> bool:
-        """Whether the text up to ``block`` (before it is made into flowables) surely fills
-        more than ``pages`` frames.  Its blocks are set at the body size or larger, and at
-        the body leading or more, in the frame's width or less: so they take at least their
-        length set in one line at the body size (``self.ink``) over the width, in lines of
-        the body leading (shaping and kerning can make text narrower: 20 % is left for it)."""
+    def fills_more_than(self, pages: float) -> bool:
+        """Whether the leaflet's text surely fills more than ``pages`` frames, found before
+        any of it is made into flowables.  Its blocks are set at the body size or larger, and
+        at the body leading or more, in the frame's width or less: so they take at least
+        their length set in one line at the body size over the width, in lines of the body
+        leading (shaping and kerning can make text narrower: 20 % is left for it)."""
         body = self.styles.body
-        self.ink += sum(stringWidth(text, self.fonts.regular, body.fontSize)
-                        for text in block_texts((block,)))
-        return self.ink * 0.8 / self.width > pages * self.frame_height / body.leading
+        room = pages * self.frame_height / body.leading * self.width / 0.8  # (in points of ink)
+        ink = 0.0
+        for section in self.leaflet.sections:
+            for text in block_texts(section.blocks):
+                ink += stringWidth(text, self.fonts.regular, body.fontSize)
+                if ink > room:
+                    return True
+        return False
 
     def para(self, markup: str, style: Any, node: StructNode | None = None) -> Any:
         """A paragraph of the leaflet's script: Latin/Cyrillic, Chinese (kinsoku) or Arabic;
