@@ -227,3 +227,17 @@ def test_a_panel_overflow_fails_check(project: Path, run: Run, layout: str) -> N
     error = "`miscarriage-aftercare` (en) does not fit the `trifold-letter` panels: the content runs " \
             "past the `inside right` panel"
     assert error in result.stderr and error in built.stderr  # the same error
+
+
+def test_the_index_lists_what_the_leaflets_lack(project: Path, run: Run) -> None:
+    assert run("build", "--lang", "en", "--format", "html").exit_code == 0
+    index = (project / "dist/index.html").read_text(encoding="utf-8")
+    assert "What the leaflets lack" in index
+    assert "<strong>iud-aftercare</strong> (harbour-health, northside-family-clinic, " \
+           "riverside-womens-health): <span class=\"failed\">missing</span> how to check your IUD " \
+           "threads" in index
+    edit(project / "handouts/iud-aftercare.yaml", "  - name: how to check your IUD threads\n"
+         "    words: [threads, strings]\n", "")
+    assert run("build", "--lang", "en", "--format", "html").exit_code == 0
+    index = (project / "dist/index.html").read_text(encoding="utf-8")
+    assert "IUD threads" not in index and "warning signs of infection" in index

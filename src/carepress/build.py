@@ -258,7 +258,31 @@ def write_index_page(project: Project, out: Path, outcomes: list[Outcome],
     drafts = sum(r.draft for r in listed)
     noted = f" {drafts} from draft translations, not yet reviewed." if drafts else ""
     write_index(out, render_index(rows, f"{len(listed)} file(s) listed; this build: "
-                                        f"{len(outcomes) - failed} leaflet(s) ok, {failed} failed.{noted}"))
+                                        f"{len(outcomes) - failed} leaflet(s) ok, {failed} failed.{noted}",
+                                  _lacking(project, listed)))
+
+
+def _lacking(project: Project, listed: list[ManifestRecord]) -> list[tuple[str, list[str], str, str]]:
+    """What each listed handout's English leaflets lack of their profile and topics, as
+    `check` says it (content.py), for the index: shown where the leaflets are, not only in
+    a log."""
+    from carepress.content import checklist
+    from carepress.errors import CarepressError
+    from carepress.pipeline import resolve_job
+
+    missing: dict[tuple[str, str, str], list[str]] = {}  # (handout, part, detail) -> clinics
+    for handout_id, clinic in sorted({(r.handout, r.clinic) for r in listed}):
+        handout = project.handouts.get(handout_id)
+        if handout is None or not (handout.profile or handout.topics):
+            continue
+        try:
+            leaflet = resolve_job(project, Job(handout_id, handout.lang, clinic, "")).leaflet
+        except CarepressError:
+            continue  # (its failure is listed)
+        for item in checklist(handout, leaflet, project, clinic).items:
+            if not item.found:
+                missing.setdefault((handout_id, item.part, item.detail), []).append(clinic)
+    return [(handout, clinics, part, detail) for (handout, part, detail), clinics in missing.items()]
 
 
 def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | None = None

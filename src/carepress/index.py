@@ -4,6 +4,7 @@ browsing CI artifacts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -25,6 +26,15 @@ th, td { border-bottom: 1px solid #d9e2ec; padding: .35rem .8rem; text-align: le
 <body>
 <h1>carepress leaflets</h1>
 <p>{{ summary }}</p>
+{% if lacking %}
+<h2>What the leaflets lack</h2>
+<p>What each handout's profile or topics need and its sources do not give, as <code>carepress check</code> reports it. A leaflet never makes it up: quote a source that gives it.</p>
+<ul>
+{% for handout, clinics, part, detail in lacking %}
+<li><strong>{{ handout }}</strong> ({{ clinics | join(", ") }}): <span class="failed">missing</span> {{ part }}: {{ detail }}</li>
+{% endfor %}
+</ul>
+{% endif %}
 {% for clinic, languages in clinics.items() %}
 <h2>{{ clinic }}</h2>
 {% for lang, rows in languages.items() %}
@@ -66,11 +76,13 @@ class IndexRow:
     draft: bool = False  # from a draft translation
 
 
-def render_index(rows: list[IndexRow], summary: str) -> str:
-    """The page, for publish.py to write."""
+def render_index(rows: list[IndexRow], summary: str,
+                 lacking: Sequence[tuple[str, Sequence[str], str, str]] = ()) -> str:
+    """The page, for publish.py to write; ``lacking``: (handout, clinics, part, detail) for
+    each part or topic a handout's leaflets lack (content.py)."""
     clinics: dict[str, dict[str, list[IndexRow]]] = {}
     for row in sorted(rows, key=lambda r: (r.clinic, r.lang, r.handout, r.format != "pdf", r.layout,
                                            r.variant)):
         clinics.setdefault(row.clinic, {}).setdefault(row.lang, []).append(row)
     environment = jinja2.Environment(autoescape=True)
-    return environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary)
+    return environment.from_string(TEMPLATE).render(clinics=clinics, summary=summary, lacking=lacking)
