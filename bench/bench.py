@@ -266,10 +266,14 @@ def long_handout_project(root: Path, sections: int = 400, langs: tuple[str, ...]
     return root
 
 
-def process_seconds(commands: dict[str, list[str]], runs: int = 5) -> dict[str, float]:
-    """Each command's median time as a whole process, the commands taking turns."""
-    return median_seconds({name: lambda args=args: subprocess.run(
-        args, cwd=ROOT, check=True, capture_output=True) for name, args in commands.items()}, runs)
+def process_seconds(commands: dict[str, list[str]], runs: int = 5, exit_code: int = 0) -> dict[str, float]:
+    """Each command's median time as a whole process, the commands taking turns; each must
+    end with ``exit_code``."""
+    def timed(args: list[str]) -> None:
+        if (done := subprocess.run(args, cwd=ROOT, capture_output=True)).returncode != exit_code:
+            raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
+
+    return median_seconds({name: lambda args=args: timed(args) for name, args in commands.items()}, runs)
 
 
 def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -333,13 +337,16 @@ def main() -> None:
     line("cold `carepress --help`", f"{helped * 1000:.0f} ms", "<= 150 ms", helped <= 0.15)
 
     # Issue 11: one English sentence reworded in each of 400 sections, so that every
-    # translation file has 400 stale units: `check` as a process, and its problem lines.
+    # translation file has 400 stale units: `check` as a process, and its problem lines for
+    # the translation files.  (A handout this long is over every layout's page limit: check
+    # finds it as build would, an error of the handout's, so it ends with 1.)
     with tempfile.TemporaryDirectory() as folder:
         long = long_handout_project(Path(folder) / "long", sections=400)
         checking = [*carepress, "check", "--project", str(long)]
-        report = subprocess.run(checking, cwd=ROOT, check=True, capture_output=True, text=True)
-        problems = sum(bool(re.match(r"\S+:\d+:\d+: ", row)) for row in report.stderr.splitlines())
-        long_check = process_seconds({"check": checking}, runs=3)["check"]
+        report = subprocess.run(checking, cwd=ROOT, capture_output=True, text=True)
+        problems = sum(bool(re.match(r"\S*handouts/translations/\S+:\d+:\d+: ", row))
+                       for row in report.stderr.splitlines())
+        long_check = process_seconds({"check": checking}, runs=3, exit_code=1)["check"]
     line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
     line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
          problems == len(TRANSLATED))
