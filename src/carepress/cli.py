@@ -397,7 +397,8 @@ def sources_show(project_dir: Path, source_id: str) -> None:
 
 def _stdin_is_terminal() -> bool:
     """Whether someone can answer a question (not a pipe, a CI job or a test runner)."""
-    return click.get_text_stream("stdin").isatty()
+    # (sys.stdin: click's get_text_stream is deprecated in click 8.3 and later)
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 _DIFF_STYLES = {"delete": ("[-", "-]", "red"), "insert": ("{+", "+}", "green")}
