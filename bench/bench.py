@@ -347,7 +347,20 @@ def main() -> None:
         problems = sum(bool(re.match(r"\S*handouts/translations/\S+:\d+:\d+: ", row))
                        for row in report.stderr.splitlines())
         long_check = process_seconds({"check": checking}, runs=3, exit_code=1)["check"]
+        # The first `check` after an English edit measures that English text's reading
+        # level again (importing textstat); the figures of unchanged texts are in the user
+        # cache.  Each run follows an edit of its own.
+        after_edit = []
+        handout = long / "handouts/iud-aftercare.yaml"
+        for word in ("first", "second", "third"):
+            handout.write_text(handout.read_text(encoding="utf-8").replace(
+                "Your nurse fills in", f"Your {word} nurse fills in", 1), encoding="utf-8")
+            started = time.perf_counter()
+            subprocess.run(checking, cwd=ROOT, capture_output=True)
+            after_edit.append(time.perf_counter() - started)
+        edited_check = statistics.median(after_edit)
     line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
+    line("  the first check after an English edit", f"{edited_check:.2f} s", "< 3 s", edited_check < 3)
     line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
          problems == len(TRANSLATED))
 

@@ -207,11 +207,22 @@ def checklist(handout: Handout, leaflet: Leaflet, project: Project, clinic: str)
         items.append(ChecklistItem(part, found, detail))
     text = _flat(" ".join([*block_texts(blocks), *(plain(s.heading) for s in leaflet.sections)])).lower()
     for topic in handout.topics:
-        hits = [word for word in topic.words if re.search(rf"\b{re.escape(word.lower())}", text)]
+        hits = [word for word in topic.words if _says(text, word.lower())]
         items.append(ChecklistItem(topic.name, bool(hits),
                                    f"says “{hits[0]}”" if hits else "no passage quoted tells it "
                                    f"(looked for: {', '.join(topic.words)})"))
     return Checklist(handout.id, clinic, handout.profile, tuple(items))
+
+
+def _says(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` at the start of a word (`fever` in "fevers", not in
+    "afeverish"), by str.find: a long leaflet's text is searched for every topic's words."""
+    at = text.find(word)
+    while at != -1:
+        if at == 0 or not text[at - 1].isalnum():
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _urgent_help(leaflet, blocks, brand, project, handout) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
@@ -317,10 +328,13 @@ def _measured(lang: str, body: list[str], hardest: bool
     import hashlib
     import json
 
-    from carepress.usercache import module_key, read_cached, store_cached
+    from importlib.metadata import version
+
+    from carepress.usercache import read_cached, store_cached
 
     digest = hashlib.sha256("\x00".join([lang, str(hardest), *body]).encode()).hexdigest()[:32]
-    name = f"{digest}-textstat-{module_key('textstat.textstat') or 'none'}.json"
+    # (its installed version, read without importing it: the import is what is saved)
+    name = f"{digest}-textstat-{version('textstat')}.json"
     try:
         cached = json.loads(read_cached("reading", name) or b"null")
         if cached is not None:

@@ -7,6 +7,8 @@ is text: no author can reach a renderer's own markup (ReportLab's or HTML).
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 from markdown_it import MarkdownIt
@@ -80,8 +82,11 @@ def to_spans(text: str) -> Inline:
     return parse_spans(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_spans(text: str) -> Inline:
-    """``to_spans`` by markdown-it, whatever the text."""
+    """``to_spans`` by markdown-it, whatever the text.  Kept per text (its spans are
+    immutable): a clinic's sentence repeated, or the same leaflet resolved for each of its
+    clinics and checks, is parsed once."""
     tokens = _MARKDOWN.parseInline(text)[0].children or []
     _check_consumed(text, tokens)
     spans: list[Span] = []

@@ -90,12 +90,13 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
                ) -> tuple[Output, ...]:
     """The leaflet typeset on the job's layout and finished; an imposed layout gives the
     printed sheets and, beside them, the pages in reading order."""
-    from carepress.finish import finish
     from carepress.typeset import typeset
 
     layout = project.layouts[job.layout]
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)
+    from carepress.finish import finish  # (pypdf: imported once a leaflet is typeset, not before)
+
     # (a fillable form is the reading-order pages only: no sheets to impose)
     # (the sheets name the file their pages in reading order are published as: the one to read)
     reading_copy = PurePosixPath(output_path(job.clinic, job.lang, job.handout, job.layout,

@@ -83,6 +83,22 @@ FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _MarkedLoader(FAST_SAFE_LOADER):  # type: ignore[misc, valid-type]
     path: Path = Path("<string>")
 
+    # The composer asks the resolver about every node (a long translation has 100,000):
+    # a quoted scalar is always a string, and no path resolver is ever added, so those
+    # questions are answered without the general machinery (the same tags).
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and not implicit[0]:
+            return _STRING
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        if self.yaml_path_resolvers:  # pragma: no cover - carepress adds none
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:  # pragma: no cover
+            super().ascend_resolver()
+
 
 _STRING = "tag:yaml.org,2002:str"
 
