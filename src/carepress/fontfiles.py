@@ -22,13 +22,19 @@ def fc_match(family: str, bold: bool) -> Path | None:
     return Path(file) if result.returncode == 0 and family.strip().lower() in names else None
 
 
+def is_font_path(value: str) -> bool:
+    """Whether a brand's font names a file (else a family name, or `package:MODULE`)."""
+    return not value.startswith("package:") and (value.lower().endswith((".ttf", ".otf", ".ttc"))
+                                                  or "/" in value)
+
+
 def font_file(value: str, folder: Path, bold: bool = False) -> Path | None:
     """The file a brand's font names: a path next to the brand file, or a family fontconfig
     knows (its bold style when ``bold``).  None for `package:MODULE` fonts (their package's
     version is in the build cache's key) and for a font that is not there."""
     if value.startswith("package:"):
         return None
-    if value.lower().endswith((".ttf", ".otf", ".ttc")) or "/" in value:
+    if is_font_path(value):
         path = (folder / value).resolve()
         return path if path.is_file() else None
     return fc_match(value, bold)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from carepress.errors import Diagnostics
+from carepress.fontfiles import is_font_path
+from carepress.load.inside import outside, outside_message, project_root_of
 from carepress.load.schema import (
     Boolean, Choice, Colour, Field, ListOf, Number, Record, Text, identifier, language_tag, load_folder,
     read_document,
@@ -115,12 +117,32 @@ def brand_schema(path: Path) -> Record[Brand]:
     )
 
 
+def _font_files_outside(brand: Brand, root: Path, diagnostics: Diagnostics) -> bool:
+    """Report each font file the brand names that is outside the project (a family name
+    fontconfig knows, or `package:MODULE`, is the machine's or a package's by design)."""
+    found = False
+    for spec in brand.fonts.values():
+        for value in filter(None, (spec.regular, spec.bold)):
+            if is_font_path(value) and (real := outside(spec.folder / value, root)) is not None:
+                diagnostics.error(spec.origin, outside_message("font", value, real))
+                found = True
+    return found
+
+
 def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
     loaded = read_document(path, brand_schema(path), diagnostics)
     if loaded is None:
         return None
     data, brand = loaded
     logo_origin = data["logo"].origin_of("file")
+    root = project_root_of(path, 3)
+    escaped = _font_files_outside(brand, root, diagnostics)
+    real = outside(brand.logo.path, root)
+    if real is not None:
+        diagnostics.error(logo_origin, outside_message("logo", data["logo"]["file"], real))
+        return None
+    if escaped:
+        return None
     if brand.logo.path.suffix.lower() not in LOGO_SUFFIXES:
         diagnostics.error(logo_origin, f"logo `{brand.logo.path.name}` must be SVG, PNG or JPEG")
         return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from carepress.errors import CarepressError, Diagnostic, Diagnostics, Origin
+from carepress.load.inside import outside, outside_message, project_root_of
 from carepress.load.schema import Date, Field, Integer, ListOf, Record, Text, load_folder, read_document
 from carepress.model import Paragraph, Source
 
@@ -75,6 +76,11 @@ def load_source(meta_path: Path, diagnostics: Diagnostics) -> Source | None:
         return None
     data, values = loaded
     text_path = meta_path.parent / values["file"]
+    real = outside(text_path, project_root_of(meta_path, 3))
+    if real is not None:
+        diagnostics.error(data.origin_of("file") if "file" in data else values["origin"],
+                          outside_message("source text", values["file"], real))
+        return None
     try:
         text = text_path.read_text(encoding="utf-8-sig")  # (a byte-order mark is no text)
     except (OSError, UnicodeDecodeError) as exc:
