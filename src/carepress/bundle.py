@@ -4,6 +4,7 @@ pypdf, their structure trees joined into one (a Part per leaflet)."""
 from __future__ import annotations
 
 import io
+from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf import __version__ as pypdf_version
@@ -34,7 +35,7 @@ def bundle(leaflets: list[bytes], reading_copy: str | None = None) -> tuple[byte
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(data)) for data in leaflets]
     tagged = reading_copy is None and bool(readers) and all(
-        "/StructTreeRoot" in reader.trailer["/Root"] for reader in readers)
+        "/StructTreeRoot" in _catalog(reader) for reader in readers)
     structure = _BundleStructure(writer) if tagged else None
     titles = []
     for number, reader in enumerate(readers):
@@ -84,11 +85,12 @@ class _BundleStructure:
         self.maps: dict[str, DictionaryObject] = {}  # /RoleMap, /ClassMap (carepress writes none)
 
     def merge(self, reader: PdfReader, pages: list[PageObject], title: str) -> None:
-        tree = reader.trailer["/Root"]["/StructTreeRoot"]
+        tree = cast(DictionaryObject, _catalog(reader)["/StructTreeRoot"])
         offset = self.next_key
         for page, original in zip(pages, reader.pages):
             if "/StructParents" in original:  # (pypdf's add_page leaves it out)
-                page[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
+                parents = cast(NumberObject, original["/StructParents"])
+                page[NameObject("/StructParents")] = NumberObject(parents + offset)
             page[NameObject("/Tabs")] = NameObject("/S")
             for annotation in page.get("/Annots", ArrayObject()):
                 annotation = annotation.get_object()
@@ -101,17 +103,21 @@ class _BundleStructure:
         # its ancestors and the old root with it).
         kids = tree.raw_get("/K")
         kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
-        first = kids[0].get_object() if len(kids) == 1 else None
+        # (a structure element: a dictionary)
+        first = cast(DictionaryObject, kids[0].get_object()) if len(kids) == 1 else None
+        part: DictionaryObject
         if first is not None and first.get("/S") == "/Document":
-            part = kids[0].clone(self.writer, ignore_fields=[1, "/P"]).get_object()
+            copied = kids[0].clone(self.writer, ignore_fields=[1, "/P"])
+            part = cast(DictionaryObject, copied.get_object())
         else:  # (not a tree carepress writes: its top elements go into a Part of their own)
+            part_kids = ArrayObject()
             part = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
-                                     NameObject("/K"): ArrayObject()})
+                                     NameObject("/K"): part_kids})
             reference = self.writer._add_object(part)
             for kid in kids:
                 copy = kid.clone(self.writer, ignore_fields=[1, "/P"])
-                copy.get_object()[NameObject("/P")] = reference
-                part["/K"].append(copy)
+                cast(DictionaryObject, copy.get_object())[NameObject("/P")] = reference
+                part_kids.append(copy)
         keys = []
         for key, value in _number_tree(tree.get("/ParentTree")):
             keys.append(key)
@@ -119,7 +125,8 @@ class _BundleStructure:
         self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
         for name in ("/RoleMap", "/ClassMap"):
             if name in tree:
-                self.maps.setdefault(name, DictionaryObject()).update(tree[name].clone(self.writer))
+                self.maps.setdefault(name, DictionaryObject()).update(
+                    cast(DictionaryObject, tree[name].clone(self.writer)))
         part[NameObject("/S")] = NameObject("/Part")
         part[NameObject("/T")] = TextStringObject(title)
         part[NameObject("/P")] = self.document
@@ -129,17 +136,18 @@ class _BundleStructure:
         """The bundle's tree root and Document element, its parent tree, and what the
         catalog of a tagged PDF/UA document says."""
         writer = self.writer
-        self.document.get_object().update({
+        cast(DictionaryObject, self.document.get_object()).update({
             NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
             NameObject("/P"): self.root, NameObject("/K"): self.parts})
         nums = ArrayObject()
         for key, value in sorted(self.nums, key=lambda item: item[0]):
             nums += [NumberObject(key), value]
-        self.root.get_object().update({
+        root = cast(DictionaryObject, self.root.get_object())
+        root.update({
             NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): self.document,
             NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
             NameObject("/ParentTreeNextKey"): NumberObject(self.next_key)})
-        self.root.get_object().update({NameObject(name): value for name, value in self.maps.items()})
+        root.update({NameObject(name): value for name, value in self.maps.items()})
         catalog = writer.root_object
         catalog[NameObject("/StructTreeRoot")] = self.root
         catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
@@ -152,11 +160,16 @@ class _BundleStructure:
         catalog[NameObject("/ViewerPreferences")] = preferences
 
 
+def _catalog(reader: PdfReader) -> DictionaryObject:
+    """The reader's catalog (the trailer's getter resolves its reference)."""
+    return cast(DictionaryObject, reader.trailer["/Root"])
+
+
 def _number_tree(node: PdfObject | None) -> list[tuple[int, PdfObject]]:
     """The (key, value) pairs of a number tree (a parent tree), in its order."""
     if node is None:
         return []
-    node = node.get_object()
+    node = cast(DictionaryObject, node.get_object())
     pairs = []
     nums = node.get("/Nums", ArrayObject())
     for index in range(0, len(nums) - 1, 2):

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from carepress.errors import Diagnostic, Origin
+from carepress.errors import Diagnostic, Origin, Severity
 from carepress.languages import primary
 from carepress.load import Project
 from carepress.model import (
@@ -373,7 +373,7 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
     its limit."""
     leaflet_of = leaflet_of or _resolver(project)
     result = Review()
-    severity = "error" if strict else "warning"
+    severity: Severity = "error" if strict else "warning"
 
     def report(origin: Origin, message: str) -> None:
         result.diagnostics.append(Diagnostic(origin, message, severity))

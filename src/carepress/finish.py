@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any, Mapping, Sequence, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf import __version__ as pypdf_version
@@ -117,12 +118,12 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
     (inside flap, back, cover) and inside (the three content panels).  Folded, the cover is
     on top, the flap opens first, then the three inside panels read across; mirrored for a
     right-to-left brochure."""
-    sides = [(2, 6, 1), (3, 4, 5)]
+    sides: list[tuple[int, ...]] = [(2, 6, 1), (3, 4, 5)]
     return [side[::-1] for side in sides] if right_to_left else sides
 
 
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
-           order: list[tuple[int, ...]], file_id: bytes, reading_copy: str) -> bytes:
+           order: Sequence[tuple[int, ...]], file_id: bytes, reading_copy: str) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
     (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
     form XObject with its links moved along: pypdf's merge_transformed_page parsed and
@@ -145,7 +146,7 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
                 continue
             page = reader.pages[number - 1]
             if group is None and "/Group" in page:
-                group = page["/Group"].get_object().clone(writer)
+                group = cast(DictionaryObject, page["/Group"].get_object()).clone(writer)
             x = index * slot + (slot - float(page.mediabox.width)) / 2
             y = (sheet_height - float(page.mediabox.height)) / 2
             name = NameObject(f"/Page{number}")
@@ -184,10 +185,11 @@ def _page_as_form(page: PageObject, writer: PdfWriter) -> StreamObject:
     marked-content sequences lose their MCIDs (``/P BMC``): on a sheet they belong to no
     structure tree, and the whole page is an artifact there."""
     contents = page["/Contents"].get_object()
+    assert contents is not None  # (every page ReportLab writes has a content stream)
     streams = contents if isinstance(contents, ArrayObject) else [contents]
     form = DecodedStreamObject()
     form.set_data(_MARKED_CONTENT.sub(rb"/\1 BMC", b"\n".join(
-        stream.get_object().get_data() for stream in streams)))
+        cast(StreamObject, stream.get_object()).get_data() for stream in streams)))
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
@@ -211,7 +213,7 @@ def copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
         # (/Trapped is a name, which add_metadata would write as a string: it is left out)
         writer.add_metadata({key: value for key, value in reader.metadata.items() if key != "/Trapped"})
     for key in ("/Lang", "/ViewerPreferences"):
-        value = reader.trailer["/Root"].get(key)
+        value = cast(DictionaryObject, reader.trailer["/Root"]).get(key)
         if value is not None:  # a copy in the writer, not a reference into the reader's file
             writer._root_object[NameObject(key)] = value.get_object().clone(writer)
 
@@ -240,7 +242,7 @@ def make_pdfa(writer: PdfWriter, file_id: bytes, pdfua: bool = False,
 
 def _document_info(writer: PdfWriter) -> DocumentInfo:
     """The writer's Info dictionary, as the XMP packet must repeat it."""
-    info = writer.metadata or {}
+    info: Mapping[str, Any] = writer.metadata or {}
 
     def text(key: str) -> str | None:
         value = info.get(key)
@@ -263,7 +265,7 @@ def catalog_lang(writer: PdfWriter) -> str | None:
 
 def _add_metadata_stream(writer: PdfWriter, xmp: bytes) -> None:
     writer.xmp_metadata = xmp  # (an uncompressed stream, as PDF/A prefers, typed here)
-    stream = writer.root_object["/Metadata"].get_object()
+    stream = cast(StreamObject, writer.root_object["/Metadata"].get_object())
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
 

@@ -90,7 +90,7 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
 def all_jobs(project: Project) -> list[Job]:
     """The whole matrix, as each clinic offers it, in a stable order: for each clinic,
     handout and language, the PDF on each layout it prints, then the HTML twin."""
-    jobs = []
+    jobs: list[Job] = []
     for clinic in sorted(project.brands):
         brand = project.brands[clinic]
         printed = [layout for layout in sorted(project.layouts) if not brand.layouts or layout in brand.layouts]

@@ -459,8 +459,10 @@ def start_server(settings: ServeSettings, box: StateBox) -> tuple[PreviewServer,
         raise UsageError(f"cannot serve on {settings.host}:{settings.port}: "
                          f"{exc.strerror or exc}; choose another --port or --host") from None
     threading.Thread(target=server.serve_forever, name="carepress-serve", daemon=True).start()
-    host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else str(host)
+    # (an IP socket's address, as server_bind records it: typeshed's server_address also
+    # allows the bytes of a Unix socket, which would print as b'...')
+    host, port = server.server_name, server.server_port
+    shown = f"[{host}]" if ":" in host else host
     return server, f"http://{shown}:{port}/"
 
 

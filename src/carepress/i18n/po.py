@@ -263,7 +263,7 @@ def _merge_translation(project: Project, handout: Handout, lang: str,
         before = merged.get(unit_id)
         if fuzzy:  # needs re-checking: stays (or becomes) stale, keeping its old hash if stale
             stale_before = before is not None and before.source_hash != current.get(unit_id)
-            source_hash = before.source_hash if stale_before else NEVER_MATCHES
+            source_hash = before.source_hash if stale_before and before is not None else NEVER_MATCHES
         else:  # the translator confirmed this text against this English
             source_hash = pin_of(english)
             translated_from[unit_id] = english

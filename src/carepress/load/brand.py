@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepress.errors import Diagnostics
+from carepress.errors import Diagnostics, Origin
 from carepress.fontfiles import is_font_path
 from carepress.load.inside import outside, outside_message, project_root_of
 from carepress.load.schema import (
@@ -193,7 +193,7 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def contrast_problems(colours: BrandColours, origins: dict[str, object]) -> list[tuple[str, object]]:
+def contrast_problems(colours: BrandColours, origins: dict[str, Origin]) -> list[tuple[str, Origin]]:
     """Colour pairs below WCAG AA (4.5:1), each with the origin of its text colour."""
     problems = []
     for text_key, background_key, where in _PAIRS:

@@ -41,7 +41,8 @@ class _Passage(Kind[PassageRef]):
     )
 
     def validate(self, value: Any, ctx: Context) -> PassageRef:
-        values = self.record.validate(value, ctx)
+        # (Any: the record's fields, or INVALID, which `is` would otherwise narrow to a dict)
+        values: Any = self.record.validate(value, ctx)
         if values is INVALID:
             return INVALID
         if values["paragraph"] is None and values["starts"] is None:

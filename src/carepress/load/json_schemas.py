@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carepress import __version__
 from carepress.load.brand import brand_schema
@@ -56,7 +57,7 @@ def project_schemas(root: Path) -> list[SchemaFile]:
     ]
 
 
-def _document(name: str, files: str, what: str, kind: Kind[object]) -> SchemaFile:
+def _document(name: str, files: str, what: str, kind: Kind[Any]) -> SchemaFile:
     schema: JsonSchema = {
         "$schema": DRAFT,
         "title": f"carepress {name}",

@@ -324,8 +324,8 @@ class Record(Kind[T]):
         required, and no other key."""
         properties = {}
         for name, spec in self.fields.items():
-            schema = spec.kind.json_schema()
-            properties[name] = {**schema, "description": spec.doc} if spec.doc else schema
+            field_schema = spec.kind.json_schema()
+            properties[name] = {**field_schema, "description": spec.doc} if spec.doc else field_schema
         schema: JsonSchema = {"type": "object", "properties": properties}
         required = [name for name, spec in self.fields.items() if spec.required]
         if required:

@@ -8,6 +8,6 @@ from carepress.typeset.reportlab_import import import_paragraph_module
 
 import_paragraph_module()  # before anything below imports ReportLab's platypus
 
-from carepress.typeset.document import typeset
+from carepress.typeset.document import typeset  # noqa: E402 - after the line above
 
 __all__ = ["typeset"]

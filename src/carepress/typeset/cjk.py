@@ -54,6 +54,8 @@ class _Run(str):
     each unit's fragment with the last (a tenth of a Chinese leaflet's build time when every
     character was a unit) and joins the texts, so the line comes out the same."""
 
+    frag: Any  # ReportLab's fragment (its text style), set in __new__
+
     def __new__(cls, text: str, frag: Any) -> Self:
         run = super().__new__(cls, text)
         run.frag = frag
@@ -137,7 +139,7 @@ class KinsokuParagraph(SettledParagraph):
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 - ReportLab's name
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         if not self.frags:
             return super().breakLinesCJK(maxWidths)

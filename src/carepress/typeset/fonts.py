@@ -262,7 +262,8 @@ def font_choice(lang: str) -> FontChoice:
 
     script = script_of(lang)
     if script == "cjk":
-        faces = (("regular", str(package_path(REGULAR_MODULE))), ("bold", str(package_path(BOLD_MODULE))))
+        faces: tuple[tuple[str, str], ...] = (("regular", str(package_path(REGULAR_MODULE))),
+                                              ("bold", str(package_path(BOLD_MODULE))))
         return FontChoice(lang, script, faces,
                           "Noto Sans CJK SC; CFF outlines converted to a TrueType subset per "
                           "character set by fontTools (cached), bold with the SC cmap")

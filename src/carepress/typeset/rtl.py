@@ -423,7 +423,7 @@ def lines_before_break(count: int, fit: int, style: Any) -> int:
     if fit <= 0 or (fit <= 1 and not getattr(style, "allowOrphans", 0)):
         return 0
     if not getattr(style, "allowWidows", 1) and count == fit + 1:
-        return fit - 1 if count > 3 or (count == 3 and getattr(style, "allowOrphans", 0)) else 0
+        return fit - 1 if count > 3 or (count == 3 and getattr(style, "allowOrphans", False)) else 0
     return fit
 
 

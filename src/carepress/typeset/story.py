@@ -127,6 +127,7 @@ class Story:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
                                                self.width)[:1]
         size = s.body.fontSize * 5.5
+        assert code_node is not None  # (made above: there is a URL)
         code = tag(QrCode(closing.url, size), code_node)
         inner_width = self.width - pad * 2.3
         # The code on the reading side, then the text a padding from it: the padding on the

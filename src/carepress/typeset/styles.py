@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
@@ -25,6 +26,12 @@ class Styles:
     sources_heading: ParagraphStyle
 
 
+class _Keeping(TypedDict):
+    """ParagraphStyle's orphan and widow settings (0: never one line alone)."""
+    allowOrphans: int
+    allowWidows: int
+
+
 def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles:
     scale = layout.type
     wrap = "CJK" if fonts.script == "cjk" else None
@@ -37,7 +44,7 @@ def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles
 
     # Running text never leaves one line alone at the foot of a page (an orphan) or at the
     # top of the next (a widow): ReportLab moves a line over, or the whole paragraph.
-    running = {"allowOrphans": 0, "allowWidows": 0}
+    running: _Keeping = {"allowOrphans": 0, "allowWidows": 0}
     body = style("body", scale.body, spaceAfter=scale.body * 0.45, **running)
     return Styles(
         title=style("title", scale.title, fonts.bold, colours.primary, spaceAfter=scale.title * 0.2),
