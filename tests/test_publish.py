@@ -125,3 +125,29 @@ def test_after_a_build_killed_at_any_moment_the_next_build_leaves_a_true_manifes
         result = run("build", *chosen)
         assert result.exit_code == 0, result.stderr
         assert manifest_disagreements(out) == [], f"round {round_number}"
+
+
+def test_ctrl_c_exits_130_leaving_no_half_written_file(project: Path) -> None:
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it, while workers
+    publish: status 130, one line saying so, no temporary file left, and the next build
+    leaves a manifest true to its files."""
+    out = project / "dist"
+    command = [sys.executable, "-m", "carepress", "build", "--project", str(project), "--force",
+               "--jobs", "2", "--out", str(out)]
+    assert subprocess.run(command, capture_output=True).returncode == 0  # (a first, whole build)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True) as building:  # (its pipes closed, whatever)
+        assert building.stderr is not None
+        seen = b""
+        while not seen.startswith(b"built "):  # (its first leaflet published: workers at work)
+            seen = building.stderr.readline()
+            assert seen, "the build ended before it was interrupted"
+        os.killpg(building.pid, signal.SIGINT)
+        _, rest = building.communicate(timeout=60)
+    stderr = (seen + rest).decode()
+    assert building.returncode == 130, stderr
+    assert "interrupted: no file is half-written" in stderr
+    assert "Traceback" not in stderr and "[82/82]" not in stderr
+    assert not [path for path in out.rglob("*.tmp")]
+    assert subprocess.run(command[:-4] + ["--out", str(out)], capture_output=True).returncode == 0
+    assert manifest_disagreements(out) == []

@@ -166,13 +166,23 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
     return int(number), int(count)
 
 
+# The exit status of a command ended by Ctrl-C (SIGINT), as shells report one: 128 + 2.
+INTERRUPTED = 130
+
+
 class _Commands(click.Group):
     """A file that cannot be read or written (a read-only or full disk, a folder where a
-    file should be) ends a command with one line naming it, never a traceback."""
+    file should be) ends a command with one line naming it, never a traceback; Ctrl-C ends
+    it with status 130 and a line saying what it leaves (every file is written whole and
+    renamed into place, so nothing is half-written)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: no file is half-written (each is written whole, then "
+                       "renamed into place); the next build makes what is missing", err=True)
+            raise SystemExit(INTERRUPTED) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # (`carepress list | head`: click ends quietly)
                 raise
