@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from conftest import Run, edit
+from pypdf import PdfReader
 
 
 def statuses(report: Path) -> dict[str, str]:
@@ -203,9 +204,17 @@ def test_a_bundle_is_never_left_with_only_some_handouts(project: Path, run: Run)
         hashlib.sha256(rebuilt).hexdigest()]
 
 
-def test_fill_in_forms_are_not_bundled(run: Run) -> None:
-    result = run("build", "--bundle", "--fillable")
-    assert result.exit_code == 2 and "build the bundles without --fillable" in result.stderr
+def test_fill_in_forms_are_not_bundled(project: Path, run: Run) -> None:
+    result = run("build", "--clinic", "harbour-health", "--lang", "en", "--layout", "letter",
+                 "--format", "pdf", "--bundle", "--fillable")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/harbour-health/en"
+    assert sorted(p.name for p in folder.iterdir()) == ["bundle-letter.pdf", *sorted(
+        f"{h}-letter{s}.pdf" for h in ("iud-aftercare", "miscarriage-aftercare") for s in ("", "-fillable"))]
+    bundle = PdfReader(folder / "bundle-letter.pdf")  # the printed leaflets, without fields
+    assert not bundle.get_fields()
+    assert len(bundle.pages) == sum(len(PdfReader(folder / f"{h}-letter.pdf").pages)
+                                    for h in ("iud-aftercare", "miscarriage-aftercare"))
 
 
 def test_index_lists_leaflets_by_clinic_and_language(project: Path, run: Run) -> None:

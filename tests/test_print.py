@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -201,9 +202,55 @@ def test_fillable_makes_form_fields(project: Path, run: Run, lang: str) -> None:
     if lang == "en":
         tooltips = {str(field.get("/TU")) for field in fields.values()}
         assert {"Date of insertion", "Copper", "Hormonal", "Follow-up appointment"} <= tooltips
-    assert not (folder / f"iud-aftercare-{layout}.pdf").exists()  # the print file is separate
     written = f"{clinic}/{lang}/iud-aftercare-{layout}-fillable.pdf"
     assert f"built     {written}" in result.stderr  # progress names the file written
-    assert run("build", "--clinic", clinic, "--lang", lang, "--layout", layout,
-               "--handout", "iud-aftercare").exit_code == 0
-    assert "/AcroForm" not in PdfReader(folder / f"iud-aftercare-{layout}.pdf").trailer["/Root"]
+    # The form is an extra: the printed PDF and the HTML twin are built beside it, as usual,
+    # and the printed one has no fields.
+    printed = PdfReader(folder / f"iud-aftercare-{layout}.pdf")
+    assert "/AcroForm" not in printed.trailer["/Root"] and not printed.get_fields()
+    assert (folder / "iud-aftercare.html").is_file()
+    # Without --fillable the same leaflets are unchanged (the form's options are its own).
+    again = run("build", "--clinic", clinic, "--lang", lang, "--layout", layout,
+                "--handout", "iud-aftercare")
+    assert again.exit_code == 0 and "2 leaflet(s): 0 built, 2 unchanged" in again.stderr
+    assert (folder / f"iud-aftercare-{layout}-fillable.pdf").is_file()  # (left in place)
+
+
+def test_fillable_forms_only_for_handouts_with_fill_in_lines(project: Path, run: Run) -> None:
+    edit(project / "handouts/miscarriage-aftercare.yaml",
+         "      - fill_in:\n          - label: Follow-up appointment\n", "")
+    chosen = ("--clinic", "harbour-health", "--lang", "en", "--layout", "letter")
+    listed = run("list", *chosen, "--fillable").stdout
+    assert "iud-aftercare-letter-fillable.pdf" in listed
+    assert "miscarriage-aftercare-letter.pdf" in listed
+    assert "miscarriage-aftercare-letter-fillable.pdf" not in listed
+    assert "fillable" not in run("list", *chosen).stdout
+    result = run("build", *chosen, "--fillable")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/harbour-health/en"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "iud-aftercare-letter-fillable.pdf", "iud-aftercare-letter.pdf", "iud-aftercare.html",
+        "miscarriage-aftercare-letter.pdf", "miscarriage-aftercare.html"]
+    assert PdfReader(folder / "iud-aftercare-letter-fillable.pdf").get_fields()
+    for name in ("iud-aftercare-letter.pdf", "miscarriage-aftercare-letter.pdf"):
+        assert not PdfReader(folder / name).get_fields()
+    manifest = json.loads((project / "dist/manifest.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in manifest["leaflets"] if r.get("variant") == "fillable"] == [
+        "harbour-health/en/iud-aftercare-letter-fillable.pdf"]
+    index = (project / "dist/index.html").read_text(encoding="utf-8")
+    assert "<td>letter (fillable)</td>" in index
+
+
+def test_an_imposed_layouts_form_is_its_reading_order(project: Path, run: Run) -> None:
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--layout",
+                 "a5-booklet", "--handout", "iud-aftercare", "--format", "pdf", "--fillable")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/riverside-womens-health/en"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "iud-aftercare-a5-booklet-fillable.pdf", "iud-aftercare-a5-booklet-reading-order.pdf",
+        "iud-aftercare-a5-booklet.pdf"]
+    form = PdfReader(folder / "iud-aftercare-a5-booklet-fillable.pdf")
+    reading = PdfReader(folder / "iud-aftercare-a5-booklet-reading-order.pdf")
+    assert form.get_fields() and not reading.get_fields()
+    assert len(form.pages) == len(reading.pages)  # pages to read, not sheets to print
+    assert form.pages[0].mediabox == reading.pages[0].mediabox

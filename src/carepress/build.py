@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence, TypeVar
 
@@ -16,7 +16,7 @@ from carepress.load import Project
 from carepress.model import Artifact, PrintOptions
 from carepress.plan import (
     BUNDLE, HTML, Filters, Job, all_jobs, languages_of, output_path, plan, project_languages,
-    shard_of,
+    shard_of, with_fillable,
 )
 from carepress.publish import (
     ManifestRecord, cached_records, publish_job, read_manifest, write_index, write_manifest,
@@ -27,7 +27,7 @@ from carepress.workers import Outcome, RunSettings, run_jobs
 T = TypeVar("T")
 
 __all__ = ["BuildReport", "BuildSettings", "Filters", "Job", "build", "check", "languages_of",
-           "plan", "project_languages"]
+           "plan", "project_languages", "with_fillable"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class BuildSettings:
     shard: tuple[int, int] | None = None  # (K, N): build the K-th of N stable slices
     progress: Callable[[Outcome, int, int], None] | None = None  # (outcome, done, total)
     bundle: bool = False         # also one PDF per clinic x language x layout with every handout
+    fillable: bool = False       # also a fill-in form (FILLABLE) of each handout with fill-in lines
 
 
 @dataclass
@@ -113,16 +114,13 @@ def build(project: Project, out: Path, filters: Filters = Filters(),
         raise UsageError("--bundle needs every handout of a clinic, language and layout, and a "
                          "shard has only some: build the bundles in one job over the merged dist/ "
                          "(`carepress build --bundle`; the shards' leaflets are then unchanged)")
-    if settings.bundle and settings.printing.fillable:
-        raise UsageError("--bundle joins leaflets into one file to print, and fill-in forms are "
-                         "filled in one by one on screen: build the bundles without --fillable")
+    if settings.fillable and filters.formats and "pdf" not in filters.formats:
+        raise UsageError("--fillable adds PDF forms beside the printed PDFs, and --format html "
+                         "builds none: leave out --format html, or --fillable")
     _check_output_folder(out)
     jobs = plan(project, filters)
-    if settings.printing.fillable:  # forms are PDFs of their own, beside the printed leaflets
-        if filters.formats and HTML in filters.formats and "pdf" not in filters.formats:
-            raise UsageError("--fillable makes PDF forms; the HTML twins are not built with it "
-                             "(leave out --format html, or --fillable)")
-        jobs = [replace(job, variant="fillable") for job in jobs if job.format != HTML]
+    if settings.fillable:  # forms are PDFs of their own, beside the printed leaflets
+        jobs = with_fillable(project, jobs)
     if settings.shard is not None:
         number, count = settings.shard
         jobs = [job for job in jobs if shard_of(job, count) == number]
@@ -188,7 +186,7 @@ def bundles(project: Project, out: Path, jobs: list[Job], outcomes: list[Outcome
     done = {outcome.job: outcome for outcome in outcomes}
     groups: dict[tuple[str, str, str], list[Job]] = {}
     for job in jobs:
-        if job.format == HTML:  # (a web page is not bound into a PDF)
+        if job.format == HTML or job.variant:  # (a web page or a form is not bound into a PDF)
             continue
         groups.setdefault((job.clinic, job.lang, job.layout), []).append(job)
     earlier = [r for r in previous if r.variant in ("", READING_ORDER) and r.format == "pdf"

@@ -227,8 +227,9 @@ require_reviewed_option = click.option(
                    "0.125in) and set TrimBox/BleedBox.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks outside the trim (and bleed).")
 @click.option("--fillable", is_flag=True,
-              help="Also make fill-in lines AcroForm text fields and check boxes, so a clinician "
-                   "can fill the PDF on screen (written as HANDOUT-LAYOUT-fillable.pdf).")
+              help="Also write HANDOUT-LAYOUT-fillable.pdf beside the printed PDF of each handout "
+                   "with a fill_in block: its fill-in lines as AcroForm text fields and check "
+                   "boxes, for a clinician to fill on screen (never bundled).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes.  [default: the number of CPUs]")
 @click.option("--force", is_flag=True, help="Rebuild every leaflet, changed or not.")
@@ -264,9 +265,10 @@ def build(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...]
     formats, style = _report_format(formats)
     settings = BuildSettings(
         resolve=ResolveOptions(strict=strict, require_reviewed=require_reviewed, today=date.today()),
-        printing=PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks, fillable),
+        printing=PrintOptions(parse_length(bleed) if bleed else 0.0, crop_marks),
         jobs=jobs or os.cpu_count() or 1, force=force, fail_fast=fail_fast,
-        shard=_parse_shard(shard), progress=_progress_printer(quiet), bundle=bundle)
+        shard=_parse_shard(shard), progress=_progress_printer(quiet), bundle=bundle,
+        fillable=fillable)
     project = _load(project_dir)
     filters = Filters(handouts, layouts, clinics, langs, formats)
     _run_report(lambda: run_build(project, out or project.root / "dist", filters, settings),
@@ -357,16 +359,21 @@ def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...
 @main.command(name="list")
 @project_option
 @matrix_options
+@click.option("--fillable", is_flag=True,
+              help="Also the fill-in forms `build --fillable` would write.")
 def list_(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...],
-          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...]) -> None:
+          clinics: tuple[str, ...], langs: tuple[str, ...], formats: tuple[str, ...],
+          fillable: bool) -> None:
     """Show the build matrix: one line per file that `build` would write (PDFs and HTML twins)."""
-    from carepress.build import Filters, plan
+    from carepress.build import Filters, plan, with_fillable
 
     project = _load(project_dir)
     try:
         jobs = plan(project, Filters(handouts, layouts, clinics, langs, formats))
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    if fillable:
+        jobs = with_fillable(project, jobs)
     click.echo(f"{'clinic':<16} {'lang':<8} {'handout':<24} {'layout':<10} output")
     for job in jobs:
         layout = job.layout or f"({job.format})"

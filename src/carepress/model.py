@@ -189,6 +189,16 @@ def passages_of(handout: Handout) -> Iterator[PassageRef]:
     return (piece for piece in pieces_of(handout) if isinstance(piece, PassageRef))
 
 
+def has_fill_in(handout: Handout) -> bool:
+    """Whether the handout has a `fill_in` block (in a section or a callout): only such a
+    handout gets a fillable form."""
+    def found(blocks: tuple[Block, ...]) -> bool:
+        return any(isinstance(block, FillInBlock)
+                   or (isinstance(block, CalloutBlock) and found(block.blocks)) for block in blocks)
+
+    return any(found(section.blocks) for section in handout.sections)
+
+
 # ---- brands and layouts ------------------------------------------------------------------
 
 
@@ -547,11 +557,12 @@ CROP_MARK_SLUG = 9 * 72 / 25.4  # room outside the bleed for crop marks
 @dataclass(frozen=True)
 class PrintOptions:
     """Output options: for print shops, colour that runs into a bleed around the trimmed page
-    (TrimBox, BleedBox) and crop marks outside it; for screens, fillable form fields."""
+    (TrimBox, BleedBox) and crop marks outside it; for screens, fillable form fields (set
+    for the `fillable` jobs only, whatever the build's options say)."""
 
     bleed: float = 0.0  # points
     crop_marks: bool = False
-    fillable: bool = False  # fill-in lines become AcroForm fields as well
+    fillable: bool = False  # fill-in lines become AcroForm fields (a `fillable` job's form)
 
     @property
     def outer(self) -> float:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
 from carepress.model import Artifact, Brand, Handout, PrintOptions
-from carepress.plan import HTML, Job, output_path
+from carepress.plan import FILLABLE, HTML, Job, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
@@ -89,9 +89,11 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
 def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOptions
                ) -> tuple[Output, ...]:
     """The leaflet typeset on the job's layout and finished; an imposed layout gives the
-    printed sheets and, beside them, the pages in reading order."""
+    printed sheets and, beside them, the pages in reading order.  A `fillable` job's form
+    fields are its own: the printed PDF beside it has none, whatever ``printing`` says."""
     from carepress.typeset import typeset
 
+    printing = replace(printing, fillable=job.variant == FILLABLE)
     layout = project.layouts[job.layout]
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)

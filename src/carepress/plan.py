@@ -7,10 +7,11 @@ the HTML twin (one per clinic and language, whatever the layouts).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from carepress.errors import UsageError, did_you_mean
+from carepress.model import has_fill_in
 
 if TYPE_CHECKING:
     from carepress.load import Project
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 HTML = "html"  # the format of the HTML twin; every other job is a PDF
 # A bundle is published under this name in place of a handout id (load refuses it as one).
 BUNDLE = "bundle"
+# The variant of a PDF form to fill in on screen (`build --fillable`): HANDOUT-LAYOUT-fillable.pdf.
+FILLABLE = "fillable"
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Job:
     lang: str
     clinic: str
     layout: str        # "" for the HTML twin
-    variant: str = ""  # "fillable" when the build makes fill-in forms: part of the file name
+    variant: str = ""  # FILLABLE for a fill-in form: part of the file name
     format: str = "pdf"
 
     @property
@@ -85,6 +88,17 @@ def plan(project: Project, filters: Filters = Filters()) -> list[Job]:
     return [job for job in all_jobs(project) if job.handout in handouts and job.clinic in clinics
             and job.lang in langs and job.format in formats
             and (job.format == HTML or job.layout in layouts)]
+
+
+def with_fillable(project: Project, jobs: Iterable[Job]) -> list[Job]:
+    """The jobs, each PDF of a handout with a `fill_in` block followed by its fillable form
+    (an extra file: a handout without fill-in lines has nothing to fill in, so none)."""
+    planned: list[Job] = []
+    for job in jobs:
+        planned.append(job)
+        if job.format != HTML and not job.variant and has_fill_in(project.handouts[job.handout]):
+            planned.append(replace(job, variant=FILLABLE))
+    return planned
 
 
 def all_jobs(project: Project) -> list[Job]:
