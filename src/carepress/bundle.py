@@ -19,6 +19,7 @@ from pypdf.generic import (
 )
 
 from carepress.finish import catalog_lang, copy_metadata, make_pdfa, print_only_description
+from carepress.font_subsets import retag_font_subsets
 from carepress.languages import right_to_left
 from carepress.pdfa import file_identifier
 
@@ -55,6 +56,7 @@ def bundle(leaflets: list[bytes], reading_copy: str | None = None) -> tuple[byte
         writer.add_metadata({"/Subject": print_only_description(" · ".join(titles), reading_copy)})
     if structure is not None:
         structure.finish()
+    retag_font_subsets(writer)  # (every leaflet's first subset of a font is `AAAAAA+`)
     make_pdfa(writer, file_identifier(*leaflets, pypdf_version.encode()), pdfua=tagged,
                reading_copy=reading_copy)
     out = io.BytesIO()
