@@ -264,23 +264,16 @@ def _lacking(project: Project, listed: list[ManifestRecord]) -> list[tuple[str, 
     """What each listed handout's English leaflets lack of their profile and topics, as
     `check` says it (content.py), for the index: shown where the leaflets are, not only in
     a log."""
-    from carepress.content import checklist
-    from carepress.errors import CarepressError
-    from carepress.pipeline import resolve_job
+    from carepress.content import checklist, lacking_by_clinics, resolved_leaflet
 
-    missing: dict[tuple[str, str, str], list[str]] = {}  # (handout, part, detail) -> clinics
+    found = []
     for handout_id, clinic in sorted({(r.handout, r.clinic) for r in listed}):
         handout = project.handouts.get(handout_id)
-        if handout is None or not (handout.profile or handout.topics):
-            continue
-        try:
-            leaflet = resolve_job(project, Job(handout_id, handout.lang, clinic, "")).leaflet
-        except CarepressError:
-            continue  # (its failure is listed)
-        for item in checklist(handout, leaflet, project, clinic).items:
-            if not item.found:
-                missing.setdefault((handout_id, item.part, item.detail), []).append(clinic)
-    return [(handout, clinics, part, detail) for (handout, part, detail), clinics in missing.items()]
+        if handout is not None and (handout.profile or handout.topics) and \
+                (leaflet := resolved_leaflet(project, handout_id, handout.lang, clinic)) is not None:
+            found.append(checklist(handout, leaflet, project, clinic))  # (else its failure is listed)
+    return [(handout, clinics, part, detail)
+            for (handout, part, detail), clinics in lacking_by_clinics(found).items()]
 
 
 def merge_shards(manifests: Sequence[Path], manifest: Path, project: Project | None = None

@@ -314,9 +314,15 @@ def _print_review(report: "BuildReport") -> None:
     if review.readings:
         click.echo("reading level (hardest passages: `carepress report`):")
     for reading in review.readings:
-        figures = ", ".join(f"{name} {value:.1f}" for name, value, _ in reading.figures) \
-            or reading.note or "no formula"
-        click.echo(f"  {reading.handout} [{reading.lang}]: {figures}")
+        click.echo(f"  {reading.handout} [{reading.lang}]: {_figures(reading, 'no formula')}")
+
+
+def _figures(reading: Any, none: str, meanings: bool = False) -> str:
+    """A leaflet's reading figures on one line (each with what it means), or why there are
+    none: ``none`` where no formula exists for its language."""
+    figures = ", ".join(f"{name} {value:.1f}" + (f" ({meaning})" if meanings else "")
+                        for name, value, meaning in reading.figures)
+    return figures or reading.note or none
 
 
 def _print_checklists(review: "Review") -> None:
@@ -348,9 +354,8 @@ def report(project_dir: Path, handouts: tuple[str, ...], layouts: tuple[str, ...
     found = review(project, sorted({j.handout for j in jobs}), sorted({j.lang for j in jobs}),
                    sorted({j.clinic for j in jobs}), hardest=True)
     for reading in found.readings:
-        figures = ", ".join(f"{name} {value:.1f} ({meaning})" for name, value, meaning in reading.figures)
         click.echo(f"{reading.handout} [{reading.lang}]: "
-                   f"{figures or reading.note or 'no formula for this language'}")
+                   f"{_figures(reading, 'no formula for this language', meanings=True)}")
         for grade, text in reading.hardest:
             click.echo(f"    grade {grade:4.1f}  {text}")
     _print_checklists(found)

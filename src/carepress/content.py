@@ -17,6 +17,7 @@ reading figures.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -31,7 +32,6 @@ from carepress.model import (
     Handout,
     Leaflet,
     PassageRef,
-    RBlock,
     RCallout,
     RContact,
     RList,
@@ -39,6 +39,7 @@ from carepress.model import (
     RText,
     Source,
     block_texts,
+    nested_blocks,
     plain,
 )
 from carepress.profiles import PARTS, PROFILES
@@ -185,13 +186,6 @@ def _paragraph_number(ref: PassageRef, sources: dict[str, Source]) -> int | None
 # ---- profiles and topics ------------------------------------------------------------------
 
 
-def _all_blocks(blocks: Iterable[RBlock]) -> Iterator[RBlock]:
-    for block in blocks:
-        yield block
-        if isinstance(block, RCallout):
-            yield from _all_blocks(block.blocks)
-
-
 def _flat(text: str) -> str:
     return re.sub(r"[\s\u00a0]+", " ", text)
 
@@ -200,7 +194,7 @@ def checklist(handout: Handout, leaflet: Leaflet, project: Project, clinic: str)
     """The profile's parts and the handout's topics, found or missing, in the leaflet as
     ``clinic`` prints it."""
     brand = project.brands[clinic]
-    blocks = [block for section in leaflet.sections for block in _all_blocks(section.blocks)]
+    blocks = [block for section in leaflet.sections for block in nested_blocks(section.blocks)]
     items = []
     for part in PROFILES.get(handout.profile or "", ()):
         found, detail = _PART_CHECKS[part](leaflet, blocks, brand, project, handout)
@@ -286,7 +280,7 @@ def _body(leaflet: Leaflet) -> list[str]:
     fill-in labels or the contact box)."""
     texts = []
     for section in leaflet.sections:
-        for block in _all_blocks(section.blocks):
+        for block in nested_blocks(section.blocks):
             if isinstance(block, (RPassage, RText)):
                 texts.append(plain(block.text))
             elif isinstance(block, RList):
@@ -327,7 +321,6 @@ def _measured(lang: str, body: list[str], hardest: bool
     second, and most texts are measured again unchanged (only what was edited is new)."""
     import hashlib
     import json
-
     from importlib.metadata import version
 
     from carepress.usercache import read_cached, store_cached
@@ -371,7 +364,7 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
     not resolve (`check` passes the ones it has made already).  ``hardest``: every
     reading figure with its hardest passages (`report`); else only where a grade is over
     its limit."""
-    leaflet_of = leaflet_of or _resolver(project)
+    leaflet_of = leaflet_of or functools.partial(resolved_leaflet, project)
     result = Review()
     severity: Severity = "error" if strict else "warning"
 
@@ -385,19 +378,11 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
             continue
         for origin, message in quote_problems(handout, project.sources):
             report(origin, message)
-        offering = [c for c in clinics if not project.brands[c].languages
-                    or handout.lang in project.brands[c].languages]
-        missing: dict[tuple[str, str], list[str]] = {}  # (part, detail) -> clinics
-        for clinic in offering:
-            leaflet = leaflet_of(handout_id, handout.lang, clinic)
-            if leaflet is None:
-                continue  # (check reports it with the leaflet)
-            found = checklist(handout, leaflet, project, clinic)
-            result.checklists.append(found)
-            for item in found.items:
-                if not item.found:
-                    missing.setdefault((item.part, item.detail), []).append(clinic)
-        for (part, detail), lacking in missing.items():  # once, not once per clinic
+        offering = _offering(project, clinics, handout.lang)
+        found = [checklist(handout, leaflet, project, clinic) for clinic in offering
+                 if (leaflet := leaflet_of(handout_id, handout.lang, clinic)) is not None]
+        result.checklists.extend(found)  # (a leaflet that does not resolve: check reports it)
+        for (_, part, detail), lacking in lacking_by_clinics(found).items():
             whose = "" if lacking == offering else f" as `{'`, `'.join(lacking)}` print it"
             if part in PARTS:
                 report(handout.profile_origin or Origin(handout.path),
@@ -411,17 +396,31 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
     return result
 
 
+def _offering(project: Project, clinics: list[str], lang: str) -> list[str]:
+    """The clinics, of ``clinics``, that offer leaflets in ``lang``."""
+    return [c for c in clinics if not project.brands[c].languages or lang in project.brands[c].languages]
+
+
+def lacking_by_clinics(checklists: Iterable[Checklist]) -> dict[tuple[str, str, str], list[str]]:
+    """(handout, part, detail) -> the clinics whose leaflets lack it: said once, not once
+    per clinic (most parts and topics do not depend on the clinic)."""
+    lacking: dict[tuple[str, str, str], list[str]] = {}
+    for found in checklists:
+        for item in found.items:
+            if not item.found:
+                lacking.setdefault((found.handout, item.part, item.detail), []).append(found.clinic)
+    return lacking
+
+
 def _read(project: Project, handout: Handout, langs: list[str], clinics: list[str],
           leaflet_of: LeafletOf, hardest: bool, result: Review, report) -> None:  # type: ignore[no-untyped-def]
     """The reading figures of the handout's leaflets in ``langs``, each as the first of
     ``clinics`` that offers its language prints it."""
     from carepress.plan import languages_of
 
-    offering = [c for c in clinics if not project.brands[c].languages
-                or handout.lang in project.brands[c].languages]
+    offering = _offering(project, clinics, handout.lang)
     for lang in (lang for lang in languages_of(project, handout.id) if lang in langs):
-        clinic = next((c for c in clinics if not project.brands[c].languages
-                       or lang in project.brands[c].languages), None)
+        clinic = next(iter(_offering(project, clinics, lang)), None)
         leaflet = leaflet_of(handout.id, lang, clinic) if clinic else None
         if leaflet is None:
             result.readings.append(Reading(handout.id, lang, (), note="not measured: the "
@@ -434,18 +433,17 @@ def _read(project: Project, handout: Handout, langs: list[str], clinics: list[st
         _check_grade(project, handout, figures, offering, report)
 
 
-def _resolver(project: Project) -> LeafletOf:
+def resolved_leaflet(project: Project, handout: str, lang: str, clinic: str) -> Leaflet | None:
+    """The leaflet as ``clinic`` prints it in ``lang``, or None where it does not resolve
+    (`check` and `build` report why)."""
     from carepress.errors import CarepressError
     from carepress.pipeline import resolve_job
     from carepress.plan import Job
 
-    def leaflet_of(handout: str, lang: str, clinic: str) -> Leaflet | None:
-        try:
-            return resolve_job(project, Job(handout, lang, clinic, "")).leaflet
-        except CarepressError:
-            return None
-
-    return leaflet_of
+    try:
+        return resolve_job(project, Job(handout, lang, clinic, "")).leaflet
+    except CarepressError:
+        return None
 
 
 def _over_a_limit(project: Project, figures: Reading, clinics: list[str]) -> bool:

@@ -19,13 +19,11 @@ import functools
 import re
 import unicodedata
 from itertools import groupby
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from carepress.languages import primary, right_to_left, script_of
-from carepress.resolve import ENGLISH_DRAFT_MARKER
 from carepress.model import (
     Artifact,
     Inline,
@@ -38,8 +36,10 @@ from carepress.model import (
     RPassage,
     RText,
     Span,
+    nested_blocks,
     plain,
 )
+from carepress.resolve import ENGLISH_DRAFT_MARKER
 
 _MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 # Embedding and isolate controls that wrap a run resolve put in another direction (an
@@ -68,19 +68,11 @@ def _phones(leaflet: Leaflet) -> dict[str, str]:
     """The clinic's phone numbers as the leaflet prints them -> their tel: links: a number
     written in a text (`Call us on **(617) 555-0142**`) becomes a link a phone can call."""
     found = {leaflet.footer.phone: leaflet.footer.phone_href}
-    for block in _all_blocks(leaflet):
+    for block in (b for section in leaflet.sections for b in nested_blocks(section.blocks)):
         if isinstance(block, RContact):
             found.update((span.text, span.href) for line in block.lines for span in line
                          if span.href and span.href.startswith("tel:"))
     return {_spaced(text): href for text, href in found.items() if text.strip()}
-
-
-def _all_blocks(leaflet: Leaflet) -> Any:
-    for section in leaflet.sections:
-        for block in section.blocks:
-            yield block
-            if isinstance(block, RCallout):
-                yield from block.blocks
 
 
 def _spaced(text: str) -> str:

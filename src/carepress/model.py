@@ -395,6 +395,14 @@ class RCallout:
 RBlock = Union[RPassage, RText, RList, RFillIn, RContact, RCallout]
 
 
+def nested_blocks(blocks: "Iterable[RBlock]") -> Iterator[RBlock]:
+    """Each resolved block, a box's own blocks right after the box."""
+    for block in blocks:
+        yield block
+        if isinstance(block, RCallout):
+            yield from nested_blocks(block.blocks)
+
+
 def block_texts(blocks: "Iterable[RBlock]") -> Iterator[str]:
     """The text of each resolved block as a reader sees it, in order (a fill-in line's label
     with its choices, a box's title before its blocks)."""

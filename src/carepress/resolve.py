@@ -132,6 +132,11 @@ class UnknownLocale(ValueError):
     """Babel (CLDR) has no data for a language or locale: its dates cannot be written."""
 
 
+# Between items on one line of a box (the contact lines, a support organisation's number
+# and address): a middle dot that no line break separates from what it follows.
+BETWEEN_ITEMS = "\u00a0\u00a0·\u00a0 "
+
+
 def format_date(day: dt.date, locale: str) -> str:
     """A date as a language, or a region of it, writes it (Babel's CLDR data): `20 de
     noviembre de 2029` in `es`, `20 November 2029` in `en-GB`, `November 20, 2029` in `en`.
@@ -455,7 +460,7 @@ class _Resolver:
         def link(href: str, text: str) -> Span:
             return Span(text, href=href)
 
-        gap = Span("\u00a0\u00a0·\u00a0 ")
+        gap = Span(BETWEEN_ITEMS)
         lines = [(Span(brand.name, bold=True, lang=self.name_lang), gap,
                   Span(", ".join(brand.address), lang=self.name_lang)),
                  (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone)), gap,
@@ -482,7 +487,7 @@ class _Resolver:
                 line += (Span(s["colon"]), Span(keep_together(organisation.phone),
                                                 href=tel_href(organisation.phone)))
             if organisation.website:
-                line += (Span(s["colon"] if len(line) == 1 else "\u00a0\u00a0·\u00a0 "),
+                line += (Span(s["colon"] if len(line) == 1 else BETWEEN_ITEMS),
                          Span(organisation.website, href=organisation.website))
             items.append(line)
         return RCallout("info", (Span(s["support_heading"]),), (RList(tuple(items)),))
