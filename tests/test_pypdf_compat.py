@@ -107,3 +107,17 @@ def test_a_tree_cloned_after_its_pages_points_at_the_cloned_pages_and_annotation
     # The parent tree cloned after the tree: its elements are the copies, and nothing is added.
     marked = tree["/ParentTree"]["/Nums"][1].clone(writer)
     assert list(marked) == [part["/K"][0]] and len(writer._objects) == count + 2
+
+
+def test_an_added_object_is_an_indirect_object_of_the_writer() -> None:
+    from carepress.pypdf_compat import add_object
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    value = DictionaryObject({NameObject("/Type"): NameObject("/Thing")})
+    reference = add_object(writer, value)
+    assert reference.pdf is writer and reference.get_object() is value
+    writer.root_object[NameObject("/Thing")] = reference
+    out = io.BytesIO()
+    writer.write(out)
+    assert PdfReader(out).trailer["/Root"]["/Thing"]["/Type"] == "/Thing"

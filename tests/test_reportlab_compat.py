@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfdoc import PDFDocument, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFName, PDFStream
 
 from carepress.pdfa import srgb_icc_profile, srgb_icc_profile_deflated, xmp_date_from_pdf
 from carepress.typeset.fonts import firago
@@ -137,3 +137,131 @@ def test_subset_to_unicode_maps_leave_out_the_notdef_code() -> None:
     assert "<00> <0000>" not in cmap
     assert "<01> <0041>" in cmap and "<02> <0042>" in cmap
     assert "2 beginbfchar" in cmap
+
+
+# --- content streams, faces and platypus: what the typesetter reaches into -----------------
+
+def test_operators_appended_to_a_canvas_and_a_text_object_are_written_in_order() -> None:
+    from carepress.typeset.reportlab_compat import operators, show_text_operator
+
+    fonts = firago()
+
+    def draw(canvas: PdfaCanvas) -> None:
+        operators(canvas).append("/Artifact BMC")
+        text = canvas.beginText()
+        text.setFont(fonts.regular, 12)
+        text.setTextOrigin(72, 72)
+        operators(text).append("/Span <</Lang (fr)>> BDC")
+        operators(text).append(show_text_operator(text, "Bonjour"))
+        operators(text).append("EMC")
+        canvas.drawText(text)
+        operators(canvas).append("EMC")
+
+    reader = read(draw)
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    at = 0
+    for mark in ("/Artifact BMC", "BT ", "/Span <</Lang (fr)>> BDC", ") Tj", "EMC", " ET", "EMC"):
+        at = content.index(mark, at) + len(mark)  # (each after the one before)
+    assert reader.pages[0].extract_text() == "Bonjour"
+
+
+def test_document_pages_and_creation_date_are_the_ones_written() -> None:
+    from carepress.typeset.reportlab_compat import (
+        add_page_entry,
+        document_of,
+        page_dictionaries,
+        set_creation_date,
+    )
+
+    def draw(canvas: PdfaCanvas) -> None:
+        set_creation_date(canvas, 1_700_000_000)  # 2023-11-14 22:13:20 UTC
+        for number in range(2):
+            canvas.drawString(72, 72, f"page {number}")
+            canvas.showPage()
+        pages = page_dictionaries(document_of(canvas))
+        assert len(pages) == 2
+        add_page_entry(pages[1], "Tabs", PDFName("S"))
+
+    reader = read(draw)
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20231114221320+00'00'"
+    assert [page.get("/Tabs") for page in reader.pages] == [None, "/S"]
+
+
+def test_face_tables_are_the_font_file_and_its_maps() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from carepress.fontfiles import package_font_bytes
+    from carepress.typeset.reportlab_compat import (
+        cap_height,
+        char_widths,
+        covered_codes,
+        font_program,
+        glyph_codes,
+        map_code_to_glyph,
+    )
+
+    name = firago().regular
+    font = pdfmetrics.getFont(name)
+    assert font_program(name) == package_font_bytes("pymupdf_fonts.FiraGO_Regular")
+    assert {ord("A"), ord("ж"), ord("ب")} <= covered_codes(font)
+    glyph = font.face.charToGlyph[ord("A")]
+    assert ord("A") in glyph_codes(font, glyph)
+    widths, default = char_widths(name)
+    assert abs(widths[ord("A")] - pdfmetrics.stringWidth("A", name, 1000)) < 1e-9 and default > 0
+    assert 600 < cap_height(name) < 800
+    code = 0x10FFFD  # (a private-use code no test font maps)
+    map_code_to_glyph(font, code, glyph)
+    assert code in covered_codes(font) and code in glyph_codes(font, glyph)
+    assert abs(pdfmetrics.stringWidth(chr(code), name, 1000) - widths[ord("A")]) < 1e-9
+
+
+def test_a_flowable_knows_whether_it_is_first_in_its_frame() -> None:
+    from reportlab.platypus import Flowable, SimpleDocTemplate
+
+    from carepress.typeset.reportlab_compat import at_frame_top
+
+    seen: list[bool] = []
+
+    class Probe(Flowable):
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 10, 10
+
+        def draw(self) -> None:
+            seen.append(at_frame_top(self))
+
+    SimpleDocTemplate(io.BytesIO()).build([Probe(), Probe()])
+    assert seen == [True, False]
+    assert at_frame_top(Probe())  # (drawn outside a frame)
+
+
+def test_paragraph_lines_fragments_and_split_parts() -> None:
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph
+
+    from carepress.typeset.reportlab_compat import fragments, lines_broken, split_part_lines
+
+    style = getSampleStyleSheet()["Normal"]
+    paragraph = Paragraph("one <b>two</b> " + "three " * 40, style)
+    assert [fragment.text for fragment in fragments(paragraph)][:2] == ["one ", "two"]
+    assert not lines_broken(paragraph) and split_part_lines(paragraph) is None
+    paragraph.wrap(200, 1000)
+    assert lines_broken(paragraph)
+    first, rest = paragraph.split(200, 2 * style.leading)
+    assert len(split_part_lines(first).lines) == 2
+    assert split_part_lines(rest) is None and fragments(rest)  # (its words, to be broken again)
+
+
+def test_cjk_line_pieces_make_a_line() -> None:
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph
+
+    from carepress.typeset.reportlab_compat import ParaLines, cjkU, fragments, makeCJKParaLine
+
+    style = getSampleStyleSheet()["Normal"]  # (Helvetica 10)
+    frag = fragments(Paragraph("AB", style))[0]
+    units = [cjkU(char, frag, "utf8") for char in "AB"]
+    assert units[0] == "A" and units[0].frag is frag and abs(units[0].width - 6.67) < 1e-9
+    line = makeCJKParaLine(units, 100, 20.0, 80.0, False, False)
+    assert (line.maxWidth, line.currentWidth, line.extraSpace) == (100, 20.0, 80.0)
+    assert [word.text for word in line.words] == ["AB"]  # (the units of one fragment, joined)
+    assert ParaLines(kind=1, lines=[line]).lines == [line]

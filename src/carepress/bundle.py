@@ -22,6 +22,7 @@ from carepress.finish import catalog_lang, copy_metadata, make_pdfa, print_only_
 from carepress.font_subsets import retag_font_subsets
 from carepress.languages import right_to_left
 from carepress.pdfa import file_identifier
+from carepress.pypdf_compat import add_object
 
 
 def bundle(leaflets: list[bytes], reading_copy: str | None = None) -> tuple[bytes, int]:
@@ -79,8 +80,8 @@ class _BundleStructure:
 
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
-        self.root = writer._add_object(DictionaryObject())
-        self.document = writer._add_object(DictionaryObject())
+        self.root = add_object(writer, DictionaryObject())
+        self.document = add_object(writer, DictionaryObject())
         self.parts = ArrayObject()
         self.nums: list[tuple[int, PdfObject]] = []
         self.next_key = 0
@@ -115,7 +116,7 @@ class _BundleStructure:
             part_kids = ArrayObject()
             part = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
                                      NameObject("/K"): part_kids})
-            reference = self.writer._add_object(part)
+            reference = add_object(self.writer, part)
             for kid in kids:
                 copy = kid.clone(self.writer, ignore_fields=[1, "/P"])
                 cast(DictionaryObject, copy.get_object())[NameObject("/P")] = reference
@@ -147,7 +148,7 @@ class _BundleStructure:
         root = cast(DictionaryObject, self.root.get_object())
         root.update({
             NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): self.document,
-            NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
+            NameObject("/ParentTree"): add_object(writer, DictionaryObject({NameObject("/Nums"): nums})),
             NameObject("/ParentTreeNextKey"): NumberObject(self.next_key)})
         root.update({NameObject(name): value for name, value in self.maps.items()})
         catalog = writer.root_object

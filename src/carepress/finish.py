@@ -33,7 +33,7 @@ from carepress.pdfa import (
     xmp_date_from_pdf,
     xmp_packet,
 )
-from carepress.pypdf_compat import install_stream_eol, set_file_identifier
+from carepress.pypdf_compat import add_object, install_stream_eol, set_file_identifier
 
 
 @dataclass(frozen=True)
@@ -150,18 +150,18 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
             x = index * slot + (slot - float(page.mediabox.width)) / 2
             y = (sheet_height - float(page.mediabox.height)) / 2
             name = NameObject(f"/Page{number}")
-            forms[name] = writer._add_object(_page_as_form(page, writer))
+            forms[name] = add_object(writer, _page_as_form(page, writer))
             drawing.append(f"/Artifact BMC q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q EMC")
             for annotation in page.get("/Annots", ArrayObject()):
                 moved = annotation.get_object().clone(writer, ignore_fields=("/P", "/StructParent"))
                 left, bottom, right, top = (float(v) for v in moved["/Rect"])
                 moved[NameObject("/Rect")] = ArrayObject(
                     _pdf_number(v) for v in (left + x, bottom + y, right + x, top + y))
-                annotations.append(writer._add_object(moved))
+                annotations.append(add_object(writer, moved))
         content = DecodedStreamObject()
         content.set_data("\n".join(drawing).encode("ascii"))
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
-        side[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+        side[NameObject("/Contents")] = add_object(writer, content.flate_encode())
         if annotations:
             side[NameObject("/Annots")] = annotations
         if group is not None:
@@ -215,7 +215,7 @@ def copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
     for key in ("/Lang", "/ViewerPreferences"):
         value = cast(DictionaryObject, reader.trailer["/Root"]).get(key)
         if value is not None:  # a copy in the writer, not a reference into the reader's file
-            writer._root_object[NameObject(key)] = value.get_object().clone(writer)
+            writer.root_object[NameObject(key)] = value.get_object().clone(writer)
 
 
 def print_only_description(title: str, reading_copy: str) -> str:
@@ -281,5 +281,5 @@ def _output_intent(writer: PdfWriter) -> DictionaryObject:
         NameObject("/S"): NameObject("/" + OUTPUT_INTENT_SUBTYPE),
         NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB_CONDITION),
         NameObject("/Info"): TextStringObject(SRGB_CONDITION),
-        NameObject("/DestOutputProfile"): writer._add_object(profile),
+        NameObject("/DestOutputProfile"): add_object(writer, profile),
     })

@@ -4,6 +4,9 @@ assumption is checked by tests/test_pypdf_compat.py against the installed pypdf.
 - A stream whose data ends with a CR gets a CR LF before `endstream` (pypdf writes a LF only);
   the data written is read from the stream's `_data` (get_data() would decode it).
 - The trailer /ID is set to a given value (pypdf's own are random).
+- An object is added to a writer as an indirect object (PdfWriter._add_object: pypdf has no
+  public way to make a new indirect object, which a form XObject, a moved annotation or a
+  structure element must be).
 
 bundle.bundle joins the leaflets' structure trees with pypdf's clone, and relies on two of
 its behaviours (also checked there): an object is cloned once per reader (an element cloned
@@ -18,7 +21,7 @@ import threading
 from typing import Any
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, StreamObject
+from pypdf.generic import ArrayObject, ByteStringObject, IndirectObject, PdfObject, StreamObject
 
 from carepress.pdfa import stream_eol
 
@@ -61,3 +64,12 @@ def set_file_identifier(writer: PdfWriter, file_id: bytes) -> None:
     """The trailer /ID: both entries ``file_id``, as for a file first written.  PdfWriter
     writes its `_ID` attribute; its only setter (generate_file_identifiers) makes random ones."""
     writer._ID = ArrayObject([ByteStringObject(file_id), ByteStringObject(file_id)])
+
+
+def add_object(writer: PdfWriter, value: PdfObject) -> IndirectObject:
+    """``value`` as a new indirect object of ``writer``; its reference."""
+    reference = writer._add_object(value)
+    if not isinstance(reference, IndirectObject):
+        raise AssertionError("pypdf's PdfWriter._add_object no longer returns an indirect "
+                             "reference: see carepress/pypdf_compat.py")
+    return reference

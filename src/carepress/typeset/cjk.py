@@ -17,9 +17,8 @@ from itertools import groupby
 from typing import Any, Self
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
-from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
-
 from carepress.typeset.flowables import SettledParagraph
+from carepress.typeset.reportlab_compat import ParaLines, cjkU, fragments, makeCJKParaLine, split_part_lines
 
 CANNOT_START = frozenset(ALL_CANNOT_START + "，。、；：？！）」』》〉】〕〗”’％,.;:?!)]}…‥・ー～—")
 CANNOT_END = frozenset(ALL_CANNOT_END + "（「『《〈【〔〖“‘([{")
@@ -139,9 +138,11 @@ class KinsokuParagraph(SettledParagraph):
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 - ReportLab's name
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
-            return self.blPara
-        if not self.frags:
+        split_lines = split_part_lines(self)
+        if split_lines is not None:
+            return split_lines
+        frags = fragments(self)
+        if not frags:
             return super().breakLinesCJK(maxWidths)
         auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return kinsoku_split(self.frags, list(maxWidths), auto_leading not in ("", "off"))
+        return kinsoku_split(frags, list(maxWidths), auto_leading not in ("", "off"))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from typing import Any
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFtrue
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -22,19 +20,10 @@ from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
-from carepress.typeset.reportlab_compat import LanguageMarkingCanvas, PdfaCanvas
+from carepress.typeset.reportlab_compat import LanguageMarkingCanvas, PdfaCanvas, set_creation_date
 from carepress.typeset.story import Story
 from carepress.typeset.tagging import Tagger, write_structure
 from carepress.typeset.styles import make_styles
-
-
-def _timestamp(epoch: int) -> TimeStamp:
-    """A ReportLab TimeStamp fixed at ``epoch`` (UTC), so output never depends on the clock."""
-    stamp = TimeStamp(invariant=1)
-    stamp.t = epoch
-    stamp.lt = time.gmtime(epoch)
-    stamp.YMDhms = tuple(stamp.lt)[:6]
-    return stamp
 
 
 # How many pages past its limit a leaflet is set before it is given up: one, so a leaflet a
@@ -54,7 +43,7 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.tagger = tagger  # marks content and artifacts as the flowables draw
-            self._doc._timeStamp = _timestamp(epoch)  # CreationDate/ModDate from the content
+            set_creation_date(self, epoch)  # CreationDate/ModDate from the content
             if rtl:  # viewers lay out spreads right to left; PDFium reads lines that way
                 self.setViewerPreference("Direction", "R2L")
             if printing.outer:

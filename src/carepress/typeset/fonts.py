@@ -26,7 +26,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from carepress.fontfiles import package_font_bytes
 from carepress.languages import script_of
 from carepress.model import RTypeface
-from carepress.typeset.reportlab_compat import font_subsets, set_to_unicode_cmap, subset_font_name
+from carepress.typeset.reportlab_compat import (
+    covered_codes,
+    font_subsets,
+    glyph_codes,
+    map_code_to_glyph,
+    set_to_unicode_cmap,
+    subset_font_name,
+)
 
 _PRIVATE_USE = 0xE000
 
@@ -77,17 +84,15 @@ class ShapingTTFont(PdfaTTFont):
         return char
 
     def _char_for_glyph(self, gid: int, text: str) -> str:
-        face = self.face
-        for code in face.glyphToChar.get(gid, ()):
+        for code in glyph_codes(self, gid):
             if code not in self.logical_text and self._unicode_for(code) == text:
                 return chr(code)
         code = self._next_private
-        while code in face.charToGlyph:
+        taken = covered_codes(self)
+        while code in taken:
             code += 1
         self._next_private = code + 1
-        face.charToGlyph[code] = gid
-        face.glyphToChar.setdefault(gid, []).append(code)
-        face.charWidths[code] = face.hmetrics[gid][0]
+        map_code_to_glyph(self, code, gid)
         self.logical_text[code] = text
         return chr(code)
 
@@ -156,7 +161,7 @@ def _firago_face(name: str) -> frozenset[int]:
     assert data is not None, "pymupdf-fonts is a dependency"
     font = ShapingTTFont(name, data)
     pdfmetrics.registerFont(font)
-    return frozenset(font.face.charToGlyph)
+    return covered_codes(font)
 
 
 def _family(regular: str, bold: str, italic: str, bold_italic: str, covered: frozenset[int],
@@ -196,7 +201,7 @@ def noto_cjk_sc(chars: str) -> FontSet:
         font = PdfaTTFont(name, io.BytesIO(data))
         pdfmetrics.registerFont(font)
         names.append(name)
-        codes = frozenset(font.face.charToGlyph)
+        codes = covered_codes(font)
         covered = codes if covered is None else covered & codes
     regular, bold_name = names
     assert covered is not None
@@ -228,7 +233,7 @@ def brand_fonts(typeface: RTypeface) -> FontSet:
                                         "ReportLab embeds TrueType outlines only") from None
             pdfmetrics.registerFont(font)
         names.append(name)
-        codes = frozenset(font.face.charToGlyph)
+        codes = covered_codes(font)
         covered = codes if covered is None else covered & codes
     assert covered is not None
     return _family(names[0], names[1], names[0], names[1], covered, typeface.script)

@@ -1,9 +1,12 @@
-"""Every place carepress reaches into ReportLab's internals to write PDF/A, and why.
+"""Every place carepress reaches into ReportLab's internals, and why: nowhere else in
+carepress names a private attribute or an undocumented object of ReportLab's.
 
-ReportLab (open-source edition) has no PDF/A mode.  What a PDF/A file needs beyond what its
-public API writes is added here and nowhere else; tests/test_reportlab_compat.py checks each
-assumption against the installed ReportLab, so a release that changes one fails a test
-rather than a leaflet.
+ReportLab (open-source edition) has no PDF/A mode, no marked-content API and no way to draw a
+shaped glyph.  What carepress needs beyond its public API is reached here and nowhere else;
+tests/test_reportlab_compat.py checks each assumption against the installed ReportLab, so a
+release that changes one fails a test rather than a leaflet.
+
+For PDF/A:
 
 - Stream data ends with an EOL before ``endstream`` (PDFStream.format writes ``dataendstream``).
 - The catalog takes an /OutputIntents entry (PDFCatalog writes only the keys it lists).
@@ -11,11 +14,25 @@ rather than a leaflet.
 - A page that draws a soft-masked image says how to blend it (/Group, PDFPage lists no key).
 - The Info values and dates, read back to repeat them in the XMP packet.
 - A TrueType subset's code points and ToUnicode stream (TTFont.addObjects keeps neither).
+- The document's creation date, fixed (a TimeStamp the canvas keeps in `_doc._timeStamp`).
+
+For tagging, shaping and line breaking:
+- The operator list of a canvas or a text object (`_code`): marked content (BDC/EMC), the
+  spans of another language, recorded SVG logos, shaped glyphs (`_formatText`).
+- The PDF document behind a canvas (`_doc`) and its page dictionaries (`Pages.pages`).
+- A TrueType face's tables (`_ttf_data`, `charToGlyph`, `glyphToChar`, `charWidths`,
+  `hmetrics`, `defaultWidth`, `capHeight`): HarfBuzz's input, coverage, widths, and the
+  glyphs a shaped run draws through codes of their own.
+- The frame a flowable is drawn in (`_frame._atTop`).
+- A Paragraph's broken lines (`blPara`, `_splitpara`, `frags`) and ReportLab's CJK line
+  pieces (`cjkU`, `makeCJKParaLine`, `ParaLines`), for kinsoku line breaking.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterable
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
@@ -30,8 +47,13 @@ from reportlab.pdfbase.pdfdoc import (
     PDFStream,
     PDFString,
 )
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+__all__ = ["ParaLines", "cjkU", "makeCJKParaLine"]  # (ReportLab's CJK line pieces, cjk.py's)
 
 from carepress.pdfa import (
     ICC_COMPONENTS,
@@ -114,7 +136,7 @@ class PdfaCanvas(Canvas):
         blends = self._page_draws_soft_masked_image()
         super().showPage()
         if blends:
-            add_page_entry(self._doc.Pages.pages[-1], "Group", PDFDictionary(dict(_TRANSPARENCY_GROUP)))
+            add_page_entry(page_dictionaries(self._doc)[-1], "Group", PDFDictionary(dict(_TRANSPARENCY_GROUP)))
 
     def _page_draws_soft_masked_image(self) -> bool:
         """Whether an image this page draws has an /SMask (drawImage(mask="auto") of an image
@@ -251,3 +273,109 @@ class LanguageMarkingCanvas(Canvas):
         aTextObject._code.extend(["EMC"] * self._open_languages)  # (before its ET)
         self._open_languages = 0
         super().drawText(aTextObject)
+
+
+# --- content streams ------------------------------------------------------------------------
+
+def operators(target: Any) -> list[str]:
+    """The list of content-stream operators a canvas or a text object (beginText) is
+    writing, in order: what is appended is written as is (marked content, recorded drawing
+    operators, shaped glyphs).  ReportLab has no public way to write raw operators."""
+    code = getattr(target, "_code", None)
+    if not isinstance(code, list):
+        raise AssertionError("ReportLab's canvas and text objects no longer keep their operators "
+                             "in a `_code` list: see carepress/typeset/reportlab_compat.py")
+    return code
+
+
+def show_text_operator(text_object: Any, text: str) -> str:
+    """The operator that shows ``text`` in ``text_object``'s current font (its `Tj`, with
+    the font's encoding and subsets), without moving the object's cursor as textOut does."""
+    return str(text_object._formatText(text))
+
+
+def document_of(canvas: Canvas) -> PDFDocument:
+    """The PDF document a canvas writes into (its objects, catalog and pages)."""
+    return canvas._doc
+
+
+def page_dictionaries(document: PDFDocument) -> list[PDFPage]:
+    """The document's page objects so far, in order."""
+    return list(document.Pages.pages)
+
+
+def fixed_timestamp(epoch: int) -> TimeStamp:
+    """A ReportLab TimeStamp fixed at ``epoch`` (UTC), so output never depends on the clock."""
+    stamp = TimeStamp(invariant=1)
+    stamp.t = epoch
+    stamp.lt = time.gmtime(epoch)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
+def set_creation_date(canvas: Canvas, epoch: int) -> None:
+    """The document's CreationDate and ModDate: ``epoch`` (UTC)."""
+    document_of(canvas)._timeStamp = fixed_timestamp(epoch)
+
+
+# --- TrueType faces -------------------------------------------------------------------------
+
+def font_program(font_name: str) -> bytes:
+    """The whole TrueType file of a registered TrueType font (HarfBuzz shapes with it)."""
+    return bytes(pdfmetrics.getFont(font_name).face._ttf_data)
+
+
+def covered_codes(font: TTFont) -> frozenset[int]:
+    """The code points the font's cmap (and the codes carepress mapped since) draw."""
+    return frozenset(font.face.charToGlyph)
+
+
+def glyph_codes(font: TTFont, glyph: int) -> Iterable[int]:
+    """The code points that draw glyph ``glyph``."""
+    return tuple(font.face.glyphToChar.get(glyph, ()))
+
+
+def map_code_to_glyph(font: TTFont, code: int, glyph: int) -> None:
+    """Make code point ``code`` draw glyph ``glyph`` at its own advance: ReportLab draws a
+    glyph only through a code point its face maps to it."""
+    face = font.face
+    face.charToGlyph[code] = glyph
+    face.glyphToChar.setdefault(glyph, []).append(code)
+    face.charWidths[code] = face.hmetrics[glyph][0]
+
+
+def char_widths(font_name: str) -> tuple[dict[int, float], float]:
+    """A registered TrueType font's advance per code point (thousandths of an em) and the
+    advance of a code it does not map."""
+    face = pdfmetrics.getFont(font_name).face
+    return face.charWidths, face.defaultWidth
+
+
+def cap_height(font_name: str) -> float:
+    """A font's cap height in thousandths of an em (0 when its face does not say)."""
+    return float(getattr(pdfmetrics.getFont(font_name).face, "capHeight", 0) or 0)
+
+
+# --- platypus -------------------------------------------------------------------------------
+
+def at_frame_top(flowable: Any) -> bool:
+    """Whether a flowable being drawn is the first in its frame (True outside a frame)."""
+    frame = getattr(flowable, "_frame", None)
+    return bool(getattr(frame, "_atTop", True))
+
+
+def lines_broken(paragraph: Any) -> bool:
+    """Whether a Paragraph holds broken lines (wrap made them; split() drops them)."""
+    return "blPara" in paragraph.__dict__
+
+
+def split_part_lines(paragraph: Any) -> Any:
+    """The lines a part split off another Paragraph was given (None for a whole one)."""
+    if hasattr(paragraph, "blPara") and getattr(paragraph, "_splitpara", False):
+        return paragraph.blPara
+    return None
+
+
+def fragments(paragraph: Any) -> list[Any]:
+    """A Paragraph's parsed fragments (runs of text in one style)."""
+    return list(paragraph.frags)

@@ -42,6 +42,7 @@ from carepress.typeset.actualtext import (
     pdfium_right_to_left,
 )
 from carepress.typeset.markup import LANGUAGE_START
+from carepress.typeset.reportlab_compat import char_widths, font_program, operators, show_text_operator
 from carepress.typeset.tagging import Marked
 
 LRE, PDF = "\u202a", "\u202c"
@@ -185,7 +186,7 @@ def visual_order(levels: list[int]) -> list[int]:
 
 @cache
 def _hb_font(font_name: str) -> tuple[hb.Font, int]:
-    face = hb.Face(pdfmetrics.getFont(font_name).face._ttf_data)
+    face = hb.Face(font_program(font_name))
     return hb.Font(face), face.upem
 
 
@@ -219,8 +220,7 @@ def _chunks(run: Run, x: float, baseline: float) -> Iterator[tuple[float, float,
     """The run's glyphs in groups to show from one position each: a glyph starts a new
     group when it is offset (a mark) or when its shaped advance is not the font's own
     (kerning), so most words are one text operation rather than one per glyph."""
-    face = pdfmetrics.getFont(run.style.font).face
-    widths, default, em = face.charWidths, face.defaultWidth, run.style.size * 0.001
+    (widths, default), em = char_widths(run.style.font), run.style.size * 0.001
     glyphs: list[Glyph] = []
     start_x = start_y = 0.0
     natural_end = x
@@ -339,10 +339,10 @@ class RtlParagraph(Marked, Flowable):
                 groups.append((run, chunk_x, chunk_y, glyphs))
         carrier, carrier_rtl = _pdfium_carrier([glyphs for _, _, _, glyphs in groups])
         displayed = [(self._text[run.start:run.end].replace(NBSP, " "), run.level) for run in line.runs]
-        canv._code.append(f"/Span <</ActualText {pdf_text_string(for_poppler(displayed))}>> BDC")
+        operators(canv).append(f"/Span <</ActualText {pdf_text_string(for_poppler(displayed))}>> BDC")
         text = canv.beginText()
         font = None
-        code = text._code
+        code = operators(text)
         for number, (run, chunk_x, chunk_y, glyphs) in enumerate(groups):
             if font != (run.style.font, run.style.size):
                 font = (run.style.font, run.style.size)
@@ -353,12 +353,12 @@ class RtlParagraph(Marked, Flowable):
                         if number == carrier else _SKIP_FOR_PDFIUM)
             text.setTextOrigin(chunk_x, chunk_y)
             # (textOut would also measure the string to advance a cursor no one reads)
-            code.append(text._formatText("".join(glyph.char for glyph in glyphs)))
+            code.append(show_text_operator(text, "".join(glyph.char for glyph in glyphs)))
             code.append("EMC")
             if run.style.lang:
                 code.append("EMC")
         canv.drawText(text)
-        canv._code.append("EMC")
+        operators(canv).append("EMC")
         for run, x in zip(line.runs, positions):
             if run.style.href:
                 end = x + sum(glyph.x_advance for glyph in run.glyphs)

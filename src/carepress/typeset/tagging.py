@@ -27,6 +27,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from carepress.typeset.reportlab_compat import operators
+
 
 @dataclass(frozen=True)
 class MarkedContent:
@@ -117,9 +119,9 @@ def artifact_table_drawing(table: Any, event: str, *args: Any) -> None:
     if tagger is None:
         return
     if event in ("startBG", "startLines"):
-        table.canv._code.append("/Artifact BMC")
+        operators(table.canv).append("/Artifact BMC")
     elif event in ("endBG", "endLines"):
-        table.canv._code.append("EMC")
+        operators(table.canv).append("EMC")
 
 
 class Tagger:
@@ -139,23 +141,23 @@ class Tagger:
         page = canvas.getPageNumber()
         nodes = self.page_nodes.setdefault(page, [])
         node.kids.append(MarkedContent(page, len(nodes)))
-        canvas._code.append(f"/{_tag(node.role)} <</MCID {len(nodes)}>> BDC")
+        operators(canvas).append(f"/{_tag(node.role)} <</MCID {len(nodes)}>> BDC")
         nodes.append(node)
         self.current = node
         try:
             yield
         finally:
             self.current = None
-            canvas._code.append("EMC")
+            operators(canvas).append("EMC")
 
     @contextlib.contextmanager
     def artifact(self, canvas: Any, kind: str | None = None) -> Iterator[None]:
         properties = f" <</Type /{kind}>>" if kind else ""
-        canvas._code.append(f"/Artifact{properties} BDC" if properties else "/Artifact BMC")
+        operators(canvas).append(f"/Artifact{properties} BDC" if properties else "/Artifact BMC")
         try:
             yield
         finally:
-            canvas._code.append("EMC")
+            operators(canvas).append("EMC")
 
     def annotation(self, canvas: Any, annotation: PDFDictionary, reference: PDFObjectReference) -> None:
         """File an annotation made while ``self.current`` was drawn: a link under a Link
@@ -203,9 +205,9 @@ def write_structure(canvas: Any, tagger: Tagger, pages: int) -> PDFObjectReferen
     """The structure tree as PDF objects in ``canvas``'s document; returns the root's
     reference.  Pages get /StructParents (their number - 1) and /Tabs /S; annotations get
     /StructParent (after the pages' keys)."""
-    from carepress.typeset.reportlab_compat import add_page_entry
+    from carepress.typeset.reportlab_compat import add_page_entry, document_of, page_dictionaries
 
-    document = canvas._doc
+    document = document_of(canvas)
     root = tagger.root
     _prune(root)
     nodes = list(root.walk())
@@ -233,7 +235,7 @@ def write_structure(canvas: Any, tagger: Tagger, pages: int) -> PDFObjectReferen
     tree.dict.update({
         "Type": PDFName("StructTreeRoot"), "K": references[id(root)],
         "ParentTree": parent_tree, "ParentTreeNextKey": pages + len(tagger.annotations)})
-    for number, page in enumerate(document.Pages.pages):
+    for number, page in enumerate(page_dictionaries(document)):
         add_page_entry(page, "StructParents", number)
         add_page_entry(page, "Tabs", PDFName("S"))
     return tree_root
