@@ -19,46 +19,22 @@ from carepress.fontfiles import brand_faces, font_file
 from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
 from carepress.model import PassageRef, PrintOptions, passages_of
+from carepress.usercache import library_versions
 
 if TYPE_CHECKING:
     from carepress.plan import Job
     from carepress.resolve import ResolveOptions
 
-_LIBRARIES = ("carepress", "reportlab", "pypdf", "PyYAML", "Jinja2", "markdown-it-py", "Babel",
-              "svglib", "pymupdf-fonts", "fonttools", "uharfbuzz", "python-bidi",
-              "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold", "pillow")
+_LIBRARIES = ("carepress", "reportlab", "rl_accel", "pypdf", "PyYAML", "Jinja2", "markdown-it-py",
+              "Babel", "svglib", "lxml", "pymupdf-fonts", "fonttools", "uharfbuzz", "python-bidi",
+              "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold", "pillow", "textstat", "pyphen")
 
 
 @cache
 def _library_versions() -> str:
-    """Installed versions of everything that shapes a PDF, read from the names of the
-    `*.dist-info` folders (importlib.metadata takes ten times as long: the cache key is on
-    the path of a no-op rebuild, which must stay well under a second)."""
-    import re
-    import sys
-
-    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in _LIBRARIES}
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for folder in names:
-            match = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", folder)
-            if match:
-                key = re.sub(r"[-_.]+", "_", match.group(1)).lower()
-                if key in wanted and wanted[key] not in found:
-                    found[wanted[key]] = match.group(2)
-    missing = [name for name in _LIBRARIES if name not in found]
-    if missing:
-        from importlib import metadata
-    for name in missing:  # e.g. an editable install without a dist-info folder on sys.path
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "none"
-    return ";".join(f"{name}={found[name]}" for name in _LIBRARIES)
+    """Installed versions of carepress and everything that shapes a PDF (usercache reads
+    them from the `*.dist-info` folders' names, fast enough for a no-op rebuild)."""
+    return library_versions(*_LIBRARIES)
 
 
 class InputHasher:

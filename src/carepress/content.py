@@ -316,18 +316,16 @@ def reading(handout_id: str, leaflet: Leaflet, hardest: bool = True) -> Reading:
 
 def _measured(lang: str, body: list[str], hardest: bool
               ) -> tuple[tuple[tuple[str, float, str], ...], tuple[tuple[float, str], ...]]:
-    """textstat's figures for ``body``, kept in the user cache by the text and textstat's
-    version: importing textstat and loading a language's syllable patterns take about a
+    """textstat's figures for ``body``, kept in the user cache by the text and the versions
+    of textstat, Pyphen (its syllables) and this module: importing textstat and loading a language's syllable patterns take about a
     second, and most texts are measured again unchanged (only what was edited is new)."""
     import hashlib
     import json
-    from importlib.metadata import version
-
-    from carepress.usercache import read_cached, store_cached
+    from carepress.usercache import entry_key, read_cached, store_cached
 
     digest = hashlib.sha256("\x00".join([lang, str(hardest), *body]).encode()).hexdigest()[:32]
-    # (its installed version, read without importing it: the import is what is saved)
-    name = f"{digest}-textstat-{version('textstat')}.json"
+    # (the installed versions, read without importing them: the import is what is saved)
+    name = f"{digest}-{entry_key('textstat', 'pyphen', code=__name__)}.json"
     try:
         cached = json.loads(read_cached("reading", name) or b"null")
         if cached is not None:

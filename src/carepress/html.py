@@ -217,9 +217,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 @functools.cache
 def page_template() -> jinja2.Template:
     """The page's template, compiled once per process (and kept compiled per machine)."""
-    from carepress.usercache import module_key
+    from carepress.usercache import entry_key
 
-    name = f"leaflet-{module_key(__name__)}-jinja-{jinja2.__version__}.html"
+    name = f"leaflet-{entry_key('Jinja2', code=__name__)}.html"
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda wanted: TEMPLATE if wanted == name else None),
         bytecode_cache=_CompiledTemplates(), autoescape=True, trim_blocks=True,

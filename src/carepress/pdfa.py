@@ -215,10 +215,9 @@ def _make_srgb_profile() -> bytes:
 def srgb_icc_profile() -> bytes:
     """LittleCMS's built-in sRGB profile (from Pillow), normalised; made once per machine and
     Pillow release (kept in the user cache), read once per process."""
-    from carepress.usercache import cached_bytes, module_key
+    from carepress.usercache import cached_bytes, entry_key
 
-    pillow = module_key("PIL._version") or "unknown"
-    return cached_bytes("icc", f"srgb-{pillow}.icc", _make_srgb_profile)
+    return cached_bytes("icc", f"srgb-{entry_key('pillow', code=__name__)}.icc", _make_srgb_profile)
 
 
 @functools.cache

@@ -172,9 +172,9 @@ def _dates_of(locale: str) -> dict[str, str]:
 
 
 def _dates_name(locale: str) -> str:
-    from carepress.usercache import module_key
+    from carepress.usercache import entry_key
 
-    return f"{locale}-babel-{module_key('babel') or 'none'}.json"  # its __init__ names its version
+    return f"{locale}-babel-{entry_key('Babel', code='carepress.languages')}.json"  # (babel_locale's)
 
 
 def document_code(control: DocumentControl, brand: Brand) -> str:

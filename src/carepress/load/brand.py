@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from carepress.errors import Diagnostics, Origin
 from carepress.fontfiles import is_font_path
@@ -78,6 +79,9 @@ def brand_schema(path: Path) -> Record[Brand]:
                                required=False, default=(), doc="languages the clinic offers"),
             "fonts": Field(_fonts_schema(path), required=False, default={},
                            doc="the clinic's own typeface per script: latin, arabic, cjk"),
+            "shared_folders": Field(ListOf(Text()), required=False, default=(),
+                                    doc="folders outside the project, relative to the brand "
+                                        "file, its logo and font files may be in"),
             "layouts": Field(ListOf(Choice(*layout_ids)), required=False, default=(),
                              doc="layouts the clinic prints"),
             "leaflet_url": Field(Text(pattern=LEAFLET_URL, pattern_hint="an address whose only "
@@ -117,16 +121,46 @@ def brand_schema(path: Path) -> Record[Brand]:
     )
 
 
-def _font_files_outside(brand: Brand, root: Path, diagnostics: Diagnostics) -> bool:
-    """Report each font file the brand names that is outside the project (a family name
-    fontconfig knows, or `package:MODULE`, is the machine's or a package's by design)."""
+def _font_files_outside(brand: Brand, root: Path, shared: list[Path], diagnostics: Diagnostics) -> bool:
+    """Report each font file the brand names that is outside the project and its shared
+    folders (a family name fontconfig knows, or `package:MODULE`, is the machine's or a
+    package's by design)."""
     found = False
     for spec in brand.fonts.values():
         for value in filter(None, (spec.regular, spec.bold)):
-            if is_font_path(value) and (real := outside(spec.folder / value, root)) is not None:
+            if is_font_path(value) and (real := outside(spec.folder / value, root, shared)) is not None:
                 diagnostics.error(spec.origin, outside_message("font", value, real))
                 found = True
     return found
+
+
+def _shared_folders(path: Path, root: Path, data: Any, diagnostics: Diagnostics) -> list[Path] | None:
+    """The brand's `shared_folders` (its allow-list), each checked: relative to the brand
+    file, an existing folder, and not one holding the project (which would allow anything
+    beside it); None after reporting a problem."""
+    if "shared_folders" not in data:
+        return []
+    listed = data["shared_folders"]
+    folders, ok = [], True
+    for value, origin in zip(listed, listed.item_origins):
+        folder = path.parent / value
+        if Path(value).is_absolute():
+            diagnostics.error(origin, f"shared folder `{value}` must be relative to the brand "
+                                      f"file ({path.name}), such as `../../../shared-assets`, so "
+                                      "that the project builds on any machine")
+            ok = False
+        elif not folder.is_dir():
+            diagnostics.error(origin, f"shared folder `{value}` is not a folder (it would be "
+                                      f"{folder.resolve()}): create it, or fix or remove this entry")
+            ok = False
+        elif root.resolve().is_relative_to(folder.resolve()):
+            diagnostics.error(origin, f"shared folder `{value}` holds the project folder, so it would "
+                                      "allow any file beside the project: name the folder of shared "
+                                      "logos and fonts itself")
+            ok = False
+        else:
+            folders.append(folder)
+    return folders if ok else None
 
 
 def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
@@ -136,8 +170,11 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
     data, brand = loaded
     logo_origin = data["logo"].origin_of("file")
     root = project_root_of(path, 3)
-    escaped = _font_files_outside(brand, root, diagnostics)
-    real = outside(brand.logo.path, root)
+    shared = _shared_folders(path, root, data, diagnostics)
+    if shared is None:
+        return None
+    escaped = _font_files_outside(brand, root, shared, diagnostics)
+    real = outside(brand.logo.path, root, shared)
     if real is not None:
         diagnostics.error(logo_origin, outside_message("logo", data["logo"]["file"], real))
         return None

@@ -8,6 +8,7 @@ is followed to where it really is, and refused when that is outside.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -17,10 +18,12 @@ def project_root_of(path: Path, depth: int) -> Path:
     return path.absolute().parents[depth - 1]
 
 
-def outside(path: Path, root: Path) -> Path | None:
-    """Where ``path`` really leads (symlinks followed) when that is outside ``root``, else None."""
+def outside(path: Path, root: Path, shared: Sequence[Path] = ()) -> Path | None:
+    """Where ``path`` really leads (symlinks followed) when that is outside ``root`` and
+    outside each of the ``shared`` folders (a brand's allow-list), else None."""
     real = path.resolve()
-    return None if real.is_relative_to(root.resolve()) else real
+    allowed = (root, *shared)
+    return None if any(real.is_relative_to(folder.resolve()) for folder in allowed) else real
 
 
 def outside_message(what: str, named: str, real: Path) -> str:

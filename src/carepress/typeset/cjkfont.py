@@ -12,7 +12,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from carepress.usercache import cached_bytes
+from carepress.usercache import cached_bytes, entry_key
 
 SC_FACE = 2  # "Noto Sans CJK SC" in NotoSansCJK-Regular.ttc
 _CONVERTER_VERSION = "1"
@@ -33,7 +33,10 @@ def cjk_font_bytes(chars: str, bold: bool) -> tuple[bytes, str]:
     covering ``chars``; and a short hash naming that subset."""
     wanted = "".join(sorted(set(chars)))
     key = hashlib.sha256(f"{_CONVERTER_VERSION}|{bold}|{wanted}".encode()).hexdigest()[:12]
-    name = f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}.ttf"
+    # (the file's name also carries the converter's and the fonts' versions; the key names
+    # the subset in the PDF, and depends on the characters alone)
+    made_by = entry_key("fonttools", "noto-cjk-sans-otc", "noto-cjk-sans-jp-bold", code=__name__)
+    name = f"noto-sans-cjk-sc-{'bold' if bold else 'regular'}-{key}-{made_by}.ttf"
     return cached_bytes("fonts", name, lambda: _convert(wanted, bold, key)), key
 
 

@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
@@ -20,6 +19,8 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from carepress.model import RLogo
 from carepress.typeset.markup import escape as escape_markup, link_markup
 from carepress.typeset.fonts import FontSet
+from carepress.typeset.reportlab_compat import at_frame_top, cap_height, lines_broken
+from carepress.typeset.reportlab_compat import operators as compat_operators
 from carepress.typeset.tagging import Marked, artifact_table_drawing, tagged_artifact
 
 
@@ -32,7 +33,7 @@ class SettledParagraph(Marked, Paragraph):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # (split() drops the lines it used: then they are broken again.)
-        if self._wrapped is not None and self._wrapped[0] == availWidth and "blPara" in self.__dict__:
+        if self._wrapped is not None and self._wrapped[0] == availWidth and lines_broken(self):
             return self._wrapped[1]
         size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
@@ -264,7 +265,7 @@ class ListEntry(Flowable):
 
 def box_side(font: str, size: float) -> float:
     """A check box's side: the cap height of ``font`` at ``size``, as tall as a capital."""
-    return size * (getattr(pdfmetrics.getFont(font).face, "capHeight", 0) or 700) / 1000
+    return size * (cap_height(font) or 700) / 1000
 
 
 def draw_box(canv: Canvas, x: float, baseline: float, side: float) -> None:
@@ -408,9 +409,10 @@ def svg_operators(data: bytes) -> tuple[float, float, str] | None:
     import hashlib
     import json
 
-    from carepress.usercache import read_cached, store_cached
+    from carepress.usercache import entry_key, read_cached, store_cached
 
-    key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20]
+    made_by = entry_key("svglib", "lxml", "reportlab", code=__name__)
+    key = hashlib.sha256(data + _SVG_CACHE_VERSION.encode()).hexdigest()[:20] + "-" + made_by
     cached = read_cached("logos", f"{key}.json")
     if cached is not None:
         try:
@@ -424,9 +426,9 @@ def svg_operators(data: bytes) -> tuple[float, float, str] | None:
     if drawing is None or not drawing.height:
         return None
     scratch = Canvas(io.BytesIO())
-    start = len(scratch._code)
+    start = len(compat_operators(scratch))
     renderPDF.draw(drawing, scratch, 0, 0)
-    lines = [line for op in scratch._code[start:] for line in op.split("\n")
+    lines = [line for op in compat_operators(scratch)[start:] for line in op.split("\n")
              if not _EMPTY_TEXT.match(line.strip())]
     operators = "\n".join(lines)
     if re.search(r"\b(Tf|Do|sh)\b", operators):
@@ -445,7 +447,7 @@ def draw_logo(canv: Canvas, logo: RLogo, x: float, y: float, height: float, font
             canv.saveState()
             canv.translate(x, y)
             canv.scale(scale, scale)
-            canv._code.append(operators)  # recorded from ReportLab's own SVG rendering
+            compat_operators(canv).append(operators)  # recorded from ReportLab's own SVG rendering
             canv.restoreState()
             return width * scale
         from reportlab.graphics import renderPDF
@@ -516,9 +518,7 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     leaflet's address stays the same from build to build."""
     import hashlib
 
-    from reportlab import Version
-
-    from carepress.usercache import cached_bytes
+    from carepress.usercache import cached_bytes, entry_key
 
     def encode() -> bytes:
         from reportlab.graphics.barcode import qrencoder
@@ -530,7 +530,7 @@ def qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
         return "\n".join("".join("1" if code.isDark(row, col) else "0" for col in range(count))
                           for row in range(count)).encode("ascii")
 
-    key = hashlib.sha256(f"{Version}|M|{url}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{entry_key('reportlab', code=__name__)}|M|{url}".encode()).hexdigest()[:20]
     rows = cached_bytes("qr", f"{key}.txt", encode).decode("ascii").split("\n")
     return tuple(tuple(module == "1" for module in row) for row in rows)
 
@@ -589,7 +589,6 @@ class BreakToPage(Flowable):
         return []
 
     def draw(self) -> None:
-        frame = getattr(self, "_frame", None)
-        at_top = bool(getattr(frame, "_atTop", True))
+        at_top = at_frame_top(self)
         # Reaching the target page below other content means that content ran into it.
         self.landed.append(self._page() if at_top else self._page() + 1)
