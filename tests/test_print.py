@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from conftest import Run, edit
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+
+from carepress.model import PrintOptions
+from carepress.pdfa import file_identifier
 
 MM = 72 / 25.4
 
@@ -254,3 +259,213 @@ def test_an_imposed_layouts_form_is_its_reading_order(project: Path, run: Run) -
     assert form.get_fields() and not reading.get_fields()
     assert len(form.pages) == len(reading.pages)  # pages to read, not sheets to print
     assert form.pages[0].mediabox == reading.pages[0].mediabox
+
+
+# --- imposed sheets with a bleed and crop marks; pages placed by their own widths ----------
+
+# How a sheet's content places a page: its clip (with a bleed or crop marks), its offset.
+_PLACED = re.compile(r"q (?:(\S+) (\S+) (\S+) (\S+) re W n )?1 0 0 1 (\S+) (\S+) cm /Page(\d+) Do Q")
+
+
+def placements(sheet: PageObject) -> list[tuple[int, float, float, tuple[float, ...] | None]]:
+    """Each page a sheet side draws, left to right: (page number, x, y of the page's origin,
+    its clip rectangle as left, bottom, right, top, or None)."""
+    found = []
+    for match in _PLACED.finditer(sheet.get_contents().get_data().decode("ascii")):
+        clip = None
+        if match[1] is not None:
+            x, y, w, h = (float(v) for v in match.groups()[:4])
+            clip = (x, y, x + w, y + h)
+        found.append((int(match[7]), float(match[5]), float(match[6]), clip))
+    return sorted(found, key=lambda placed: placed[1])
+
+
+def crop_mark_strokes(sheet: PageObject) -> list[tuple[float, float]]:
+    """The points each `m` (a line's start) moves to in a sheet's own content."""
+    return [(float(x), float(y)) for x, y in re.findall(
+        r"(\S+) (\S+) m", sheet.get_contents().get_data().decode("ascii"))]
+
+
+def boxes(page: PageObject) -> tuple[list[float], ...]:
+    return tuple([float(v) for v in box] for box in (page.mediabox, page.trimbox, page.bleedbox))
+
+
+def test_booklet_sheets_with_bleed_and_crop_marks_are_print_ready(project: Path, run: Run) -> None:
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--layout", "a5-booklet",
+                 "--handout", "miscarriage-aftercare", "--format", "pdf", "--bleed", "3mm", "--crop-marks")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/riverside-womens-health/en"
+    reading = PdfReader(folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf")
+    imposed = PdfReader(folder / "miscarriage-aftercare-a5-booklet.pdf")
+    outer, bleed, sheet_width, sheet_height = 12 * MM, 3 * MM, 297 * MM, 210 * MM  # 3 mm + 9 for marks
+    trim = [outer, outer, outer + sheet_width, outer + sheet_height]
+    assert len(imposed.pages) * 2 >= len(reading.pages)
+    for sheet in imposed.pages:
+        media, trimmed, bled = boxes(sheet)
+        assert media == pytest.approx([0, 0, sheet_width + 2 * outer, sheet_height + 2 * outer], abs=1e-3)
+        assert trimmed == pytest.approx(trim, abs=1e-3)
+        assert bled == pytest.approx([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed],
+                                     abs=1e-3)
+        # Each A5 page's trim stands centred on its half of the sheet; the halves' cells meet
+        # at the fold (the bleed fills the millimetre between the pages), and past the
+        # sheet's outer edges a page keeps its bleed.
+        placed = placements(sheet)
+        assert len(placed) == 2
+        for index, (number, x, y, clip) in enumerate(placed):
+            page_trim = reading.pages[number - 1].trimbox
+            assert float(page_trim.width) == pytest.approx(148 * MM, abs=1e-3)
+            left = x + float(page_trim.left)
+            assert left == pytest.approx(outer + index * sheet_width / 2 + 0.5 * MM / 2, abs=1e-3)
+            assert y + float(page_trim.bottom) == pytest.approx(outer, abs=1e-3)
+            assert clip is not None
+            assert clip[1] == pytest.approx(trim[1] - bleed, abs=1e-3)
+            assert clip[3] == pytest.approx(trim[3] + bleed, abs=1e-3)
+        (_, _, _, left_cell), (_, _, _, right_cell) = placed
+        assert left_cell is not None and right_cell is not None
+        fold = outer + sheet_width / 2
+        assert left_cell[2] == pytest.approx(fold, abs=1e-3) and right_cell[0] == pytest.approx(fold, abs=1e-3)
+        assert left_cell[0] == pytest.approx(trim[0] - bleed, abs=1e-3)
+        assert right_cell[2] == pytest.approx(trim[2] + bleed, abs=1e-3)
+        # The sheet's crop marks: two lines at each corner, all outside the bleed box.
+        strokes = crop_mark_strokes(sheet)
+        assert len(strokes) == 8
+        assert all(not (bled[0] < x < bled[2] and bled[1] < y < bled[3]) for x, y in strokes)
+        edges = {round(trim[0], 2), round(trim[2], 2)}  # the vertical marks, on the trim's sides
+        assert {(round(x, 2), round(y, 2)) for x, y in strokes if round(x, 2) in edges} == {
+            (x, round(y, 2)) for x in edges for y in (trim[1] - bleed - 1 * MM, trim[3] + bleed + 1 * MM)}
+    # PDF/A and print-only as before: no structure, links moved with their pages.
+    assert "/StructTreeRoot" not in imposed.trailer["/Root"]
+    assert sum(len(sheet.get("/Annots", [])) for sheet in imposed.pages) == sum(
+        len(page.get("/Annots", [])) for page in reading.pages) > 0
+
+
+def test_sheets_without_bleed_or_crop_marks_are_as_they_were(project: Path, run: Run) -> None:
+    """No print options: the sheet is the media box, no boxes, no clip, no marks; each page
+    drawn at its old place (centred in its half of the sheet), with the old operators."""
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--layout", "a5-booklet",
+                 "--handout", "miscarriage-aftercare", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    sheet = PdfReader(project / "dist/riverside-womens-health/en/miscarriage-aftercare-a5-booklet.pdf").pages[0]
+    assert [float(v) for v in sheet.mediabox] == pytest.approx([0, 0, 297 * MM, 210 * MM], abs=1e-3)
+    assert "/TrimBox" not in sheet and "/BleedBox" not in sheet
+    lines = sheet.get_contents().get_data().decode("ascii").splitlines()
+    assert [re.sub(r"cm /Page\d", "cm /PageN", re.sub(r"[\d.]+ 0 cm", "X 0 cm", line)) for line in lines] \
+        == ["/Artifact BMC q 1 0 0 1 X 0 cm /PageN Do Q EMC"] * 2
+    # (148 mm pages centred in 148.5 mm halves)
+    assert [(n, x) for n, x, _, _ in placements(sheet)] == [
+        (4, pytest.approx(0.25 * MM, abs=1e-3)), (1, pytest.approx(148.75 * MM, abs=1e-3))]
+    assert not crop_mark_strokes(sheet)
+
+
+def synthetic_leaflet(widths: list[float], printing: PrintOptions) -> PdfReader:
+    """A PDF of pages 210 mm tall and ``widths`` mm wide, typeset as carepress typesets with
+    ``printing``: each page its trim plus ``printing.outer`` all round, coloured to its
+    media box's edges (a colour of its own), and a link on every page."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canv = Canvas(buffer, invariant=1)
+    outer, bleed = printing.outer, printing.bleed
+    for number, width_mm in enumerate(widths, start=1):
+        width, height = width_mm * MM, 210 * MM
+        canv.setPageSize((width + 2 * outer, height + 2 * outer))
+        if outer:
+            canv.setTrimBox((outer, outer, outer + width, outer + height))
+            canv.setBleedBox((outer - bleed, outer - bleed, outer + width + bleed, outer + height + bleed))
+        canv.setFillColorRGB(*PAGE_COLOURS[number - 1])
+        canv.rect(0, 0, width + 2 * outer, height + 2 * outer, stroke=0, fill=1)
+        canv.linkURL(f"https://example.org/{number}", (outer + 10, outer + 10, outer + 60, outer + 30))
+        canv.showPage()
+    canv.save()
+    return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+PAGE_COLOURS = [(1, 0, 0), (0, 0.6, 0), (0, 0, 1), (1, 0.8, 0), (0.6, 0, 0.6), (0, 0.7, 0.7)]
+TUCKED = [99, 96.5, 99, 99, 96.5, 99]  # a tri-fold whose tuck-in panels (2 and 5) are narrower
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+@pytest.mark.parametrize("printing", [PrintOptions(), PrintOptions(3 * MM, crop_marks=True)],
+                         ids=["plain", "bleed"])
+def test_pages_of_unequal_widths_pack_across_the_sheet(printing: PrintOptions, rtl: bool) -> None:
+    from carepress.finish import impose, trifold_order
+
+    reader = synthetic_leaflet(TUCKED, printing)
+    sheet_width, outer, bleed = 297 * MM, printing.outer, printing.bleed
+    order = trifold_order(rtl)
+    imposed = PdfReader(io.BytesIO(impose(reader, sheet_width, 210 * MM, order, file_identifier(b"test"),
+                                          "reading.pdf", printing)))
+    assert len(imposed.pages) == 2
+    for sheet, numbers in zip(imposed.pages, order):
+        placed = placements(sheet)
+        assert [number for number, *_ in placed] == list(numbers)  # left to right, as ordered
+        widths = [TUCKED[number - 1] * MM for number in numbers]
+        lefts = [x + float(reader.pages[number - 1].trimbox.left) for number, x, _, _ in placed]
+        # Packed edge to edge (each page's trim starts where the one before ends), centred.
+        assert lefts[0] == pytest.approx(outer + (sheet_width - sum(widths)) / 2, abs=1e-3)
+        for index in range(1, 3):
+            assert lefts[index] == pytest.approx(lefts[index - 1] + widths[index - 1], abs=1e-3)
+        # Links moved with their pages.
+        for annotation, left in zip(sheet["/Annots"], lefts):
+            assert float(annotation.get_object()["/Rect"][0]) == pytest.approx(left + 10, abs=1e-3)
+        if not outer:
+            assert all(clip is None for *_, clip in placed) and "/TrimBox" not in sheet
+            continue
+        # Each page shows in its cell: clipped at the folds where it meets its neighbours,
+        # its bleed kept past the sheet's outer edges.
+        cells = [clip for *_, clip in placed]
+        assert cells[0] is not None and cells[1] is not None and cells[2] is not None
+        assert cells[0][0] == pytest.approx(outer - bleed, abs=1e-3)
+        assert cells[2][2] == pytest.approx(outer + sheet_width + bleed, abs=1e-3)
+        for index in range(1, 3):
+            assert cells[index - 1][2] == pytest.approx(lefts[index], abs=1e-3)
+            assert cells[index][0] == pytest.approx(lefts[index], abs=1e-3)
+        assert len(crop_mark_strokes(sheet)) == 8
+
+
+def test_a_sheet_renders_each_page_in_its_cell_and_crop_marks_at_its_corners() -> None:
+    """Rendered (PDFium): each panel's colour up to its folds and not past them, into the
+    bleed on the sheet's outer edges, white outside the bleed but for the crop marks."""
+    import pypdfium2 as pdfium
+
+    from carepress.finish import impose, trifold_order
+
+    printing = PrintOptions(3 * MM, crop_marks=True)
+    reader = synthetic_leaflet(TUCKED, printing)
+    data = impose(reader, 297 * MM, 210 * MM, trifold_order(), file_identifier(b"test"), "reading.pdf",
+                  printing)
+    scale = 4  # pixels a point, so that a 0.25 pt mark is a pixel wide
+    image = pdfium.PdfDocument(data)[1].render(scale=scale).to_pil().convert("RGB")
+    outer, bleed = printing.outer, printing.bleed
+    widths = [TUCKED[n - 1] * MM for n in (3, 4, 5)]
+    left = outer + (297 * MM - sum(widths)) / 2
+    folds = [left + widths[0], left + widths[0] + widths[1]]
+    height = image.height
+
+    def colour(x: float, y: float) -> tuple[int, int, int]:  # (y from the bottom, as in PDF)
+        return image.getpixel((int(x * scale), int(height - y * scale)))
+
+    def near(pixel: tuple[int, int, int], rgb: tuple[float, float, float]) -> bool:
+        return all(abs(p - c * 255) < 40 for p, c in zip(pixel, rgb))
+
+    middle = outer + 105 * MM
+    for fold, (before, after) in zip(folds, [(3, 4), (4, 5)]):
+        assert near(colour(fold - 1, middle), PAGE_COLOURS[before - 1])
+        assert near(colour(fold + 1, middle), PAGE_COLOURS[after - 1])
+    # The bleed on the sheet's outer edges: the outer panels' colours run into it.
+    assert near(colour(outer - bleed + 1, middle), PAGE_COLOURS[2])
+    assert near(colour(outer + 297 * MM + bleed - 1, middle), PAGE_COLOURS[4])
+    assert near(colour(outer + 100, outer - bleed + 1), PAGE_COLOURS[2])
+    # Past the bleed: white (the pages' own bleed and crop marks clipped), but for the marks.
+    assert colour(outer - bleed - 2, middle) == (255, 255, 255)
+    assert colour(outer + 100, outer - bleed - 2) == (255, 255, 255)
+    mark = colour(outer - bleed - 4 * MM, outer)  # on the line of the bottom trim edge
+    assert max(mark) < 200  # a dark hairline
+
+
+def test_sheet_positions() -> None:
+    from carepress.finish import sheet_positions
+
+    assert sheet_positions([148.0, 148.0], 297.0, uniform=True) == ([0.25, 148.75], [0.0, 148.5, 297.0])
+    assert sheet_positions([97.0, 99.0, 99.0], 297.0, uniform=False) == (
+        [1.0, 98.0, 197.0], [0.0, 98.0, 197.0, 297.0])

@@ -16,13 +16,14 @@ from pypdf.generic import (
     FloatObject,
     NameObject,
     NumberObject,
+    RectangleObject,
     StreamObject,
     TextStringObject,
 )
 
 from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
-from carepress.model import Artifact, Layout, Leaflet
+from carepress.model import CROP_MARK_WIDTH, Artifact, Layout, Leaflet, PrintOptions, crop_mark_lines
 from carepress.pdfa import (
     ICC_COMPONENTS,
     OUTPUT_INTENT_SUBTYPE,
@@ -67,11 +68,12 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
 
 
 def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True,
-           reading_copy: str | None = None) -> FinishedPdf:
+           reading_copy: str | None = None, printing: PrintOptions = PrintOptions()) -> FinishedPdf:
     """Check page count against the layout's limit and that every font is embedded; and
     place the pages on printed sheets when the layout says so (unless not wanted).  The
     sheets are declared print-only, naming ``reading_copy``, the file name the pages in
-    reading order (the tagged, accessible copy) are published under beside them."""
+    reading order (the tagged, accessible copy) are published under beside them; with the
+    bleed and crop marks of ``printing``, as the pages were typeset with."""
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = len(reader.pages)
     origin = Origin(leaflet.path)
@@ -93,7 +95,7 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
                      file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
                                                         order)).encode(), pypdf_version.encode()),
-                     reading_copy=reading_copy)
+                     reading_copy=reading_copy, printing=printing)
     return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
@@ -123,12 +125,22 @@ def trifold_order(right_to_left: bool = False) -> list[tuple[int, ...]]:
 
 
 def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
-           order: Sequence[tuple[int, ...]], file_id: bytes, reading_copy: str) -> bytes:
+           order: Sequence[tuple[int, ...]], file_id: bytes, reading_copy: str,
+           printing: PrintOptions = PrintOptions()) -> bytes:
     """Place reading-order pages side by side on sheet sides, as ``order`` lists them
-    (a number past the last page is left blank).  Each page goes onto its sheet whole, as a
-    form XObject with its links moved along: pypdf's merge_transformed_page parsed and
-    rewrote every text operation instead (0.2 s for an Arabic booklet).  The file is
-    PDF/A-2U as its pages are, with ``file_id`` as its /ID.
+    (a number past the last page is left blank), each by its trim box, where
+    ``sheet_positions`` puts it.  Each page goes onto its sheet whole, as a form XObject
+    with its links moved along: pypdf's merge_transformed_page parsed and rewrote every text
+    operation instead (0.2 s for an Arabic booklet).  The file is PDF/A-2U as its pages are,
+    with ``file_id`` as its /ID.
+
+    With a bleed or crop marks (``printing``, as the pages were typeset with: each page is
+    its trimmed size plus ``printing.outer`` all round) each sheet side is print-ready as a
+    leaflet's page is: its media box the sheet plus that margin, its TrimBox the sheet, its
+    BleedBox the sheet plus the bleed, and crop marks at the sheet's corners.  A page shows
+    its own part of the sheet only (``sheet_positions``' cells): where it meets its
+    neighbour is a fold, not a cut, so its bleed (and its own crop marks) is clipped there,
+    and kept on the sheet's outer edges.
 
     The sheets are a print-only artifact of the tagged reading-order file, ``reading_copy``
     (its file name): pages out of reading order cannot be a reading order.  So the file has
@@ -136,9 +148,13 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     content inside it belongs to no tree here), the links lose their /StructParent, and the
     Info /Subject and the XMP say what the file is and name the file to read."""
     writer = PdfWriter()
+    outer, bleed = printing.outer, printing.bleed
+    widths = [float(page.trimbox.width) for page in reader.pages]
     for numbers in order:
-        side = writer.add_blank_page(sheet_width, sheet_height)
-        slot = sheet_width / len(numbers)
+        side = writer.add_blank_page(sheet_width + 2 * outer, sheet_height + 2 * outer)
+        # (a blank stands where a page as wide as the first would)
+        xs, edges = sheet_positions([widths[n - 1] if n <= len(widths) else widths[0] for n in numbers],
+                                    sheet_width, uniform=len(set(widths)) == 1)
         forms, annotations, drawing = DictionaryObject(), ArrayObject(), []
         group = None  # a placed page's transparency group: the sheet blends as it did
         for index, number in enumerate(numbers):
@@ -147,17 +163,32 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
             page = reader.pages[number - 1]
             if group is None and "/Group" in page:
                 group = cast(DictionaryObject, page["/Group"].get_object()).clone(writer)
-            x = index * slot + (slot - float(page.mediabox.width)) / 2
-            y = (sheet_height - float(page.mediabox.height)) / 2
+            trim = page.trimbox
+            # (where the page's own origin goes: its trim's corner at its place on the sheet)
+            x = outer + xs[index] - float(trim.left)
+            y = outer + (sheet_height - float(trim.height)) / 2 - float(trim.bottom)
             name = NameObject(f"/Page{number}")
             forms[name] = add_object(writer, _page_as_form(page, writer))
-            drawing.append(f"/Artifact BMC q 1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q EMC")
+            clip = ""
+            if outer:  # its cell, and past the sheet's outer edges its bleed
+                start = outer + edges[index] - (bleed if index == 0 else 0.0)
+                end = outer + edges[index + 1] + (bleed if index == len(numbers) - 1 else 0.0)
+                clip = " ".join(_number(v) for v in (start, outer - bleed, end - start,
+                                                     sheet_height + 2 * bleed)) + " re W n "
+            drawing.append(f"/Artifact BMC q {clip}1 0 0 1 {_number(x)} {_number(y)} cm {name} Do Q EMC")
             for annotation in page.get("/Annots", ArrayObject()):
                 moved = annotation.get_object().clone(writer, ignore_fields=("/P", "/StructParent"))
                 left, bottom, right, top = (float(v) for v in moved["/Rect"])
                 moved[NameObject("/Rect")] = ArrayObject(
                     _pdf_number(v) for v in (left + x, bottom + y, right + x, top + y))
                 annotations.append(add_object(writer, moved))
+        if outer:
+            trimmed = (outer, outer, outer + sheet_width, outer + sheet_height)
+            side[NameObject("/TrimBox")] = RectangleObject([_pdf_number(v) for v in trimmed])
+            side[NameObject("/BleedBox")] = RectangleObject([_pdf_number(v) for v in (
+                trimmed[0] - bleed, trimmed[1] - bleed, trimmed[2] + bleed, trimmed[3] + bleed)])
+            if printing.crop_marks:
+                drawing.append(_crop_marks(trimmed, bleed))
         content = DecodedStreamObject()
         content.set_data("\n".join(drawing).encode("ascii"))
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
@@ -173,6 +204,38 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def sheet_positions(widths: Sequence[float], sheet_width: float,
+                    *, uniform: bool) -> tuple[list[float], list[float]]:
+    """Where pages of these trim widths stand across a sheet side, left to right: each
+    page's left trim edge, and the edges of the cells they show in (one more than the
+    pages: the sheet's left edge, the folds between them, its right edge).
+
+    Pages of unequal widths (a tri-fold's tuck-in panels, narrower than the others) are
+    packed edge to edge, centred on the sheet: the folds are where they meet.  Pages all of
+    one width (``uniform``: every page of the leaflet) are centred in equal parts of the
+    sheet, the folds between the parts: the same whenever they fill the sheet (an A4
+    tri-fold), and an A5 booklet's pages (148 mm) stay centred on the halves of their A4
+    sheet (297 mm)."""
+    count = len(widths)
+    if uniform:
+        slot = sheet_width / count
+        xs = [index * slot + (slot - width) / 2 for index, width in enumerate(widths)]
+        return xs, [index * slot for index in range(count)] + [sheet_width]
+    x = (sheet_width - sum(widths)) / 2
+    xs = []
+    for width in widths:
+        xs.append(x)
+        x += width
+    return xs, [0.0, *xs[1:], sheet_width]
+
+
+def _crop_marks(trimmed: tuple[float, float, float, float], bleed: float) -> str:
+    """A sheet's crop marks, as a leaflet's page has them (typeset/furniture.py): content."""
+    strokes = " ".join(f"{_number(x1)} {_number(y1)} m {_number(x2)} {_number(y2)} l"
+                       for x1, y1, x2, y2 in crop_mark_lines(*trimmed, bleed))
+    return f"/Artifact BMC q 0 0 0 RG {_number(CROP_MARK_WIDTH)} w {strokes} S Q EMC"
 
 
 # A marked-content sequence of a tagged page's content, as typeset/tagging.py writes it on a

@@ -560,6 +560,23 @@ class Translation:
 # ---- output options --------------------------------------------------------------------
 
 CROP_MARK_SLUG = 9 * 72 / 25.4  # room outside the bleed for crop marks
+_MM = 72 / 25.4
+CROP_MARK_GAP = 1 * _MM         # between the bleed and a crop mark
+CROP_MARK_LENGTH = 5 * _MM
+CROP_MARK_WIDTH = 0.25          # points: a hairline
+
+
+def crop_mark_lines(left: float, bottom: float, right: float, top: float,
+                    bleed: float) -> list[tuple[float, float, float, float]]:
+    """The crop marks of a trimmed rectangle (a leaflet's page, an imposed sheet), as lines
+    (x1, y1, x2, y2): at each corner one along each trim edge's line, outside the bleed."""
+    start, end = bleed + CROP_MARK_GAP, bleed + CROP_MARK_GAP + CROP_MARK_LENGTH
+    lines = []
+    for x, sx in ((left, -1), (right, 1)):
+        for y, sy in ((bottom, -1), (top, 1)):
+            lines.append((x + sx * start, y, x + sx * end, y))
+            lines.append((x, y + sy * start, x, y + sy * end))
+    return lines
 
 
 @dataclass(frozen=True)

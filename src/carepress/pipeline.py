@@ -104,7 +104,7 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     reading_copy = PurePosixPath(output_path(job.clinic, job.lang, job.handout, job.layout,
                                              READING_ORDER)).name
     finished = finish(typeset_pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable,
-                      reading_copy=reading_copy)
+                      reading_copy=reading_copy, printing=printing)
     if finished.imposed is None:
         return (Output("", finished.reading),)
     return (Output(READING_ORDER, finished.reading), Output("", finished.imposed))

@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from carepress.languages import right_to_left
-from carepress.model import Layout, Leaflet, PrintOptions, plain
+from carepress.model import CROP_MARK_WIDTH, Layout, Leaflet, PrintOptions, crop_mark_lines, plain
 from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
@@ -22,9 +22,6 @@ from carepress.typeset.styles import Styles
 from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
-
-MM = 72 / 25.4
-CROP_MARK_LENGTH = 5 * MM
 
 
 # Footer lines: their baselines a little more than the size apart, so that four (a draft
@@ -77,16 +74,13 @@ class Furniture:
 
     def crop_marks(self, canv: Canvas) -> None:
         """Thin lines at each corner of the trim, outside the bleed."""
-        outer, bleed = self.printing.outer, self.printing.bleed
-        width, height = self.layout.page_width, self.layout.page_height
-        start, end = bleed + 1 * MM, bleed + 1 * MM + CROP_MARK_LENGTH
+        outer = self.printing.outer
         canv.saveState()
         canv.setStrokeColorRGB(0, 0, 0)
-        canv.setLineWidth(0.25)
-        for x, sx in ((outer, -1), (outer + width, 1)):
-            for y, sy in ((outer, -1), (outer + height, 1)):
-                canv.line(x + sx * start, y, x + sx * end, y)
-                canv.line(x, y + sy * start, x, y + sy * end)
+        canv.setLineWidth(CROP_MARK_WIDTH)
+        for line in crop_mark_lines(outer, outer, outer + self.layout.page_width,
+                                    outer + self.layout.page_height, self.printing.bleed):
+            canv.line(*line)
         canv.restoreState()
 
     # -- text that knows its direction --------------------------------------------------
