@@ -307,6 +307,7 @@ class Layout:
     max_pages: int
     path: Path
     imposition: "Imposition | None" = None
+    large_print: bool = False  # a large-print edition: every type size at least LARGE_PRINT_MIN_PT
 
 
 @dataclass(frozen=True)

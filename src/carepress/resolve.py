@@ -63,6 +63,7 @@ from carepress.model import (
     plain,
     text_span,
 )
+from carepress.typography import typeset_strings
 
 CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
 
@@ -267,9 +268,12 @@ class _Resolver:
                  strings: dict[str, str], pinned: dict[str, str], diagnostics: Diagnostics,
                  translation: Translation | None, options: ResolveOptions):
         self.handout, self.sources, self.brand = handout, sources, brand
-        self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
+        self.pinned, self.diagnostics = pinned, diagnostics
         self.translation, self.options = translation, options
         self.lang = translation.lang if translation else handout.lang
+        # As printed: with the no-break spaces the language's typography wants (the files,
+        # and the PO files made from them, keep plain spaces).
+        self.strings = strings = typeset_strings(strings, self.lang)
         # Dates follow the clinic's locale in leaflets of its language (`en-GB`: 20 November).
         self.locale = leaflet_locale(self.lang, brand.locale)
         # The document control as this clinic prints it: its code prefix and its owner.
