@@ -268,9 +268,8 @@ def ciede2000(first: tuple[float, float, float], second: tuple[float, float, flo
     c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
     h1 = math.degrees(math.atan2(b1, a1)) % 360 if c1 else 0.0
     h2 = math.degrees(math.atan2(b2, a2)) % 360 if c2 else 0.0
-    dh = 0.0 if not c1 * c2 else (h2 - h1 + 180) % 360 - 180
-    if c1 * c2 and abs(h2 - h1) == 180:  # (either way round: the formula's own choice)
-        dh = 180.0 if h2 > h1 else -180.0
+    dh = 0.0 if not c1 * c2 else (h2 - h1 if abs(h2 - h1) <= 180 else
+                                  h2 - h1 - 360 if h2 > h1 else h2 - h1 + 360)
     delta_l, delta_c = l2 - l1, c2 - c1
     delta_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
     mean_l, mean_cp = (l1 + l2) / 2, (c1 + c2) / 2

@@ -25,7 +25,7 @@ STRING_KEYS = {
     "sources_note": "note under the sources; {clinic} is the clinic's name",
     "draft_marker": "footer line on a translation not yet reviewed",
     "urgent_label": "label before the clinic's after-hours number",
-    "colon": "the colon after a label with the language's spacing: `: ` (French `\u00a0: `, Chinese `：`)",
+    "colon": "the colon after a label with the language's spacing: `: ` (French ` : `, Chinese `：`)",
     "other_formats": "the closing line when the clinic offers the leaflet in other languages and in large print",
     "other_languages": "the closing line when the clinic offers it in other languages, not in large print",
     "other_large_print": "the closing line when the clinic offers it in large print, in no other language",
