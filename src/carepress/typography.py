@@ -11,7 +11,8 @@ strings files and the PO files that round-trip them stay plain:
   before all four, as most French word processors do, because ReportLab breaks lines at
   U+202F (its list of whitespace holds it) and a break there is what the rule forbids.
 
-U+00A0 is in every font carepress embeds (the glyph coverage checks test it).
+ReportLab draws U+00A0 with the space's glyph in a font that has none, so it never shows as
+a missing glyph.
 """
 
 from __future__ import annotations
