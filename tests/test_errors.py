@@ -49,7 +49,7 @@ CASES = {
         "layouts/strings/en.yaml", 2, "`page_of`: unknown placeholder {pag}; this string takes "
         "{page}, {pages}"),
     "feedback address not last": ("layouts/strings/en.yaml", "leaflet: {feedback}",
-                                  "leaflet at {feedback} please", "layouts/strings/en.yaml", 20,
+                                  "leaflet at {feedback} please", "layouts/strings/en.yaml", 22,
                                   "`feedback`: must end with {feedback}, once: the address follows the "
                                   "sentence"),
     "colour read as a comment": (HARBOUR, 'primary: "#0B5563"', "primary: #0B5563", HARBOUR, 7,

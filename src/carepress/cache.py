@@ -19,6 +19,7 @@ from carepress.fontfiles import brand_faces, font_file
 from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
 from carepress.model import PassageRef, PrintOptions, passages_of
+from carepress.plan import editions_of
 from carepress.usercache import library_versions
 
 if TYPE_CHECKING:
@@ -83,7 +84,9 @@ class InputHasher:
         digest.update(_library_versions().encode())
         digest.update(_code_digest().encode())
         overdue = gates.today is not None and handout.control.review_by < gates.today
-        digest.update(repr((job, printing, gates.strict, gates.require_reviewed, overdue,
+        # (the editions its closing line claims: the clinic's other languages and layouts)
+        editions = editions_of(project, handout_id, brand)
+        digest.update(repr((job, printing, gates.strict, gates.require_reviewed, overdue, editions,
                             os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
         for path in files:
             digest.update(f"{path.name}:{self.file(path)}".encode())

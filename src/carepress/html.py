@@ -279,8 +279,8 @@ a { color: inherit; text-decoration: underline; text-underline-offset: .15em; }
 a[href^="tel:"] { white-space: nowrap; }
 a:focus-visible, input:focus-visible { outline: 3px solid {{ c.accent }}; outline-offset: 2px; }
 sup { line-height: 0; font-size: .75em; }
-.draft { margin: 1rem 0 0; padding: .6rem .9rem; border: 2px solid {{ c.urgent }};
-  background: {{ c.urgent_background }}; color: {{ c.urgent }}; font-weight: 700; font-size: 1.2rem; }
+.draft { margin: 1rem 0 0; padding: .6rem .9rem; border: 2px dashed {{ c.text }};
+  color: {{ c.text }}; font-weight: 700; font-size: 1.2rem; }
 ul { padding-inline-start: 1.4rem; margin: 0 0 1em; }
 li { margin-bottom: .35em; }
 li::marker { color: {{ c.accent }}; }
@@ -296,7 +296,7 @@ fieldset.field legend { float: inline-start; padding: 0; margin-inline-end: .75r
 [dir=rtl] fieldset.field legend { float: right; }
 .choice { display: inline-flex; align-items: flex-start; gap: .4rem; margin-inline-end: 1.25rem; }
 .box { margin: 1.25rem 0; padding: .9rem 1.1rem .3rem; border-inline-start: .45rem solid; border-radius: .2rem; }
-.urgent { border-color: {{ c.urgent }}; background: {{ c.urgent_background }}; color: {{ c.text }}; }
+.urgent { border: 2px solid {{ c.urgent }}; border-inline-start-width: .75rem; background: {{ c.urgent_background }}; color: {{ c.text }}; }
 .urgent h3 { color: {{ c.urgent }}; }
 .info, .contact { border-color: {{ c.info }}; background: {{ c.info_background }}; color: {{ c.text }}; }
 .info h3, .contact h3 { color: {{ c.info }}; }
@@ -432,7 +432,9 @@ address { font-style: normal; }
 {% endif %}
 {% if closing %}
 <section class="box closing">
+{% if closing.other_formats %}
 <p>{{ closing.other_formats }}</p>
+{% endif %}
 {% if closing.url %}
 <p>{{ closing.online_label }}<span class="address">{{ link(closing.url, closing.short_url or closing.url, closing.short_url or closing.url, rtl) }}</span></p>
 {% endif %}

@@ -307,6 +307,7 @@ class Layout:
     max_pages: int
     path: Path
     imposition: "Imposition | None" = None
+    large_print: bool = False  # a large-print edition: every type size at least LARGE_PRINT_MIN_PT
 
 
 @dataclass(frozen=True)
@@ -422,10 +423,19 @@ def block_texts(blocks: "Iterable[RBlock]") -> Iterator[str]:
 
 
 @dataclass(frozen=True)
+class Editions:
+    """The other editions a clinic builds of a handout, which its leaflets say exist: more
+    than one language of it, and a large-print layout (`large_print: true`)."""
+
+    languages: bool = False
+    large_print: bool = False
+
+
+@dataclass(frozen=True)
 class RClosing:
     """How to get the leaflet in another language or large print, and how to give feedback."""
 
-    other_formats: str
+    other_formats: str      # the editions the clinic builds ("": none, and no line)
     online_label: str       # `Online:`, before the short address of the online copy
     feedback: str           # the sentence that leads to the feedback address
     feedback_address: str   # an e-mail or web address, as printed

@@ -15,7 +15,7 @@ from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import leaflet_locale, regional_tags
 from carepress.load import Project
 from carepress.model import Artifact, Brand, Handout, PrintOptions
-from carepress.plan import FILLABLE, HTML, Job, output_path
+from carepress.plan import FILLABLE, HTML, Job, editions_of, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
@@ -70,7 +70,8 @@ def resolve_job(project: Project, job: Job, options: ResolveOptions = ResolveOpt
     strings = fixed_strings(project, job.lang, brand)
     handout = project.handouts[job.handout]
     translation = None if job.lang == handout.lang else project.translations[(job.handout, job.lang)]
-    return resolve(handout, project.sources, brand, strings, project.pinned, translation, options)
+    return resolve(handout, project.sources, brand, strings, project.pinned, translation, options,
+                   editions_of(project, job.handout, brand))
 
 
 def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from carepress.errors import UsageError, did_you_mean
-from carepress.model import has_fill_in
+from carepress.model import Brand, Editions, has_fill_in
 
 if TYPE_CHECKING:
     from carepress.load import Project
@@ -101,18 +101,37 @@ def with_fillable(project: Project, jobs: Iterable[Job]) -> list[Job]:
     return planned
 
 
+def printed_layouts(project: Project, brand: Brand) -> list[str]:
+    """The layouts a clinic prints (every layout when its brand names none)."""
+    return [layout for layout in sorted(project.layouts) if not brand.layouts or layout in brand.layouts]
+
+
+def offered_languages(project: Project, handout: str, brand: Brand) -> list[str]:
+    """The languages a clinic offers a handout in: those it is written or translated in
+    that the clinic offers (every one when its brand names none)."""
+    return [lang for lang in languages_of(project, handout)
+            if not brand.languages or lang in brand.languages]
+
+
+def editions_of(project: Project, handout: str, brand: Brand) -> Editions:
+    """The editions of a handout a clinic builds besides any one leaflet: other languages,
+    and large print (a layout that says `large_print: true`, whatever its name)."""
+    return Editions(languages=len(offered_languages(project, handout, brand)) > 1,
+                    large_print=any(project.layouts[layout].large_print
+                                    for layout in printed_layouts(project, brand)))
+
+
 def all_jobs(project: Project) -> list[Job]:
     """The whole matrix, as each clinic offers it, in a stable order: for each clinic,
     handout and language, the PDF on each layout it prints, then the HTML twin."""
     jobs: list[Job] = []
     for clinic in sorted(project.brands):
         brand = project.brands[clinic]
-        printed = [layout for layout in sorted(project.layouts) if not brand.layouts or layout in brand.layouts]
+        printed = printed_layouts(project, brand)
         for handout in sorted(project.handouts):
-            for lang in languages_of(project, handout):
-                if not brand.languages or lang in brand.languages:
-                    jobs.extend(Job(handout, lang, clinic, layout) for layout in printed)
-                    jobs.append(Job(handout, lang, clinic, "", format=HTML))
+            for lang in offered_languages(project, handout, brand):
+                jobs.extend(Job(handout, lang, clinic, layout) for layout in printed)
+                jobs.append(Job(handout, lang, clinic, "", format=HTML))
     return jobs
 
 

@@ -24,6 +24,7 @@ from carepress.languages import babel_locale, leaflet_locale, primary, right_to_
 from carepress.load.sources import normalise, pin_of
 from carepress.load.translations import unit_state
 from carepress.model import (
+    Editions,
     Block,
     Brand,
     BulletsBlock,
@@ -63,6 +64,11 @@ from carepress.model import (
     plain,
     text_span,
 )
+from carepress.typography import typeset_strings
+
+# The closing line for the editions a clinic builds: never one it does not (no line for none).
+OTHER_EDITIONS = {Editions(True, True): "other_formats", Editions(True, False): "other_languages",
+                  Editions(False, True): "other_large_print", Editions(False, False): None}
 
 CLINIC_TEXT_WORD_LIMIT = 60  # clinic-written text stays short; longer is a warning
 
@@ -265,11 +271,15 @@ class ResolveOptions:
 class _Resolver:
     def __init__(self, handout: Handout, sources: dict[str, Source], brand: Brand,
                  strings: dict[str, str], pinned: dict[str, str], diagnostics: Diagnostics,
-                 translation: Translation | None, options: ResolveOptions):
+                 translation: Translation | None, options: ResolveOptions,
+                 editions: Editions = Editions()):
         self.handout, self.sources, self.brand = handout, sources, brand
-        self.strings, self.pinned, self.diagnostics = strings, pinned, diagnostics
-        self.translation, self.options = translation, options
+        self.pinned, self.diagnostics = pinned, diagnostics
+        self.translation, self.options, self.editions = translation, options, editions
         self.lang = translation.lang if translation else handout.lang
+        # As printed: with the no-break spaces the language's typography wants (the files,
+        # and the PO files made from them, keep plain spaces).
+        self.strings = strings = typeset_strings(strings, self.lang)
         # Dates follow the clinic's locale in leaflets of its language (`en-GB`: 20 November).
         self.locale = leaflet_locale(self.lang, brand.locale)
         # The document control as this clinic prints it: its code prefix and its owner.
@@ -525,7 +535,8 @@ class _Resolver:
             if brand.leaflet_url else None
         short = re.sub(r"^https?://", "", url) if url else None
         qr_alt = f"{s['qr_code']}{s['colon']}{url}" if url else ""
-        return RClosing(s["other_formats"], s["online"] + s["colon"], lead, where, href, url, short,
+        return RClosing(s[key] if (key := OTHER_EDITIONS[self.editions]) else "",
+                        s["online"] + s["colon"], lead, where, href, url, short,
                         qr_alt)
 
     def date(self, day: dt.date) -> str:
@@ -688,7 +699,8 @@ class Resolved:
 def resolve(handout: Handout, sources: dict[str, Source], brand: Brand,
             strings: dict[str, str], pinned: dict[str, str],
             translation: Translation | None = None,
-            options: ResolveOptions = ResolveOptions()) -> Resolved:
+            options: ResolveOptions = ResolveOptions(),
+            editions: Editions = Editions()) -> Resolved:
     """Resolve one handout for one brand, in English or in a translation's language.
 
     Raises CarepressError listing every problem; warnings (stale units, long clinic text)
@@ -696,7 +708,7 @@ def resolve(handout: Handout, sources: dict[str, Source], brand: Brand,
     """
     diagnostics = Diagnostics()
     leaflet = _Resolver(handout, sources, brand, strings, pinned, diagnostics, translation,
-                        options).leaflet()
+                        options, editions).leaflet()
     if diagnostics.errors:
         raise CarepressError(diagnostics.items)
     return Resolved(leaflet, tuple(diagnostics.warnings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ def load_brand(path: Path, diagnostics: Diagnostics) -> Brand | None:
         return None
     colours = data["colours"]
     origins = {name: colours.origin_of(name) for name in BrandColours.__dataclass_fields__}
-    problems = contrast_problems(brand.colours, origins)
+    problems = contrast_problems(brand.colours, origins) + urgent_look_problems(brand.colours, origins)
     for problem, origin in problems:
         diagnostics.error(origin, problem)
     if problems:  # its leaflets would be hard to read: none are built until it is fixed
@@ -244,6 +245,86 @@ def contrast_problems(colours: BrandColours, origins: dict[str, Origin]) -> list
                              f"{ratio:.2f}:1, below the 4.5:1 WCAG AA needs; darken the text or "
                              "lighten the background", origins[text_key]))
     return problems
+
+
+# The urgent box looks unlike every other box: its colours differ from theirs by at least
+# these CIEDE2000 colour differences (ΔE00: about 2 is the least a reader notices side by
+# side; pale tints need less than dark bars to read as different at a glance).
+URGENT_BAR_DIFFERENCE = 20.0
+URGENT_TINT_DIFFERENCE = 8.0
+# (urgent colour, other colour, what the other colour is, the least difference, the fix)
+_URGENT_PAIRS = (
+    ("urgent", "info", "the bar and title of the information and support boxes",
+     URGENT_BAR_DIFFERENCE, "a redder or brighter `colours.urgent`, or another `colours.info`"),
+    ("urgent", "accent", "the bar of the closing box (and the headings)",
+     URGENT_BAR_DIFFERENCE, "a redder or brighter `colours.urgent`, or another `colours.accent`"),
+    ("urgent_background", "info_background", "the tint of the information, support, contact "
+     "and closing boxes", URGENT_TINT_DIFFERENCE, "a warmer `colours.urgent_background` (a pale "
+     "red or peach) or a cooler `colours.info_background`"),
+)
+
+
+def urgent_look_problems(colours: BrandColours, origins: dict[str, Origin]) -> list[tuple[str, Origin]]:
+    """Colours of the urgent box too close to another box's, each at the urgent colour."""
+    problems = []
+    for urgent_key, other_key, other, least, fix in _URGENT_PAIRS:
+        urgent, theirs = getattr(colours, urgent_key), getattr(colours, other_key)
+        difference = ciede2000(cielab(urgent), cielab(theirs))
+        if difference < least:
+            problems.append((f"`colours.{urgent_key}` {urgent} is too like `colours.{other_key}` "
+                             f"{theirs}, {other}: a colour difference (CIEDE2000) of "
+                             f"{difference:.1f}, below the {least:g} that keeps the urgent box "
+                             f"unlike every other box; use {fix}", origins[urgent_key]))
+    return problems
+
+
+def cielab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB `#RRGGBB`."""
+    def linear(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def ciede2000(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """The CIEDE2000 colour difference of two CIELAB colours (Sharma, Wu and Dalal, 2005;
+    k_L = k_C = k_H = 1)."""
+    (l1, a1, b1), (l2, a2, b2) = first, second
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c ** 7 / (mean_c ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1 = math.degrees(math.atan2(b1, a1)) % 360 if c1 else 0.0
+    h2 = math.degrees(math.atan2(b2, a2)) % 360 if c2 else 0.0
+    dh = 0.0 if not c1 * c2 else (h2 - h1 if abs(h2 - h1) <= 180 else
+                                  h2 - h1 - 360 if h2 > h1 else h2 - h1 + 360)
+    delta_l, delta_c = l2 - l1, c2 - c1
+    delta_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_cp = (l1 + l2) / 2, (c1 + c2) / 2
+    if not c1 * c2:
+        mean_h = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        mean_h = (h1 + h2) / 2
+    else:
+        mean_h = (h1 + h2 + (360 if h1 + h2 < 360 else -360)) / 2
+    t = (1 - 0.17 * math.cos(math.radians(mean_h - 30)) + 0.24 * math.cos(math.radians(2 * mean_h))
+         + 0.32 * math.cos(math.radians(3 * mean_h + 6)) - 0.20 * math.cos(math.radians(4 * mean_h - 63)))
+    rotation = 30 * math.exp(-(((mean_h - 275) / 25) ** 2))
+    r_c = 2 * math.sqrt(mean_cp ** 7 / (mean_cp ** 7 + 25 ** 7))
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_cp, 1 + 0.015 * mean_cp * t
+    r_t = -math.sin(math.radians(2 * rotation)) * r_c
+    return math.sqrt((delta_l / s_l) ** 2 + (delta_c / s_c) ** 2 + (delta_h / s_h) ** 2
+                     + r_t * (delta_c / s_c) * (delta_h / s_h))
 
 
 def load_brands(folder: Path, diagnostics: Diagnostics) -> dict[str, Brand]:

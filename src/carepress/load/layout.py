@@ -6,12 +6,18 @@ from pathlib import Path
 
 from carepress.errors import Diagnostics, Origin
 from carepress.load.schema import (
-    Choice, Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
+    Boolean, Choice, Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
 )
 from carepress.load.yamlmarks import MarkedDict
 from carepress.model import Imposition, Layout, TypeScale
 
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
+LARGE_PRINT_MIN_PT = 16.0  # large print: 16-18 pt or more, every line (footer and sources too)
+TYPE_SIZES = ("body", "small", "heading", "title", "subtitle")
+# The footer's lines, from its rule to the draft line's descenders, in multiples of `small`
+# (furniture.py: the rule 0.3 under the footer's top, the first baseline 1.25 under it, three
+# more 1.15 apart, descenders 0.3): they must stay on the page.
+FOOTER_DEPTH = 5.3
 
 
 def layout_schema(path: Path) -> Record[Layout]:
@@ -45,11 +51,16 @@ def layout_schema(path: Path) -> Record[Layout]:
                  "sheet": Field(page)},
                 lambda v, o: Imposition(v["kind"], v["sheet"]["width"], v["sheet"]["height"])),
                 required=False, doc="place pages on printed sheets: `kind: booklet` and the sheet size"),
+            "large_print": Field(Boolean(), required=False, default=False,
+                                 doc="a large-print edition: every type size (the footer's, the "
+                                     "sources' too) at least 16 pt; brands that print it say "
+                                     "their leaflets come in large print"),
         },
         lambda v, o: Layout(
             path.stem, v["name"], v["page"]["width"], v["page"]["height"],
             v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
             v["header_height"], v["footer_height"], v["type"], v["max_pages"], path, v["imposition"],
+            v["large_print"],
         ),
     )
 
@@ -67,7 +78,7 @@ def load_layout(path: Path, diagnostics: Diagnostics) -> Layout | None:
         diagnostics.warning(data["margins"].key_origin("top"), "`margins.top` is not used: the "
                             "header band (`header_height`) is the top of every page and the text "
                             "starts below it; remove `top`")
-    problems = _geometry_problems(data, layout)
+    problems = _geometry_problems(data, layout) + _type_problems(data, layout)
     for origin, message in problems:
         diagnostics.error(origin, message)
     return None if problems else layout
@@ -105,6 +116,28 @@ def _geometry_problems(data: MarkedDict, layout: Layout) -> list[tuple[Origin, s
             problems.append((data["imposition"].origin_of("sheet"), f"a `{imposition.kind}` sheet "
                              f"holds {across} pages side by side: it must be at least "
                              f"{across} x `page.width` wide and `page.height` high"))
+    return problems
+
+
+def _type_problems(data: MarkedDict, layout: Layout) -> list[tuple[Origin, str]]:
+    """A large-print layout sets every line large; the footer's lines fit on the page."""
+    problems = []
+    sizes = data["type"]
+    if layout.large_print:
+        for key in TYPE_SIZES:
+            size = getattr(layout.type, key)
+            if size < LARGE_PRINT_MIN_PT:
+                problems.append((sizes.origin_of(key), f"`type.{key}` is {size:g} pt: a large-print "
+                                 f"layout (`large_print: true`) sets every line, the footer's and "
+                                 f"the sources' too, at {LARGE_PRINT_MIN_PT:g} pt or more "
+                                 f"(clear-print guidance); raise it to {LARGE_PRINT_MIN_PT:g}"))
+    depth = FOOTER_DEPTH * layout.type.small
+    if layout.margin_bottom + layout.footer_height < depth:
+        problems.append((data.origin_of("footer_height"), f"the footer's four lines at "
+                         f"`type.small` {layout.type.small:g} pt need {depth:.0f} pt above the "
+                         f"page's foot; `footer_height` and `margins.bottom` give "
+                         f"{layout.margin_bottom + layout.footer_height:.0f} pt: raise "
+                         f"`footer_height` to at least {depth - layout.margin_bottom:.0f} pt"))
     return problems
 
 

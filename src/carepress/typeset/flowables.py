@@ -367,15 +367,24 @@ class FillInLine(Marked, Flowable):
                 forceBorder=False, relative=True)
 
 
+BAR_WIDTH = 5.0  # points: the bar down a box's leading edge
+URGENT_BAR_WIDTH = 9.0  # the urgent box's, with its outline: a look no other box has
+URGENT_OUTLINE_WIDTH = 1.5
+
+
 def callout_box(content: list[Any], *, bar: str, background: str, width: float,
-                padding: float, font: str, rtl: bool = False) -> Table:
+                padding: float, font: str, rtl: bool = False, urgent: bool = False) -> Table:
     """Content in a tinted box with a coloured bar down its leading edge (the right one for
-    right-to-left languages)."""
+    right-to-left languages); the urgent box alone has a heavier bar and an outline all
+    round, in its colour, so that it looks unlike every other box even printed in grey."""
     table = Table([[content]], colWidths=[width], renderCB=artifact_table_drawing)
+    outline = [("BOX", (0, 0), (-1, -1), URGENT_OUTLINE_WIDTH, HexColor(bar))] if urgent else []
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font),  # else ReportLab selects base-14 Helvetica
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
-        ("LINEAFTER" if rtl else "LINEBEFORE", (0, 0), (0, -1), 5, HexColor(bar)),
+        *outline,
+        ("LINEAFTER" if rtl else "LINEBEFORE", (0, 0), (0, -1),
+         URGENT_BAR_WIDTH if urgent else BAR_WIDTH, HexColor(bar)),
         ("LEFTPADDING", (0, 0), (-1, -1), padding if rtl else padding * 1.3),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding * 1.3 if rtl else padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),

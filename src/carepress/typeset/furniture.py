@@ -182,7 +182,8 @@ class Furniture:
         """Inside the bottom margin area, under a rule: the document control (code, version,
         review-by date; then the approval date and the leaflet's owner) and the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
-        in English."""
+        in English.  A line too long for the width (large print) is broken between its
+        parts (at ` · `) while the footer has room for more lines, and only then set smaller."""
         layout, footer, fonts = self.layout, self.leaflet.footer, self.fonts
         size = self.small
         top = layout.margin_bottom + layout.footer_height - size * 0.3
@@ -193,34 +194,85 @@ class Furniture:
         text = self.colours.text
         line1 = top - size * 1.25
         step = size * FOOTER_LINE_PITCH
-        self.text(canv, escape_markup(footer.control), self.start, line1, fonts.regular, size, text)
-        self.page_number(canv, doc.page, line1, size)
-        line2 = line1 - step
+        room = abs(self.end - self.start)
+        page_count = self.page_number_width(size) + size
+        # (markup, colour, the room it has): the control line leaves room for the page count
+        lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
         if footer.approved:
-            approved, approved_size = self.fitted_small(escape_markup(plain(footer.approved)), size)
-            self.text(canv, approved, self.start, line2, fonts.regular, approved_size, text)
-        line3 = line2 - step
-        prefix = footer.questions
-        phone = f"<b>{escape_markup(footer.phone)}</b>"
-        if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
-            self.text(canv, escape_markup(prefix) + phone, self.start, line3, fonts.regular, size, text)
-        else:
-            _, x = self.text(canv, escape_markup(prefix), self.start, line3, fonts.regular, size, text)
-            self.text(canv, phone, x, line3, fonts.bold, size, text)
+            lines.append((escape_markup(plain(footer.approved)), text, room))
+        phone_line = len(lines)
+        lines.append(("", text, room))  # (the clinic's phone: drawn below, never broken)
         if footer.draft:
-            self.text(canv, escape_markup(footer.draft), self.start, line3 - step,
-                      fonts.regular, size, self.colours.urgent)
+            lines.append((escape_markup(footer.draft), self.colours.urgent, room))
+        spare = int((line1 - size * 0.3) // step) + 1 - len(lines)  # lines that fit on the page
+        # Spare lines go first to the draft line, then the review date, then the owner.
+        broken: dict[int, list[str]] = {}
+        for number in sorted(range(len(lines)), key=lambda n: (n != len(lines) - 1 or not footer.draft, n)):
+            markup, _, width = lines[number]
+            broken[number] = self.broken(markup, size, width, room, spare) if markup else []
+            spare -= max(len(broken[number]) - 1, 0)
+        y = line1
+        for number, (_, colour, width) in enumerate(lines):
+            if number == phone_line:
+                self.phone_line(canv, y, size)
+                y -= step
+                continue
+            for part in broken[number]:
+                fitted, fitted_size = self.fitted_small(part, size, width)
+                self.text(canv, fitted, self.start, y, fonts.regular, fitted_size, colour)
+                if number == 0 and width != room:
+                    self.page_number(canv, doc.page, y, size)
+                width = room
+                y -= step
         canv.restoreState()
 
-    def fitted_small(self, markup: str, size: float) -> tuple[str, float]:
-        """A footer line that must fit the width whatever a brand calls its leaflets' owner:
-        set smaller, down to FOOTER_SMALLEST of the footer's size, then shortened."""
-        room = abs(self.end - self.start)
+    def broken(self, markup: str, size: float, first: float, room: float, spare: int) -> list[str]:
+        """A footer line's parts (joined by ` · `) packed into as many lines as they need,
+        the first ``first`` wide and the others ``room``: the line whole when it fits, or
+        when the footer has no ``spare`` line for it."""
+        parts = markup.split(" · ")
+        if spare <= 0 or len(parts) == 1 or self.width(markup, self.fonts.regular, size) <= first:
+            return [markup]
+        lines = [parts[0]]
+        for part in parts[1:]:
+            joined = f"{lines[-1]} · {part}"
+            if self.width(joined, self.fonts.regular, size) <= (first if len(lines) == 1 else room) \
+                    or len(lines) > spare:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        return lines
+
+    def phone_line(self, canv: Canvas, y: float, size: float) -> None:
+        footer, fonts, text = self.leaflet.footer, self.fonts, self.colours.text
+        prefix = footer.questions
+        phone = f"<b>{escape_markup(footer.phone)}</b>"
+        width = self.width(escape_markup(prefix), fonts.regular, size) + self.width(phone, fonts.bold, size)
+        if width > abs(self.end - self.start):  # (set smaller, as far as FOOTER_SMALLEST)
+            size = max(size * abs(self.end - self.start) / width, size * FOOTER_SMALLEST)
+        if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
+            self.text(canv, escape_markup(prefix) + phone, self.start, y, fonts.regular, size, text)
+        else:
+            _, x = self.text(canv, escape_markup(prefix), self.start, y, fonts.regular, size, text)
+            self.text(canv, phone, x, y, fonts.bold, size, text)
+
+    def fitted_small(self, markup: str, size: float, room: float | None = None) -> tuple[str, float]:
+        """A footer line that must fit the width (or ``room``) whatever a brand calls its
+        leaflets' owner: set smaller, down to FOOTER_SMALLEST of the footer's size, then
+        shortened."""
+        room = abs(self.end - self.start) if room is None else room
         width = self.width(markup, self.fonts.regular, size)
         if width <= room:
             return markup, size
         smaller = max(size * room / width, size * FOOTER_SMALLEST)
         return self.fitted(markup, self.fonts.regular, smaller, room) or "", smaller
+
+    def page_number_width(self, size: float) -> float:
+        """The widest the page count can be: on the layout's last page."""
+        font, last = self.fonts.regular, self.layout.max_pages
+        head, _, tail = self.leaflet.footer.page_of.partition("{pages}")
+        return (self.width(escape_markup(head.format(page=last)), font, size) + stringWidth(str(last), font, size)
+                + self.width(escape_markup(tail.format(page=last)), font, size))
 
     def page_number(self, canv: Canvas, page: int, y: float, size: float) -> None:
         """`Page N of M` at the reading end of the line.  M is a form drawn once the page

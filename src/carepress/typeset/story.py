@@ -107,13 +107,15 @@ class Story:
         return _without_space_at_the_end(story + self.sources() + [back_panel] + contact + self.closing())
 
     def closing(self) -> list[Any]:
-        """The leaflet ends with how to get it in other languages or large print (with a QR
-        code to the online copy when the clinic has one) and how to give feedback."""
+        """The leaflet ends with how to get it in the other languages or large print its clinic
+        builds (if either), with a QR code to the online copy when the clinic has one, and
+        how to give feedback."""
         closing, s = self.leaflet.closing, self.styles
         if closing is None:
             return []
         part = self.root.add("Sect")
-        text = [self.para(escape_markup(closing.other_formats), s.bullet, part.add("P"))]
+        text = [self.para(escape_markup(closing.other_formats), s.bullet, part.add("P"))] \
+            if closing.other_formats else []  # (the editions the clinic builds: maybe none)
         code_node = part.add("Figure", alt=closing.qr_alt) if closing.url else None
         if closing.url and closing.short_url:
             text.append(self.address(escape_markup(closing.online_label), closing.short_url,
@@ -217,13 +219,14 @@ class Story:
             bar = self.colours.urgent if block.kind == "urgent" else self.colours.info
             background = (self.colours.urgent_background if block.kind == "urgent"
                           else self.colours.info_background)
-            return self.box(content, bar, background, width)
+            return self.box(content, bar, background, width, urgent=block.kind == "urgent")
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
-    def box(self, content: list[Any], bar: str, background: str, width: float) -> list[Any]:
+    def box(self, content: list[Any], bar: str, background: str, width: float,
+            urgent: bool = False) -> list[Any]:
         pad = self.styles.body.fontSize * 0.8
         return [callout_box(content, bar=bar, background=background, width=width, padding=pad,
-                            font=self.fonts.regular, rtl=self.rtl),
+                            font=self.fonts.regular, rtl=self.rtl, urgent=urgent),
                 Spacer(1, self.styles.body.fontSize * 0.7)]
 
     def bullets(self, block: RList, parent: StructNode) -> list[Any]:

@@ -13,6 +13,17 @@ from carepress.model import BrandColours, Layout
 from carepress.typeset.fonts import FontSet
 
 
+# The least line height per script, as a multiple of the size, whatever the layout's
+# `leading`: Chinese characters fill their em square, so lines a layout spaces 1.25 apart for
+# Latin text read as a solid block; Chinese typesetting sets them 1.5 or more apart.
+MIN_LEADING = {"cjk": 1.5}
+
+
+def leading_of(layout: Layout, script: str) -> float:
+    """The line height of ``script`` text on ``layout``, as a multiple of the size."""
+    return max(layout.type.leading, MIN_LEADING.get(script, 1.0))
+
+
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle
@@ -35,11 +46,12 @@ class _Keeping(TypedDict):
 def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles:
     scale = layout.type
     wrap = "CJK" if fonts.script == "cjk" else None
+    leading = leading_of(layout, fonts.script)
 
     def style(name: str, size: float, font: str = fonts.regular, colour: str = colours.text,
               **extra: object) -> ParagraphStyle:
         # Ragged right, never justified: clear-print guidance for readers with low vision.
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * scale.leading,
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * leading,
                               textColor=HexColor(colour), alignment=TA_LEFT, wordWrap=wrap, **extra)
 
     # Running text never leaves one line alone at the foot of a page (an orphan) or at the
