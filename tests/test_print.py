@@ -68,6 +68,9 @@ def test_booklet_order_for_eight_pages() -> None:
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
     assert booklet_order(5) == [(8, 1), (2, 7), (6, 3), (4, 5)]  # padded to a multiple of 4
     assert booklet_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+    # A back cover (the last page) stays the outside of the back; the blanks go before it.
+    assert booklet_order(5, back_cover=True) == [(5, 1), (2, 8), (7, 3), (4, 6)]
+    assert booklet_order(8, back_cover=True) == booklet_order(8)
 
 
 def column_texts(imposed: Path, columns: int) -> list[list[str]]:
@@ -114,8 +117,10 @@ def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang
     reading_path = folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf"
     found, identifiable = regions_as_reading_pages(imposed, reading_path, 2)
     assert set(range(1, pages + 1)) <= identifiable
-    expected = [tuple(n if n <= pages else None for n in side) for side in booklet_order(pages, rtl)]
+    expected = [tuple(n if n <= pages else None for n in side)
+                for side in booklet_order(pages, rtl, back_cover=True)]
     assert found == expected
+    assert any(pages in side for side in found[:1])  # the back cover: outside, on the first side
     assert len(PdfReader(imposed).pages) * 2 % 4 == 0
     catalog = PdfReader(imposed).trailer["/Root"]  # the reading-order file's language and direction
     assert catalog["/Lang"] == lang
@@ -150,7 +155,7 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
 @pytest.fixture
 def trifold_project(project: Path) -> Path:
     edit(project / "layouts/brands/riverside-womens-health.yaml",
-         "layouts: [a4, large-print-a4, a5-booklet]", "layouts: [trifold-a4]")
+         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
     return project
 
 
@@ -179,11 +184,13 @@ def test_trifold_panels_are_in_folding_order(trifold_project: Path, run: Run, la
 
 def test_content_that_does_not_fit_the_panels_is_an_error_naming_the_panel(
         trifold_project: Path, run: Run) -> None:
+    edit(trifold_project / "layouts/trifold-a4.yaml", "  body: 12", "  body: 16")
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "ru",
                  "--handout", "miscarriage-aftercare")
     assert result.exit_code == 1
     assert ("`miscarriage-aftercare` (ru) does not fit the `trifold-a4` panels: the content runs "
             "past the `inside right` panel") in result.stderr
+    assert "`trifold: sections:`" in result.stderr  # how to make a summary edition
     assert not list((trifold_project / "dist").rglob("*.pdf"))
 
 
