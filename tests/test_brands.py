@@ -164,7 +164,7 @@ def test_matrix_follows_each_brand(project: Path, run: Run) -> None:
     records = json.loads((project / "dist/manifest.json").read_text())["leaflets"]
     assert {(r["clinic"], r["layout"]) for r in records} == {
         ("riverside-womens-health", "a4"), ("riverside-womens-health", "large-print-a4"),
-        ("riverside-womens-health", "a5-booklet"),
+        ("riverside-womens-health", "a5-booklet"), ("riverside-womens-health", "trifold-a4"),
         ("northside-family-clinic", "a4"), ("northside-family-clinic", "letter"),
         ("riverside-womens-health", ""), ("northside-family-clinic", "")}  # the HTML twins
 

@@ -50,12 +50,12 @@ def test_list_shows_the_matrix(run: Run) -> None:
     result = run("list")
     assert result.exit_code == 0
     rows = result.output.splitlines()[1:]
-    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 3 + northside 3 x 2),
+    # 2 handouts x (harbour 4 languages x 2 layouts + riverside 5 x 4 + northside 3 x 2),
     # and an HTML twin per handout x language x clinic: 2 x (4 + 5 + 3)
-    assert len(rows) == 2 * (8 + 15 + 6) + 2 * (4 + 5 + 3)
+    assert len(rows) == 2 * (8 + 20 + 6) + 2 * (4 + 5 + 3)
     assert any("harbour-health/en/iud-aftercare-letter.pdf" in row for row in rows)
     assert any(row.split()[3:] == ["(html)", "harbour-health/en/iud-aftercare.html"] for row in rows)
-    for format, count in (("pdf", 2 * (8 + 15 + 6)), ("html", 2 * (4 + 5 + 3))):
+    for format, count in (("pdf", 2 * (8 + 20 + 6)), ("html", 2 * (4 + 5 + 3))):
         only = run("list", "--format", format)
         assert only.exit_code == 0 and len(only.output.splitlines()[1:]) == count
         assert all(row.endswith(f".{format}") for row in only.output.splitlines()[1:])

@@ -218,7 +218,7 @@ def test_a_page_overflow_fails_check(project: Path, run: Run) -> None:
 @pytest.mark.parametrize("layout", ["trifold-letter"])
 def test_a_panel_overflow_fails_check(project: Path, run: Run, layout: str) -> None:
     edit(project / "layouts/brands/harbour-health.yaml", "layouts: [", f"layouts: [{layout}, ")
-    edit(project / f"layouts/{layout}.yaml", "body: 12", "body: 13")  # (more than four panels hold)
+    edit(project / f"layouts/{layout}.yaml", "body: 12", "body: 16")  # (more than three inside panels hold)
     args = ("--lang", "en", "--clinic", "harbour-health", "--layout", layout, "--handout",
             "miscarriage-aftercare", "--format", "pdf")
     result = run("check", *args)

@@ -78,7 +78,7 @@ def test_no_clinic_prints_another_clinics_code(english: Path) -> None:
     """Every English PDF and HTML twin holds its own clinic's code and no other; and every
     leaflet of the whole matrix (each language), as resolved and written as a twin."""
     files = sorted((english / "dist").glob("*/en/*.pdf")) + sorted((english / "dist").glob("*/en/*.html"))
-    assert len(files) == 22  # (16 PDFs, 6 twins)
+    assert len(files) == 26  # (20 PDFs: 4 of them tri-folds, imposed and reading order; 6 twins)
     for path in files:
         clinic = path.relative_to(english / "dist").parts[0]
         text = pdf_text(path) if path.suffix == ".pdf" else page_text(path)

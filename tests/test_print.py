@@ -11,6 +11,7 @@ import pytest
 from conftest import Run, edit
 from pypdf import PageObject, PdfReader
 
+from carepress.finish import booklet_order
 from carepress.model import PrintOptions
 from carepress.pdfa import file_identifier
 
@@ -73,6 +74,9 @@ def test_booklet_order_for_eight_pages() -> None:
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
     assert booklet_order(5) == [(8, 1), (2, 7), (6, 3), (4, 5)]  # padded to a multiple of 4
     assert booklet_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
+    # A back cover (the last page) stays the outside of the back; the blanks go before it.
+    assert booklet_order(5, back_cover=True) == [(5, 1), (2, 8), (7, 3), (4, 6)]
+    assert booklet_order(8, back_cover=True) == booklet_order(8)
 
 
 def column_texts(imposed: Path, columns: int) -> list[list[str]]:
@@ -119,8 +123,10 @@ def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang
     reading_path = folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf"
     found, identifiable = regions_as_reading_pages(imposed, reading_path, 2)
     assert set(range(1, pages + 1)) <= identifiable
-    expected = [tuple(n if n <= pages else None for n in side) for side in booklet_order(pages, rtl)]
+    expected = [tuple(n if n <= pages else None for n in side)
+                for side in booklet_order(pages, rtl, back_cover=True)]
     assert found == expected
+    assert any(pages in side for side in found[:1])  # the back cover: outside, on the first side
     assert len(PdfReader(imposed).pages) * 2 % 4 == 0
     catalog = PdfReader(imposed).trailer["/Root"]  # the reading-order file's language and direction
     assert catalog["/Lang"] == lang
@@ -155,7 +161,7 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
 @pytest.fixture
 def trifold_project(project: Path) -> Path:
     edit(project / "layouts/brands/riverside-womens-health.yaml",
-         "layouts: [a4, large-print-a4, a5-booklet]", "layouts: [trifold-a4]")
+         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
     return project
 
 
@@ -184,11 +190,13 @@ def test_trifold_panels_are_in_folding_order(trifold_project: Path, run: Run, la
 
 def test_content_that_does_not_fit_the_panels_is_an_error_naming_the_panel(
         trifold_project: Path, run: Run) -> None:
+    edit(trifold_project / "layouts/trifold-a4.yaml", "  body: 12", "  body: 16")
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "ru",
                  "--handout", "miscarriage-aftercare")
     assert result.exit_code == 1
     assert ("`miscarriage-aftercare` (ru) does not fit the `trifold-a4` panels: the content runs "
             "past the `inside right` panel") in result.stderr
+    assert "`trifold: sections:`" in result.stderr  # how to make a summary edition
     assert not list((trifold_project / "dist").rglob("*.pdf"))
 
 
@@ -300,7 +308,10 @@ def test_booklet_sheets_with_bleed_and_crop_marks_are_print_ready(project: Path,
     outer, bleed, sheet_width, sheet_height = 12 * MM, 3 * MM, 297 * MM, 210 * MM  # 3 mm + 9 for marks
     trim = [outer, outer, outer + sheet_width, outer + sheet_height]
     assert len(imposed.pages) * 2 >= len(reading.pages)
-    for sheet in imposed.pages:
+    order = booklet_order(len(reading.pages), back_cover=True)
+    assert len(order) == len(imposed.pages)
+    two_sided = 0
+    for side, sheet in enumerate(imposed.pages):
         media, trimmed, bled = boxes(sheet)
         assert media == pytest.approx([0, 0, sheet_width + 2 * outer, sheet_height + 2 * outer], abs=1e-3)
         assert trimmed == pytest.approx(trim, abs=1e-3)
@@ -310,8 +321,11 @@ def test_booklet_sheets_with_bleed_and_crop_marks_are_print_ready(project: Path,
         # at the fold (the bleed fills the millimetre between the pages), and past the
         # sheet's outer edges a page keeps its bleed.
         placed = placements(sheet)
-        assert len(placed) == 2
-        for index, (number, x, y, clip) in enumerate(placed):
+        # (a side may hold one page: the blanks padding the booklet stand before its back cover)
+        slots = order[side]
+        assert [number for number, *_ in placed] == [n for n in slots if n <= len(reading.pages)]
+        for number, x, y, clip in placed:
+            index = slots.index(number)
             page_trim = reading.pages[number - 1].trimbox
             assert float(page_trim.width) == pytest.approx(148 * MM, abs=1e-3)
             left = x + float(page_trim.left)
@@ -320,12 +334,19 @@ def test_booklet_sheets_with_bleed_and_crop_marks_are_print_ready(project: Path,
             assert clip is not None
             assert clip[1] == pytest.approx(trim[1] - bleed, abs=1e-3)
             assert clip[3] == pytest.approx(trim[3] + bleed, abs=1e-3)
-        (_, _, _, left_cell), (_, _, _, right_cell) = placed
-        assert left_cell is not None and right_cell is not None
+        cells = {slots.index(number): clip for number, _, _, clip in placed}
         fold = outer + sheet_width / 2
-        assert left_cell[2] == pytest.approx(fold, abs=1e-3) and right_cell[0] == pytest.approx(fold, abs=1e-3)
-        assert left_cell[0] == pytest.approx(trim[0] - bleed, abs=1e-3)
-        assert right_cell[2] == pytest.approx(trim[2] + bleed, abs=1e-3)
+        if 0 in cells:
+            left_cell = cells[0]
+            assert left_cell is not None
+            assert left_cell[2] == pytest.approx(fold, abs=1e-3)
+            assert left_cell[0] == pytest.approx(trim[0] - bleed, abs=1e-3)
+        if 1 in cells:
+            right_cell = cells[1]
+            assert right_cell is not None
+            assert right_cell[0] == pytest.approx(fold, abs=1e-3)
+            assert right_cell[2] == pytest.approx(trim[2] + bleed, abs=1e-3)
+        two_sided += len(cells) == 2
         # The sheet's crop marks: two lines at each corner, all outside the bleed box.
         strokes = crop_mark_strokes(sheet)
         assert len(strokes) == 8
@@ -333,6 +354,7 @@ def test_booklet_sheets_with_bleed_and_crop_marks_are_print_ready(project: Path,
         edges = {round(trim[0], 2), round(trim[2], 2)}  # the vertical marks, on the trim's sides
         assert {(round(x, 2), round(y, 2)) for x, y in strokes if round(x, 2) in edges} == {
             (x, round(y, 2)) for x in edges for y in (trim[1] - bleed - 1 * MM, trim[3] + bleed + 1 * MM)}
+    assert two_sided  # (the pages meeting at a fold were seen)
     # PDF/A and print-only as before: no structure, links moved with their pages.
     assert "/StructTreeRoot" not in imposed.trailer["/Root"]
     assert sum(len(sheet.get("/Annots", [])) for sheet in imposed.pages) == sum(
@@ -345,7 +367,10 @@ def test_sheets_without_bleed_or_crop_marks_are_as_they_were(project: Path, run:
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--layout", "a5-booklet",
                  "--handout", "miscarriage-aftercare", "--format", "pdf")
     assert result.exit_code == 0, result.stderr
-    sheet = PdfReader(project / "dist/riverside-womens-health/en/miscarriage-aftercare-a5-booklet.pdf").pages[0]
+    folder = project / "dist/riverside-womens-health/en"
+    sheet = PdfReader(folder / "miscarriage-aftercare-a5-booklet.pdf").pages[0]
+    back_cover, front = booklet_order(len(PdfReader(folder / "miscarriage-aftercare-a5-booklet-reading-order.pdf")
+                                          .pages), back_cover=True)[0]
     assert [float(v) for v in sheet.mediabox] == pytest.approx([0, 0, 297 * MM, 210 * MM], abs=1e-3)
     assert "/TrimBox" not in sheet and "/BleedBox" not in sheet
     lines = sheet.get_contents().get_data().decode("ascii").splitlines()
@@ -353,7 +378,7 @@ def test_sheets_without_bleed_or_crop_marks_are_as_they_were(project: Path, run:
         == ["/Artifact BMC q 1 0 0 1 X 0 cm /PageN Do Q EMC"] * 2
     # (148 mm pages centred in 148.5 mm halves)
     assert [(n, x) for n, x, _, _ in placements(sheet)] == [
-        (4, pytest.approx(0.25 * MM, abs=1e-3)), (1, pytest.approx(148.75 * MM, abs=1e-3))]
+        (back_cover, pytest.approx(0.25 * MM, abs=1e-3)), (front, pytest.approx(148.75 * MM, abs=1e-3))]
     assert not crop_mark_strokes(sheet)
 
 

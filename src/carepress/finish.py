@@ -91,7 +91,8 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     if reading_copy is None:
         raise ValueError("imposed sheets name their reading-order copy: pass reading_copy")
     rtl = right_to_left(leaflet.lang)
-    order = booklet_order(pages, rtl) if imposition.kind == "booklet" else trifold_order(rtl)
+    # (a booklet's last page is its back cover: typeset/story.py)
+    order = booklet_order(pages, rtl, back_cover=True) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
                      file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
                                                         order)).encode(), pypdf_version.encode()),
@@ -99,18 +100,27 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
 
 
-def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
+def booklet_order(pages: int, right_to_left: bool = False,
+                  back_cover: bool = False) -> list[tuple[int, int]]:
     """Saddle-stitch order: for each sheet side, the (left, right) reading-order page numbers
     (1-based; numbers above ``pages`` are blanks).  Sides alternate front, back, front …
 
     Folding the printed stack in half gives the pages in reading order; a right-to-left
-    booklet binds on the right, so each side is mirrored.
+    booklet binds on the right, so each side is mirrored.  With a ``back_cover`` (the last
+    reading-order page) the blanks that pad the booklet to a multiple of 4 pages go before
+    it, so that it is the outside of the back.
     """
     total = -(-pages // 4) * 4
+
+    def reading(slot: int) -> int:  # the reading-order page printed in booklet page `slot`
+        if not back_cover or slot < pages:
+            return slot
+        return pages if slot == total else pages + 1 + slot - pages
+
     sides = []
     for sheet in range(total // 4):
-        front = (total - 2 * sheet, 1 + 2 * sheet)
-        back = (2 + 2 * sheet, total - 1 - 2 * sheet)
+        front = (reading(total - 2 * sheet), reading(1 + 2 * sheet))
+        back = (reading(2 + 2 * sheet), reading(total - 1 - 2 * sheet))
         sides.extend([front[::-1], back[::-1]] if right_to_left else [front, back])
     return sides
 

@@ -148,6 +148,9 @@ class Handout:
     profile_origin: Origin | None = None
     topics: tuple["Topic", ...] = ()  # what a patient needs from it, found by its words
     code_origin: Origin | None = None  # where `control.code` is written
+    # A tri-fold's summary edition: the sections (0-based, in handout order) a tri-fold
+    # carries, or None for all of them (`trifold: sections:` in the handout)
+    trifold_sections: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,9 @@ class Imposition:
                         # "trifold": six panels, three on each side of a landscape sheet
     sheet_width: float  # points
     sheet_height: float
+    # A tri-fold's tuck-in panel (pages 2 and 5, which back each other) is typeset this
+    # much narrower than the others, so that it folds inside without buckling (points)
+    tuck_in: float = 0.0
 
 
 # ---- resolved leaflet --------------------------------------------------------------------
@@ -384,6 +390,11 @@ class RFillIn:
 class RContact:
     heading: str
     lines: tuple[Inline, ...]
+    # The same details for a narrow panel or a back cover: the name, each address line and
+    # each phone number on a line of its own, then the web and e-mail addresses as
+    # (label, address, href), each set so that it breaks only where an address may
+    stacked: tuple[Inline, ...] = ()
+    links: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -523,6 +534,10 @@ class Leaflet:
     # Passages and sources carry their numbers ([1], [2]) when it quotes more than one
     # source; with one, the sources line says it all.
     numbered: bool = True
+    # The clinic's contact details, for the back panel of a tri-fold and the back cover of a
+    # booklet (whether or not a section has a `contact` block)
+    contact: RContact | None = None
+    trifold_sections: tuple[int, ...] | None = None  # a summary edition's (see Handout)
 
 
 # ---- rendered output ---------------------------------------------------------------------

@@ -478,7 +478,16 @@ class _Resolver:
                  (label("website"), link(brand.website, brand.website))]
         if brand.email:
             lines[-1] += (gap, label("email"), link("mailto:" + brand.email, brand.email))
-        return RContact(s["contact_heading"], tuple(lines))
+        stacked = [(Span(brand.name, bold=True, lang=self.name_lang),),
+                   *((Span(line, lang=self.name_lang),) for line in brand.address),
+                   (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone))),
+                   (label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone)))]
+        # (on a narrow panel the address without its `https://`: the link keeps it)
+        shown = re.sub(r"^https?://", "", brand.website).rstrip("/")
+        links = [(s["website"] + s["colon"], shown, brand.website)]
+        if brand.email:
+            links.append((s["email"] + s["colon"], brand.email, "mailto:" + brand.email))
+        return RContact(s["contact_heading"], tuple(lines), tuple(stacked), tuple(links))
 
     def support(self, block: SupportBlock) -> RCallout | None:
         """The organisations the brand lists for the block's need, as an information box: a
@@ -632,7 +641,8 @@ class _Resolver:
                 clinic=self.brand.name),
             numbered=len(self.quoted) > 1,
             control=self.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
-            draft=draft, closing=self.closing(),
+            draft=draft, closing=self.closing(), contact=self.contact(),
+            trifold_sections=h.trifold_sections,
         )
 
 

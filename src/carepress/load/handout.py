@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from carepress.errors import Diagnostics, Origin
+from carepress.errors import Diagnostics, Origin, did_you_mean
 from carepress.load.schema import (
     INVALID, Choice, Context, Date, Field, Integer, JsonSchema, Kind, ListOf, Located, Record,
     Tagged, Text, identifier, language_tag, load_folder, read_document, text_hash,
@@ -120,6 +120,13 @@ def handout_schema(path: Path) -> Record[Handout]:
                              doc="the kind of leaflet, whose required parts `check` checks"),
             "topics": Field(ListOf(topic), required=False, default=(),
                             doc="what a patient needs it to tell, each found by its words"),
+            "trifold": Field(Record(
+                {"sections": Field(ListOf(Text(), min_items=1),
+                                   doc="the headings of the sections a tri-fold carries, each "
+                                       "as written in `sections:`")},
+                lambda v, o: v), required=False,
+                doc="a tri-fold's summary edition: which sections it carries (the others are "
+                    "left out of tri-folds only)"),
         },
         lambda v, o: Handout(v["id"], v["lang"], v["title"], v["subtitle"], v["control"],
                              v["sections"], path, profile=v["profile"], topics=v["topics"]),
@@ -144,9 +151,35 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data["control"].origin_of("review_by"),
                           "`control.review_by` must come after `control.approved`")
         return None
-    return number_units(replace(handout, control_origin=data["control"].origin_of("review_by"),
+    trifold_sections = _trifold_sections(data, handout, diagnostics) if "trifold" in data else None
+    if "trifold" in data and trifold_sections is None:
+        return None
+    return number_units(replace(handout, trifold_sections=trifold_sections, control_origin=data["control"].origin_of("review_by"),
                                 code_origin=data["control"].origin_of("code"),
                                 profile_origin=data.origin_of("profile") if "profile" in data else None))
+
+
+def _trifold_sections(data: MarkedDict, handout: Handout,
+                      diagnostics: Diagnostics) -> tuple[int, ...] | None:
+    """The sections a summary edition names (`trifold: sections:`, by heading), as indices
+    in handout order; None (and an error at each heading no section has) when one is wrong."""
+    headings = [section.heading.template for section in handout.sections]
+    named = data["trifold"]["sections"]
+    found: list[int] = []
+    for index, heading in enumerate(named):
+        origin = named.origin_of(index)
+        if heading not in headings:
+            diagnostics.error(origin, f"no section has the heading `{heading}`"
+                              f"{did_you_mean(heading, headings)} (a tri-fold names sections by "
+                              "their headings, as written under `sections:`: " +
+                              ", ".join(f"`{h}`" for h in headings) + ")")
+        elif headings.index(heading) in found:
+            diagnostics.error(origin, f"`{heading}` is named twice; name each section once")
+        else:
+            found.append(headings.index(heading))
+    if len(found) != len(named):
+        return None
+    return tuple(sorted(found))
 
 
 def load_handouts(folder: Path, diagnostics: Diagnostics) -> dict[str, Handout]:

@@ -48,9 +48,14 @@ def layout_schema(path: Path) -> Record[Layout]:
             "max_pages": Field(Integer(minimum=1), doc="2 = one sheet printed both sides"),
             "imposition": Field(Record(
                 {"kind": Field(Choice("booklet", "trifold")),
-                 "sheet": Field(page)},
-                lambda v, o: Imposition(v["kind"], v["sheet"]["width"], v["sheet"]["height"])),
-                required=False, doc="place pages on printed sheets: `kind: booklet` and the sheet size"),
+                 "sheet": Field(page),
+                 "tuck_in": Field(Dimension(), required=False, default=0.0,
+                                  doc="trifold: how much narrower the tuck-in panel (pages 2 "
+                                      "and 5) is typeset, e.g. `3mm`")},
+                lambda v, o: Imposition(v["kind"], v["sheet"]["width"], v["sheet"]["height"],
+                                        v["tuck_in"])),
+                required=False, doc="place pages on printed sheets: `kind: booklet` or `trifold`, "
+                                    "the sheet size, and a tri-fold's `tuck_in`"),
             "large_print": Field(Boolean(), required=False, default=False,
                                  doc="a large-print edition: every type size (the footer's, the "
                                      "sources' too) at least 16 pt; brands that print it say "
@@ -67,6 +72,7 @@ def layout_schema(path: Path) -> Record[Layout]:
 
 PDF_MAX_SIDE = 14400.0  # points (200 in): the largest page a PDF reader must show
 MIN_TEXT_AREA = (72.0, 144.0)  # points: narrower or shorter, no leaflet fits
+MAX_TUCK_IN = 6 * 72 / 25.4 + 1e-6  # points: 6mm; more and the panels no longer meet the folds
 
 
 def load_layout(path: Path, diagnostics: Diagnostics) -> Layout | None:
@@ -116,6 +122,18 @@ def _geometry_problems(data: MarkedDict, layout: Layout) -> list[tuple[Origin, s
             problems.append((data["imposition"].origin_of("sheet"), f"a `{imposition.kind}` sheet "
                              f"holds {across} pages side by side: it must be at least "
                              f"{across} x `page.width` wide and `page.height` high"))
+        if "tuck_in" in data["imposition"]:
+            where = data["imposition"].origin_of("tuck_in")
+            if imposition.kind != "trifold":
+                problems.append((where, "`tuck_in` is for a `trifold` (its tuck-in panel); "
+                                        "remove it from this `booklet` layout"))
+            elif not 0 <= imposition.tuck_in <= MAX_TUCK_IN:
+                problems.append((where, "`tuck_in` must be from 0 to 6mm (a tuck-in panel is "
+                                        "usually 2-3mm narrower than the others)"))
+            elif width - imposition.tuck_in < MIN_TEXT_AREA[0]:
+                problems.append((where, f"`tuck_in` leaves {width - imposition.tuck_in:.0f} pt for "
+                                        f"the tuck-in panel's text; at least {MIN_TEXT_AREA[0]:.0f} "
+                                        "pt is needed"))
     return problems
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import Any, Callable
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFtrue
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from carepress.errors import CarepressError, Diagnostic, Origin
@@ -80,6 +80,19 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
 
 
 class _LeafletDoc(BaseDocTemplate):
+    def _setPageTemplate(self) -> None:  # noqa: N802 - ReportLab's name
+        # ReportLab follows a template's autoNextPageTemplate by setting the next template's
+        # index and leaves that index set, so the template after it is used for two pages:
+        # a chain of one-page templates (a tri-fold's panels) advances one page a template.
+        following = getattr(self, "pageTemplate").autoNextPageTemplate
+        if following and not hasattr(self, "_nextPageTemplateIndex") \
+                and not hasattr(self, "_nextPageTemplateCycle"):
+            self.handle_nextPageTemplate(following)
+            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
+            del self._nextPageTemplateIndex
+            return
+        super()._setPageTemplate()
+
     def afterFlowable(self, flowable: Any) -> None:
         if getattr(flowable, "bookmark_key", None):
             self.canv.bookmarkPage(flowable.bookmark_key)
@@ -89,9 +102,50 @@ class _LeafletDoc(BaseDocTemplate):
 def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
             printing: PrintOptions = PrintOptions(), tagged: bool = True) -> Artifact:
     """Lay the leaflet out on the layout's pages: the PDF renderer.  Tagged PDF/UA-1 always;
-    ``tagged=False`` is for bench/ alone, to measure what the tags cost."""
+    ``tagged=False`` is for bench/ alone, to measure what the tags cost.
+
+    A tri-fold's sources go on its back panel, or close the inside panels when the back
+    panel has no room for them.  Its body is balanced over its three inside panels: set once on whole panels,
+    and when it ends before the inside right one, set again on shorter panels (a little
+    longer each time, up to whole) so that all three carry their share."""
     fonts = preflight(leaflet)
     styles = make_styles(layout, leaflet.clinic.colours, fonts)
+    try:
+        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged)
+        sources_on_back = True
+    except BackPanelOverflow:  # the sources close the inside panels instead
+        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, sources_on_back=False)
+        sources_on_back = False
+    if first.body_end is None:
+        return first.artifact
+    page, y, top, bottom = first.body_end
+    if page >= TRIFOLD_BACK - 1:
+        return first.artifact
+    whole = top - bottom
+    share = ((page - TRIFOLD_INSIDE) * whole + top - y) / 3
+    for stretch in (1.06, 1.15, 1.3):  # (a few settings at most: each costs a whole one)
+        height = min(whole, share * stretch)
+        if height >= whole:
+            break
+        try:
+            return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, height,
+                            sources_on_back).artifact
+        except CarepressError:
+            continue
+    return first.artifact
+
+
+class _Typeset:
+    def __init__(self, artifact: Artifact, body_end: tuple[int, float, float, float] | None) -> None:
+        self.artifact, self.body_end = artifact, body_end
+
+
+def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoch: int,
+             printing: PrintOptions, tagged: bool, inside_height: float | None = None,
+             sources_on_back: bool = True) -> _Typeset:
+    """One setting of the leaflet (a tri-fold's inside panels ``inside_height`` tall, or
+    whole, its sources on the back panel or closing the inside ones); with where a
+    tri-fold's body ended: (page, y, the inside frames' top, bottom)."""
     buffer = io.BytesIO()
     clinic, control = leaflet.clinic, leaflet.control
     doc = _LeafletDoc(
@@ -121,27 +175,68 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         return Frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, id=name,
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
-    doc.addPageTemplates([
-        PageTemplate("first", [frame(layout.header_height, "first")], onPage=furniture.first_page,
-                     autoNextPageTemplate="later"),
-        PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
-    ])
-    trifold = layout.imposition is not None and layout.imposition.kind == "trifold"
-    back_panel = BreakToPage(TRIFOLD_BACK) if trifold else None
+    kind = layout.imposition.kind if layout.imposition is not None else None
+    breaks: list[BreakToPage] = []
+    # The document control at the foot of a back panel or back cover: a frame its height.
+    control = sum(f.wrap(width, layout.page_height)[1] for f in story_maker.control(tagged=False))
+    furniture.control_top = layout.margin_bottom + control + gap * 0.5
+
+    def back_frames(page_width: float, top: float) -> list[Frame]:
+        left, inner = printing.outer + layout.margin_left, page_width - layout.margin_left - layout.margin_right
+        bottom = printing.outer + layout.margin_bottom
+        main_bottom = furniture.control_top + gap
+        return [Frame(left, printing.outer + main_bottom, inner, top - main_bottom, id="back",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
+                Frame(left, bottom, inner, control + 1, id="control",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+
+    if kind == "trifold" and layout.imposition is not None:
+        templates = trifold_templates(layout, printing, furniture, gap, back_frames, inside_height)
+        doc.addPageTemplates(templates)
+        breaks = [BreakToPage(page) for page in (TRIFOLD_FLAP, TRIFOLD_INSIDE, TRIFOLD_BACK)]
+        end = BodyEnd()
+        story_maker.width = width - layout.imposition.tuck_in  # (every box fits every panel)
+    else:
+        doc.addPageTemplates([
+            PageTemplate("cover", [frame(layout.header_height, "cover")], onPage=furniture.cover,
+                         autoNextPageTemplate="later"),
+            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+            PageTemplate("back", back_frames(layout.page_width, layout.page_height - layout.margin_left * 1.5),
+                         onPage=furniture.back),
+        ] if kind == "booklet" else [
+            PageTemplate("first", [frame(layout.header_height, "first")], onPage=furniture.first_page,
+                         autoNextPageTemplate="later"),
+            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+        ])
+        if kind == "booklet":
+            breaks = [BreakToPage(2)]
     try:
         if story_maker.fills_more_than(layout.max_pages + PAGES_PAST_THE_LIMIT):
             raise FarPastTheLimit()  # (no need to set it: it cannot fit)
-        story = story_maker.build(back_panel)
+        if kind == "trifold":
+            story = story_maker.trifold(breaks[0], breaks[1], breaks[2], end, sources_on_back=sources_on_back)
+        elif kind == "booklet":
+            story = story_maker.booklet(breaks[0], [NextPageTemplate("back"), PageBreak()])
+        else:
+            story = story_maker.build()
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
                                                    leaflet.lang,
                                                    Tagger(story_maker.root) if tagged else None))
     except FarPastTheLimit:
+        if kind == "trifold":
+            raise _panels_overflow(leaflet, layout) from None
         raise CarepressError([Diagnostic(Origin(leaflet.path),
             f"`{leaflet.handout_id}` ({leaflet.lang}) is more than "
             f"{layout.max_pages + PAGES_PAST_THE_LIMIT} pages on layout `{layout.id}`, over its "
             f"limit of {layout.max_pages}; shorten the handout or choose a larger layout")]) from None
     except LayoutError as exc:
+        if kind == "trifold" and doc.page >= TRIFOLD_BACK:  # (in the document control's frame)
+            if not end.page or end.page >= TRIFOLD_BACK:  # the body ran past the inside panels
+                raise _panels_overflow(leaflet, layout) from None
+            raise BackPanelOverflow([Diagnostic(Origin(leaflet.path),
+                f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines "
+                f"and sources overflow the `back` panel of `{layout.id}`")]) from None
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)
         found = [w.strip() for w in re.findall(r"<[A-Za-z]+ at 0x[^>]*>([^'(<>]{1,60})", str(exc))]
@@ -150,25 +245,108 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
                                          f"a block is taller than a whole page of the `{layout.id}` "
                                          f"layout{block}: shorten it, or make the type sizes of "
                                          f"{layout.path.name} smaller")]) from None
-    if back_panel is not None:
-        check_panels(leaflet, layout, back_panel.landed[0] if back_panel.landed else doc.page, doc.page)
-    return Artifact(buffer.getvalue(), ".pdf", doc.page)
+    artifact = Artifact(buffer.getvalue(), ".pdf", doc.page)
+    if kind != "trifold":
+        return _Typeset(artifact, None)
+    flap_starts, inside_starts, back_starts = (b.landed[0] if b.landed else doc.page for b in breaks)
+    check_panels(leaflet, layout, flap_starts, inside_starts, back_starts, doc.page)
+    inside = templates[TRIFOLD_INSIDE - 1].frames[0]
+    top, bottom = inside._y1 + inside._height, inside._y1
+    return _Typeset(artifact, (end.page, end.y, top, bottom) if end.page else None)
 
 
 # A tri-fold's six panels in reading order (the pages typeset for it).
 TRIFOLD_PANELS = ("cover", "inside flap", "inside left", "inside middle", "inside right", "back")
-TRIFOLD_BACK = 6
+TRIFOLD_FLAP, TRIFOLD_INSIDE, TRIFOLD_BACK = 2, 3, 6
+# The tuck-in panel: the flap and the inside right panel, which back each other on the sheet.
+TRIFOLD_TUCK_IN = (2, 5)
 
 
-def check_panels(leaflet: Leaflet, layout: Layout, back_starts: int, pages: int) -> None:
-    """Content must fit the four content panels, and the back matter the back panel."""
+def panel_width(layout: Layout, page: int) -> float:
+    """A page's trimmed width: a tri-fold's tuck-in panel is ``tuck_in`` narrower."""
+    imposition = layout.imposition
+    if imposition is not None and imposition.kind == "trifold" and page in TRIFOLD_TUCK_IN:
+        return layout.page_width - imposition.tuck_in
+    return layout.page_width
+
+
+class BodyEnd(Flowable):
+    """Takes no room; remembers the page and height where it is drawn (a tri-fold's body's end)."""
+
+    page, y = 0, 0.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        frame = getattr(self, "_frame", None)
+        self.page, self.y = int(self.canv.getPageNumber()), float(getattr(frame, "_y", 0.0))
+
+
+def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furniture, gap: float,
+                      back_frames: Callable[[float, float], list[Frame]],
+                      inside_height: float | None = None) -> list[PageTemplate]:
+    """One page template a panel, each the panel's own width, in reading order: the cover
+    under the header band, the flap and the inside panels with no header band or footer
+    (the inside ones ``inside_height`` tall, to balance them), and the back panel above the
+    document control."""
+    outer, top_margin = printing.outer, layout.margin_left * 1.25
+    templates = []
+    for page, name in enumerate(TRIFOLD_PANELS, start=1):
+        page_width = panel_width(layout, page)
+        top = layout.page_height - (layout.header_height + gap if page == 1 else top_margin)
+        bottom = layout.margin_bottom
+        if inside_height is not None and TRIFOLD_INSIDE <= page < TRIFOLD_BACK:
+            bottom = max(bottom, top - inside_height)
+        frames = back_frames(page_width, top) if page == TRIFOLD_BACK else [
+            Frame(outer + layout.margin_left, outer + bottom,
+                  page_width - layout.margin_left - layout.margin_right, top - bottom,
+                  id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+        on_page = furniture.cover if page == 1 else furniture.back if page == TRIFOLD_BACK else furniture.panel
+        boxes: dict[str, Any] = {}
+        if outer:  # each panel's own trim, and the bleed around it
+            bleed = printing.bleed
+            trim = (outer, outer, outer + page_width, outer + layout.page_height)
+            boxes = {"trimBox": trim, "bleedBox": (trim[0] - bleed, trim[1] - bleed,
+                                                   trim[2] + bleed, trim[3] + bleed)}
+        following = TRIFOLD_PANELS[page] if page < len(TRIFOLD_PANELS) else None
+        templates.append(PageTemplate(name, frames, onPage=on_page, autoNextPageTemplate=following,
+                                      pagesize=(page_width + 2 * outer, layout.page_height + 2 * outer),
+                                      **boxes))
+    return templates
+
+
+class BackPanelOverflow(CarepressError):
+    pass
+
+
+def _panels_overflow(leaflet: Leaflet, layout: Layout, more: int | None = None) -> CarepressError:
+    needs = f"needs {more} more" if more else "needs more than one more"
+    return CarepressError([Diagnostic(Origin(leaflet.path),
+        f"`{leaflet.handout_id}` ({leaflet.lang}) does not fit the `{layout.id}` panels: the "
+        f"content runs past the `{TRIFOLD_PANELS[TRIFOLD_BACK - 2]}` panel and {needs}; choose "
+        "the sections a tri-fold carries (`trifold: sections:` in the handout), shorten the "
+        "handout or use a page layout")])
+
+
+def check_panels(leaflet: Leaflet, layout: Layout, flap_starts: int, inside_starts: int,
+                 back_starts: int, pages: int) -> None:
+    """Each panel's content must fit it: the title and key message the cover, the flap's
+    block the flap, the body the three inside panels, and the back matter the back panel
+    (``*_starts``: the page each panel's content started on)."""
     origin = Origin(leaflet.path)
+    if flap_starts > TRIFOLD_FLAP:
+        raise CarepressError([Diagnostic(origin,
+            f"`{leaflet.handout_id}` ({leaflet.lang}): the title and subtitle are longer than the "
+            f"`cover` panel of `{layout.id}`; shorten them or use a page layout")])
+    if inside_starts > TRIFOLD_INSIDE:
+        raise CarepressError([Diagnostic(origin,
+            f"`{leaflet.handout_id}` ({leaflet.lang}): the block on the `inside flap` panel of "
+            f"`{layout.id}` (its urgent box, or its checklist) is longer than the panel; shorten it "
+            "or use a page layout")])
     if back_starts > TRIFOLD_BACK:
-        raise CarepressError([Diagnostic(origin,
-            f"`{leaflet.handout_id}` ({leaflet.lang}) does not fit the `{layout.id}` panels: the "
-            f"content runs past the `{TRIFOLD_PANELS[TRIFOLD_BACK - 2]}` panel and needs "
-            f"{back_starts - TRIFOLD_BACK} more; shorten the handout or use a page layout")])
+        raise _panels_overflow(leaflet, layout, back_starts - TRIFOLD_BACK)
     if pages > TRIFOLD_BACK:
-        raise CarepressError([Diagnostic(origin,
-            f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, sources and closing "
-            f"lines overflow the `back` panel of `{layout.id}`")])
+        raise BackPanelOverflow([Diagnostic(origin,
+            f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines and "
+            f"sources overflow the `back` panel of `{layout.id}`")])

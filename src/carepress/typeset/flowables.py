@@ -103,7 +103,7 @@ def address_pieces(address: str) -> list[str]:
 def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[[str], float]) -> list[str]:
     """``pieces`` joined into as few lines as greedy filling gives, the first ``first`` wide
     and the others ``width`` (the first may stay empty); among as few lines, one ending after
-    a `/` is preferred (`…/leaflets/` then `zh-Hans/…`, not `…/leaflets/zh` then `-Hans/…`).
+    a `/` or before an e-mail address's `@` is preferred (`…/leaflets/` then `zh-Hans/…`, not `…/leaflets/zh` then `-Hans/…`).
     A piece wider than a whole line is cut after its last character that fits."""
 
     @lru_cache(maxsize=None)  # (each rest of the address is filled once: no exponential search)
@@ -123,7 +123,8 @@ def fill_lines(pieces: list[str], first: float, width: float, measure: Callable[
                 cut += 1
             return (rest[0][:cut], *fill((rest[0][cut:], *rest[1:]), width))
         best = ("".join(rest[:count]), *fill(rest[count:], width))
-        slash = max((i for i in range(1, count) if rest[i - 1].endswith("/")), default=None)
+        slash = max((i for i in range(1, count) if rest[i - 1].endswith("/") or rest[i].startswith("@")),
+                    default=None)
         if slash is not None:
             after_slash = ("".join(rest[:slash]), *fill(rest[slash:], width))
             if len(after_slash) <= len(best):

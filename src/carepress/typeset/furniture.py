@@ -50,9 +50,19 @@ class Furniture:
         self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
         self.rtl = right_to_left(leaflet.lang)
-        left, right = layout.margin_left, layout.page_width - layout.margin_right
+        self.set_width(layout.page_width)
+        self.control_top = layout.margin_bottom + layout.footer_height  # (a back page's rule)
+
+    def set_width(self, page_width: float) -> None:
+        """The trimmed width of the page being drawn (a tri-fold's tuck-in panel is narrower)."""
+        self.page_width = page_width
+        left, right = self.layout.margin_left, page_width - self.layout.margin_right
         # `start` is where reading starts: the left margin, or the right one for RTL.
         self.start, self.end = (right, left) if self.rtl else (left, right)
+
+    def _page_of(self, doc: Any) -> None:
+        size = getattr(doc.pageTemplate, "pagesize", None)
+        self.set_width(size[0] - 2 * self.printing.outer if size else self.layout.page_width)
 
     def first_page(self, canv: Canvas, doc: Any) -> None:
         self.page(canv, doc, self.layout.header_height, logo=True)
@@ -60,13 +70,42 @@ class Furniture:
     def later_page(self, canv: Canvas, doc: Any) -> None:
         self.page(canv, doc, self.layout.header_height * 0.45, logo=False)
 
-    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool) -> None:
+    # -- designed pieces: a tri-fold's panels, a booklet's covers ---------------------------
+
+    def cover(self, canv: Canvas, doc: Any) -> None:
+        """A cover (a tri-fold's cover panel, a booklet's front cover): the header band with
+        the logo; no footer (the draft line, if any, is the story's)."""
+        self.page(canv, doc, self.layout.header_height, logo=True, footer=False)
+
+    def panel(self, canv: Canvas, doc: Any) -> None:
+        """A tri-fold's inside panel or flap: no header band, no footer (one sheet)."""
+        self.page(canv, doc, 0.0, logo=False, footer=False)
+
+    def back(self, canv: Canvas, doc: Any) -> None:
+        """A tri-fold's back panel or a booklet's back cover: no header band or page count;
+        a rule over the document control at its foot (the story's, once: `control_top`)."""
+        self.page(canv, doc, 0.0, logo=False, footer=False)
         outer = self.printing.outer
         canv.saveState()
-        canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
-        self.header(canv, header, logo=logo)
+        canv.translate(outer, outer)
         with tagged_artifact(canv, "Pagination"):
-            self.footer(canv, doc)
+            canv.setStrokeColor(HexColor(self.colours.accent))
+            canv.setLineWidth(0.6)
+            canv.line(self.layout.margin_left, self.control_top,
+                      self.page_width - self.layout.margin_right, self.control_top)
+        canv.restoreState()
+
+    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True,
+             numbered: bool = True) -> None:
+        outer = self.printing.outer
+        self._page_of(doc)
+        canv.saveState()
+        canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
+        if header:
+            self.header(canv, header, logo=logo)
+        if footer:
+            with tagged_artifact(canv, "Pagination"):
+                self.footer(canv, doc, numbered=numbered)
         canv.restoreState()
         if self.printing.crop_marks:
             with tagged_artifact(canv):
@@ -78,7 +117,7 @@ class Furniture:
         canv.saveState()
         canv.setStrokeColorRGB(0, 0, 0)
         canv.setLineWidth(CROP_MARK_WIDTH)
-        for line in crop_mark_lines(outer, outer, outer + self.layout.page_width,
+        for line in crop_mark_lines(outer, outer, outer + self.page_width,
                                     outer + self.layout.page_height, self.printing.bleed):
             canv.line(*line)
         canv.restoreState()
@@ -121,7 +160,7 @@ class Furniture:
         with tagged_artifact(canv, "Pagination"):
             canv.setFillColor(HexColor(self.colours.primary))
             bleed = self.printing.bleed  # the band runs off the trimmed page into the bleed
-            canv.rect(-bleed, top - height, layout.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
+            canv.rect(-bleed, top - height, self.page_width + 2 * bleed, height + bleed, stroke=0, fill=1)
         if logo:
             logo_height = height * 0.62
             step = -1 if self.rtl else 1
@@ -178,7 +217,7 @@ class Furniture:
                 return shortened
         return None
 
-    def footer(self, canv: Canvas, doc: Any) -> None:
+    def footer(self, canv: Canvas, doc: Any, *, numbered: bool = True) -> None:
         """Inside the bottom margin area, under a rule: the document control (code, version,
         review-by date; then the approval date and the leaflet's owner) and the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
@@ -190,12 +229,12 @@ class Furniture:
         canv.saveState()
         canv.setStrokeColor(HexColor(self.colours.accent))
         canv.setLineWidth(0.6)
-        canv.line(layout.margin_left, top, layout.page_width - layout.margin_right, top)
+        canv.line(layout.margin_left, top, self.page_width - layout.margin_right, top)
         text = self.colours.text
         line1 = top - size * 1.25
         step = size * FOOTER_LINE_PITCH
         room = abs(self.end - self.start)
-        page_count = self.page_number_width(size) + size
+        page_count = self.page_number_width(size) + size if numbered else 0.0
         # (markup, colour, the room it has): the control line leaves room for the page count
         lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
         if footer.approved:

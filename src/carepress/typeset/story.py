@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import FrameBreak, KeepTogether, Spacer, Table, TableStyle
 
 from carepress.languages import right_to_left
 from carepress.model import (
@@ -22,6 +22,7 @@ from carepress.model import (
     RFillIn,
     RList,
     RPassage,
+    RSection,
     RText,
     block_texts,
     plain,
@@ -38,7 +39,7 @@ from carepress.typeset.flowables import (
     paragraph_class,
 )
 from carepress.typeset.fonts import FontSet
-from carepress.typeset.markup import escape as escape_markup, to_markup
+from carepress.typeset.markup import escape as escape_markup, link_markup, to_markup
 from carepress.typeset.styles import Styles
 from carepress.typeset.tagging import StructNode, artifact_table_drawing, tag
 
@@ -79,37 +80,170 @@ class Story:
         # The clinic's logo, in the header band of the first page (furniture.py draws it).
         self.logo = self.root.add("Figure", alt=leaflet.clinic.logo.alt)
 
-    def build(self, back_panel: BreakToPage | None = None) -> list[Any]:
-        """The flowables, block type by block type."""
+    def build(self) -> list[Any]:
+        """The flowables of a leaflet on pages: the title and key message under the header
+        band, the sections, the sources and the closing lines."""
         s, leaflet, root = self.styles, self.leaflet, self.root
         story: list[Any] = [self.text(leaflet.title, s.title, root.add("H1"))]
         if leaflet.subtitle:
             story.append(self.text(leaflet.subtitle, s.subtitle, root.add("P")))
-        if back_panel is not None:  # a tri-fold's cover holds the title alone
-            story.append(PageBreak())
-        contact: list[Any] = []
-        for number, section in enumerate(leaflet.sections, start=1):
+        story += self.sections_story(list(enumerate(leaflet.sections, start=1)), lambda b: False)
+        return _without_space_at_the_end(story + self.sources() + self.closing())
+
+    # -- designed pieces -------------------------------------------------------------------
+
+    def flap_block(self, sections: list[RSection]) -> RBlock | None:
+        """What a tri-fold's flap carries, a block that stands alone: the first urgent box,
+        else the first checklist, of the handout (a summary edition's too, whether or not it
+        carries the block's section); None when it has neither (the flap then carries the
+        contact details)."""
+        blocks = [block for section in sections for block in section.blocks]
+        for wanted in (lambda b: isinstance(b, RCallout) and b.kind == "urgent",
+                       lambda b: isinstance(b, RList) and b.checklist):
+            for block in blocks:
+                if wanted(block):
+                    return block
+        return None
+
+    def cover(self, drop: float) -> list[Any]:
+        """A cover's words: the title and the key message (the subtitle), set ``drop`` lower
+        than the header band, as on a printed cover."""
+        s, leaflet, root = self.styles, self.leaflet, self.root
+        story: list[Any] = [Spacer(1, drop),
+                            self.text(leaflet.title, s.cover_title, root.add("H1"))]
+        if leaflet.subtitle:
+            story.append(self.text(leaflet.subtitle, s.cover_subtitle, root.add("P")))
+        if leaflet.footer.draft:  # a reader learns it too: content, not page furniture
+            story += [Spacer(1, s.body.fontSize),
+                      self.para(escape_markup(leaflet.footer.draft), s.draft, root.add("P"))]
+        return story
+
+    def control(self, tagged: bool = True) -> list[Any]:
+        """The document control, once, at the foot of a tri-fold's back panel or a booklet's
+        back cover: the code, version and review-by date; the approval date and owner; the
+        clinic's phone; the draft line.  Content of the structure, last (``tagged``: else
+        made only to be measured)."""
+        s, footer = self.styles, self.leaflet.footer
+        part = self.root.add("Sect") if tagged else None
+
+        def para(markup: str, style: Any) -> Any:
+            return self.para(markup, style, part.add("P") if part is not None else None)
+
+        lines = [para(escape_markup(footer.control), s.control)]
+        if footer.approved:
+            lines.append(para(to_markup(footer.approved), s.control))
+        phone = f"<b>{link_markup(footer.phone_href, footer.phone)}</b>"
+        question = para(escape_markup(footer.questions) + phone, s.control)
+        if part is not None:
+            part.kids[-1].link_texts[footer.phone_href] = footer.phone  # type: ignore[union-attr]
+        lines.append(question)
+        if footer.draft:
+            lines.append(para(escape_markup(footer.draft), s.control_draft))
+        return lines
+
+    def sections_story(self, sections: list[tuple[int, RSection]], skip: Any) -> list[Any]:
+        """The sections' headings and blocks, but for the blocks ``skip`` says are elsewhere
+        (and a section whose every block is elsewhere)."""
+        s, root, story = self.styles, self.root, []
+        for number, section in sections:
+            blocks = [block for block in section.blocks if not skip(block)]
+            if not blocks and section.blocks:
+                continue
             part = root.add("Sect")
             heading = self.text(section.heading, s.heading, part.add("H2"))
             heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
             story.append(heading)
-            for block, following in zip(section.blocks, [*section.blocks[1:], None]):
-                if back_panel is not None and isinstance(block, RContact):
-                    contact = self.block(block, self.width, part)  # a tri-fold keeps it for the back
-                    continue
+            for block, following in zip(blocks, [*blocks[1:], None]):
                 flowables = self.block(block, self.width, part)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
                 story.extend(flowables)
-        if back_panel is None:
-            return _without_space_at_the_end(story + self.sources() + self.closing())
-        # Tri-fold: sources close the content panels; the back panel has contact and closing.
-        return _without_space_at_the_end(story + self.sources() + [back_panel] + contact + self.closing())
+        return story
 
-    def closing(self) -> list[Any]:
+    def trifold(self, to_flap: BreakToPage, to_inside: BreakToPage, to_back: BreakToPage,
+                body_end: Any, sources_on_back: bool = True) -> list[Any]:
+        """A tri-fold, panel by panel: the cover (title, key message; the furniture draws
+        the logo), the flap with one block that stands alone, the body in reading order on
+        the three inside panels, and the back panel with the contact details, the closing
+        lines with the QR code, and the sources (the furniture adds the document control).
+        A summary edition carries only the sections the handout names."""
+        leaflet = self.leaflet
+        chosen = leaflet.trifold_sections
+        every = list(enumerate(leaflet.sections, start=1))
+        sections = [(number, section) for number, section in every if chosen is None or number - 1 in chosen]
+        # (the flap's block may come from a section a summary edition leaves out)
+        flap = self.flap_block([section for _, section in every])
+        story = self.cover(self.styles.title.fontSize * 1.5) + [to_flap]
+        if flap is not None:
+            # A section that holds the flap's block alone goes there whole, heading and all.
+            number, home = next((n, section) for n, section in every if any(b is flap for b in section.blocks))
+            parent = self.root
+            if all(b is flap or isinstance(b, RContact) for b in home.blocks):
+                parent = self.root.add("Sect")
+                heading = self.text(home.heading, self.styles.heading, parent.add("H2"))
+                heading.bookmark, heading.bookmark_key = plain(home.heading), f"section{number}"
+                story.append(heading)
+            kids = len(parent.kids)
+            story += _without_space_at_the_end(self.block(flap, self.width, parent))
+            if parent is self.root:  # the box alone, under the title: its title is an H2 there
+                for node in parent.kids[kids:]:
+                    for child in node.kids if isinstance(node, StructNode) else []:
+                        if isinstance(child, StructNode) and child.role == "H3":
+                            child.role = "H2"
+                            break
+        contact = self.contact_box(stacked=True) if leaflet.contact else []
+        if flap is None:
+            story += contact
+            contact = []
+        story += [to_inside]
+        story += self.sections_story(sections, lambda b: b is flap or isinstance(b, RContact))
+        if not sources_on_back:
+            story = _without_space_at_the_end(story) + self.sources()
+        back = contact + self.closing(stacked=True) + (self.sources() if sources_on_back else [])
+        return (_without_space_at_the_end(story + [body_end, to_back] + back)
+                + [FrameBreak()] + self.control())
+
+    def booklet(self, to_body: BreakToPage, to_back: list[Any]) -> list[Any]:
+        """A booklet: a front cover (title, key message; the furniture draws the logo), the
+        sections on the inside pages with the sources after them, and a back cover with the
+        contact details (the clinic's numbers, the out-of-hours one too) and the closing
+        lines with the QR code (the furniture adds the document control)."""
+        sections = list(enumerate(self.leaflet.sections, start=1))
+        story = self.cover(self.frame_height * 0.2) + [to_body]
+        story += self.sections_story(sections, lambda b: isinstance(b, RContact))
+        story = _without_space_at_the_end(story + self.sources())
+        contact = self.contact_box(stacked=True) if self.leaflet.contact else []
+        return (_without_space_at_the_end(story + to_back + contact + self.closing())
+                + [FrameBreak()] + self.control())
+
+    def contact_box(self, stacked: bool) -> list[Any]:
+        """The clinic's contact details in a box: for a narrow panel or a back cover
+        (``stacked``), the name, each address line and each number on a line of its own, and
+        the web and e-mail addresses broken only where an address may break."""
+        contact, s = self.leaflet.contact, self.styles
+        assert contact is not None
+        part = self.root.add("Sect")
+        content: list[Any] = [self.para(escape_markup(contact.heading), s.callout_title, part.add("H3"))]
+        if not stacked:
+            content += [self.text(line, s.bullet, part.add("P")) for line in contact.lines]
+        else:
+            for line in contact.stacked:
+                if self.rtl and all(span.lang for span in line):  # a name, an address: left to right
+                    from carepress.typeset.rtl import LRE, PDF
+
+                    node = part.add("P")
+                    content.append(self.para(LRE + to_markup(line) + PDF, s.contact_line, node))
+                else:
+                    content.append(self.text(line, s.contact_line, part.add("P")))
+            content += [self.address(escape_markup(label) + " ", address, href, part)
+                        for label, address, href in contact.links]
+        return self.box(content, self.colours.info, self.colours.info_background, self.width)
+
+    def closing(self, stacked: bool = False) -> list[Any]:
         """The leaflet ends with how to get it in the other languages or large print its clinic
         builds (if either), with a QR code to the online copy when the clinic has one, and
-        how to give feedback."""
+        how to give feedback.  On a narrow panel (``stacked``) the code stands above the
+        lines, not beside them."""
         closing, s = self.leaflet.closing, self.styles
         if closing is None:
             return []
@@ -128,9 +262,13 @@ class Story:
         if not closing.url:
             return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
                                                self.width)[:1]
-        size = s.body.fontSize * 5.5
+        size = s.body.fontSize * (4.5 if stacked else 5.5)  # (20 mm on a panel: still scans)
         assert code_node is not None  # (made above: there is a URL)
         code = tag(QrCode(closing.url, size), code_node)
+        if stacked:
+            code.hAlign = "RIGHT" if self.rtl else "LEFT"
+            return [Spacer(1, pad)] + self.box([code, Spacer(1, pad * 0.6), *text], self.colours.accent,
+                                               self.colours.info_background, self.width)[:1]
         inner_width = self.width - pad * 2.3
         # The code on the reading side, then the text a padding from it: the padding on the
         # text's side that faces the code (its left, or its right when mirrored).

@@ -35,6 +35,12 @@ class Styles:
     urgent_title: ParagraphStyle
     small: ParagraphStyle
     sources_heading: ParagraphStyle
+    cover_title: ParagraphStyle     # a tri-fold's cover panel, a booklet's front cover
+    cover_subtitle: ParagraphStyle
+    contact_line: ParagraphStyle    # a line of the contact details on a panel or back cover
+    draft: ParagraphStyle           # the draft-translation line on a cover
+    control: ParagraphStyle         # the document control at the foot of a back panel or cover
+    control_draft: ParagraphStyle
 
 
 class _Keeping(TypedDict):
@@ -73,4 +79,11 @@ def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles
         sources_heading=style("sources_heading", scale.body, fonts.bold, colours.accent,
                               spaceBefore=scale.body * 0.8, spaceAfter=scale.small * 0.3,
                               keepWithNext=1),
+        cover_title=style("cover_title", scale.title * 1.2, fonts.bold, colours.primary,
+                          spaceAfter=scale.title * 0.5),
+        cover_subtitle=style("cover_subtitle", scale.subtitle * 1.1, colour=colours.text),
+        contact_line=style("contact_line", scale.body, spaceAfter=scale.body * 0.15),
+        draft=style("draft", scale.small, colour=colours.urgent),
+        control=style("control", scale.small),
+        control_draft=style("control_draft", scale.small, colour=colours.urgent),
     )
