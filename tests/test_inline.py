@@ -89,3 +89,32 @@ def test_text_without_markup_is_one_span_as_the_parser_gives() -> None:
         assert found == expected, repr(text)
         skipped += not re.search(r"[*_\[\\\r\0]", text)
     assert skipped > 5_000  # (the fast path was taken)
+
+
+def test_parsed_spans_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A text parsed once is read back from the user cache, the same spans (or the same
+    refusal), without markdown-it: a cold build need not import it."""
+    import pytest
+
+    from carepress import inline
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = ["Call **(617) 555-0142** or see [our page](https://example.org/a_b), *today*",
+             "**never closed"]
+    inline.parse_spans.cache_clear()
+    first = inline.parse_spans(texts[0])
+    with pytest.raises(inline.InlineMarkupError) as refused:
+        inline.parse_spans(texts[1])
+    assert len(list((tmp_path / "carepress/inline").iterdir())) == 2
+
+    def no_parser():  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(inline, "_markdown", no_parser)
+    inline.parse_spans.cache_clear()
+    assert inline.parse_spans(texts[0]) == first
+    assert [span.href for span in first] == [None, None, None, "https://example.org/a_b", None, None]
+    with pytest.raises(inline.InlineMarkupError) as again:
+        inline.parse_spans(texts[1])
+    assert str(again.value) == str(refused.value)
+    inline.parse_spans.cache_clear()
