@@ -18,13 +18,56 @@ _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
 _OBJECT = re.compile(rb"(\d+) (\d+) obj\b")
 _OBJECT_END = re.compile(rb"\bendobj\b|\bstream\r?\n")
 
-_REFERENCE = rb"(\d+) \d+ R"
-_FONT_TYPE = re.compile(rb"/Type\s*/Font\b")
-_SUBTYPE = re.compile(rb"/Subtype\s*/(\w+)")
-_BASE_FONT = re.compile(rb"/BaseFont\s*/([^\s/\[\]<>()]+)")
-_DESCRIPTOR = re.compile(rb"/FontDescriptor\s*" + _REFERENCE)
-_DESCENDANTS = re.compile(rb"/DescendantFonts\s*\[\s*" + _REFERENCE)
-_FONT_FILE = re.compile(rb"/FontFile[23]?\s*\d+ \d+ R")
+# The tokens of PDF objects (no stream data): dictionary and array brackets, references,
+# names, literal strings (their nesting handled in _parse), hex strings, other atoms.
+_SPACE = rb"(?:\s|%[^\r\n]*)*"  # (white space and comments)
+_TOKEN = re.compile(_SPACE + rb"(?:(<<|>>|\[|\])|(\d+) (\d+) R\b|(/[^\s/\[\]<>(){}%]*)|(\()|(<[0-9A-Fa-f\s]*>)"
+                    rb"|([^\s/\[\]<>(){}%]+))")
+
+_CLOSE_DICTIONARY = re.compile(_SPACE + rb">>")
+_CLOSE_ARRAY = re.compile(_SPACE + rb"\]")
+
+
+class Ref(int):
+    """An indirect reference (the object's number)."""
+
+
+def _parse(text: bytes, position: int = 0) -> tuple[object, int]:
+    """The PDF object at ``position`` of ``text`` as Python values (dicts keyed by name,
+    lists, Ref, names and atoms as bytes), and where it ends."""
+    token = _TOKEN.match(text, position)
+    if token is None:
+        raise UnreadablePdf(f"cannot read an object at {text[position:position + 20]!r}")
+    bracket, number, _, name, string, hexstring, atom = token.groups()
+    end = token.end()
+    if bracket == b"<<":
+        found: dict[bytes, object] = {}
+        while (close := _CLOSE_DICTIONARY.match(text, end)) is None:
+            key, end = _parse(text, end)
+            value, end = _parse(text, end)
+            if isinstance(key, bytes):
+                found[key] = value
+        return found, close.end()
+    if bracket == b"[":
+        items = []
+        while (close := _CLOSE_ARRAY.match(text, end)) is None:
+            item, end = _parse(text, end)
+            items.append(item)
+        return items, close.end()
+    if bracket is not None:
+        raise UnreadablePdf(f"unexpected {bracket!r}")
+    if number is not None:
+        return Ref(int(number)), end
+    if string is not None:  # a literal string: balanced parentheses, backslash escapes
+        depth, index = 1, end
+        while depth:
+            if index >= len(text):
+                raise UnreadablePdf("an unclosed string")
+            char = text[index:index + 1]
+            index += 2 if char == b"\\" else 1
+            depth += {b"(": 1, b")": -1}.get(char, 0)
+        return text[end - 1:index], index
+    return name or hexstring or atom, end
 
 
 class UnreadablePdf(ValueError):
@@ -65,28 +108,68 @@ def _objects(data: bytes) -> dict[int, bytes]:
 
 
 def unembedded_fonts(data: bytes) -> set[str]:
-    """The names of the fonts in the PDF file ``data`` whose program it does not embed: every
-    font object of the file (a page's, a form XObject's), Type 3 fonts (drawn by the file's
-    own glyph procedures) apart; a composite font by its descendant's descriptor."""
+    """The names of the fonts the pages of the PDF file ``data`` use, directly or in a form
+    XObject they draw, whose program the file does not embed (Type 3 fonts, drawn by the
+    file's own glyph procedures, apart; a composite font by its descendant's descriptor)."""
     objects = _objects(data)
+    trailer = re.search(rb"trailer\s*(<<)", data[data.rfind(b"trailer"):])
+    if trailer is None:
+        raise UnreadablePdf("no trailer")
+    parsed: dict[int, object] = {}
+
+    def resolve(value: object) -> object:
+        if isinstance(value, Ref):
+            if value not in parsed:
+                parsed[value] = _parse(objects[value])[0] if value in objects else None
+            return parsed[value]
+        return value
+
+    def get(value: object, key: bytes) -> object:
+        found = resolve(value)
+        return resolve(found.get(key)) if isinstance(found, dict) else None
+
     missing: set[str] = set()
-    for text in objects.values():
-        if _FONT_TYPE.search(text) is None:
-            continue
-        subtype = _SUBTYPE.search(text)
-        kind = subtype.group(1) if subtype else b""
-        if kind in (b"Type3", b"CIDFontType0", b"CIDFontType2"):
-            continue  # (a descendant is judged through its Type0 font)
-        font = text
-        if kind == b"Type0":
-            descendant = _DESCENDANTS.search(text)
-            font = objects.get(int(descendant.group(1)), b"") if descendant else b""
-        descriptor = _DESCRIPTOR.search(font)
-        embedded = descriptor is not None and _FONT_FILE.search(
-            objects.get(int(descriptor.group(1)), b"")) is not None
-        if not embedded:
-            name = _BASE_FONT.search(text)
-            missing.add("/" + (name.group(1).decode("latin-1") if name else "(unnamed font)"))
+    seen: set[int] = set()
+
+    def visit(resources: object) -> None:
+        fonts = get(resources, b"/Font")
+        for ref in (fonts.values() if isinstance(fonts, dict) else ()):
+            font = resolve(ref)
+            if not isinstance(font, dict) or font.get(b"/Subtype") == b"/Type3":
+                continue
+            described: object = font
+            if font.get(b"/Subtype") == b"/Type0":
+                descendants = resolve(font.get(b"/DescendantFonts"))
+                described = resolve(descendants[0]) if isinstance(descendants, list) and descendants else {}
+            descriptor = get(described, b"/FontDescriptor") if isinstance(described, dict) else None
+            if not (isinstance(descriptor, dict)
+                    and any(key in descriptor for key in (b"/FontFile", b"/FontFile2", b"/FontFile3"))):
+                name = font.get(b"/BaseFont")
+                missing.add(name.decode("latin-1") if isinstance(name, bytes) else "/(unnamed font)")
+        xobjects = get(resources, b"/XObject")
+        for ref in (xobjects.values() if isinstance(xobjects, dict) else ()):
+            if isinstance(ref, Ref) and ref in seen:
+                continue
+            if isinstance(ref, Ref):
+                seen.add(ref)
+            xobject = resolve(ref)
+            if isinstance(xobject, dict) and xobject.get(b"/Subtype") == b"/Form" and b"/Resources" in xobject:
+                visit(xobject[b"/Resources"])
+
+    def pages(node: object, inherited: object = None) -> None:
+        node = resolve(node)
+        if not isinstance(node, dict):
+            return
+        resources = node.get(b"/Resources", inherited)
+        kids = resolve(node.get(b"/Kids"))
+        if isinstance(kids, list):
+            for kid in kids:
+                pages(kid, resources)
+        else:
+            visit(resources)
+
+    root = _parse(data, data.rfind(b"trailer") + trailer.start(1))[0]
+    pages(get(get(root, b"/Root"), b"/Pages"))
     return missing
 
 
