@@ -25,7 +25,7 @@ ARABIC = ("iud-aftercare", "ar", "riverside-womens-health", "a4")
 CHINESE = ("iud-aftercare", "zh-Hans", "harbour-health", "letter")
 # What a one-leaflet build cannot do without: the floor under its cold start.
 LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "jinja2", "yaml", "click",
-             "markdown_it", "PIL.Image")
+             "PIL.Image")
 
 
 def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type: ignore[type-arg]

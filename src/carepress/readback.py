@@ -16,7 +16,6 @@ _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*\r?\n")
 _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
 _OBJECT = re.compile(rb"(\d+) (\d+) obj\b")
-_OBJECT_END = re.compile(rb"\bendobj\b|\bstream\r?\n")
 
 # The tokens of PDF objects (no stream data): dictionary and array brackets, references,
 # names, literal strings (their nesting handled in _parse), hex strings, other atoms.
@@ -26,6 +25,7 @@ _TOKEN = re.compile(_SPACE + rb"(?:(<<|>>|\[|\])|(\d+) (\d+) R\b|(/[^\s/\[\]<>()
 
 _CLOSE_DICTIONARY = re.compile(_SPACE + rb">>")
 _CLOSE_ARRAY = re.compile(_SPACE + rb"\]")
+_NUMBERS = re.compile(rb"([\d\s.+-]*)\]")
 
 
 class Ref(int):
@@ -49,6 +49,9 @@ def _parse(text: bytes, position: int = 0) -> tuple[object, int]:
                 found[key] = value
         return found, close.end()
     if bracket == b"[":
+        numbers = _NUMBERS.match(text, end)  # (a font's /Widths: hundreds, in one step)
+        if numbers is not None:
+            return numbers.group(1).split(), numbers.end()
         items = []
         while (close := _CLOSE_ARRAY.match(text, end)) is None:
             item, end = _parse(text, end)
@@ -74,9 +77,8 @@ class UnreadablePdf(ValueError):
     """The bytes are not a PDF file with a classic cross-reference table."""
 
 
-def _objects(data: bytes) -> dict[int, bytes]:
-    """Each object's text up to its stream data or its end (the dictionary, for the objects
-    this module looks at), by number, from the file's cross-reference table."""
+def _offsets(data: bytes) -> dict[int, int]:
+    """Each in-use object's byte offset, by number, from the file's cross-reference table."""
     found = _STARTXREF.search(data[-64:])
     if found is None:
         raise UnreadablePdf("no startxref at the end of the file")
@@ -86,32 +88,34 @@ def _objects(data: bytes) -> dict[int, bytes]:
     position += len(b"xref")
     while data[position:position + 1] in (b"\r", b"\n", b" "):
         position += 1
-    objects: dict[int, bytes] = {}
+    offsets: dict[int, int] = {}
     while (section := _SUBSECTION.match(data, position)) is not None:
         first, count = int(section.group(1)), int(section.group(2))
         position = section.end()
-        for number in range(first, first + count):
-            entry = _ENTRY.match(data, position)
-            if entry is None:
-                raise UnreadablePdf(f"a broken cross-reference entry at byte {position}")
-            position = entry.end()
-            while data[position:position + 1] in (b"\r", b"\n", b" "):
-                position += 1
-            if entry.group(3) == b"n":
-                start = int(entry.group(1))
-                header = _OBJECT.match(data, start)
-                if header is None or int(header.group(1)) != number:
-                    raise UnreadablePdf(f"object {number} is not at byte {start}")
-                end = _OBJECT_END.search(data, header.end())
-                objects[number] = data[header.end():end.start() if end else len(data)]
-    return objects
+        entries = _ENTRY.findall(data, position, position + 20 * count)  # (20 bytes each)
+        if len(entries) != count:
+            raise UnreadablePdf(f"a broken cross-reference table at byte {position}")
+        position += 20 * count
+        offsets.update((number, int(offset)) for number, (offset, _, kind) in enumerate(entries, first)
+                       if kind == b"n")
+    return offsets
+
+
+def _object(data: bytes, number: int, offsets: dict[int, int]) -> object:
+    """Object ``number`` parsed (its dictionary, for a stream), None if there is none."""
+    if number not in offsets:
+        return None
+    header = _OBJECT.match(data, offsets[number])
+    if header is None or int(header.group(1)) != number:
+        raise UnreadablePdf(f"object {number} is not at byte {offsets[number]}")
+    return _parse(data, header.end())[0]
 
 
 def unembedded_fonts(data: bytes) -> set[str]:
     """The names of the fonts the pages of the PDF file ``data`` use, directly or in a form
     XObject they draw, whose program the file does not embed (Type 3 fonts, drawn by the
     file's own glyph procedures, apart; a composite font by its descendant's descriptor)."""
-    objects = _objects(data)
+    offsets = _offsets(data)
     trailer = re.search(rb"trailer\s*(<<)", data[data.rfind(b"trailer"):])
     if trailer is None:
         raise UnreadablePdf("no trailer")
@@ -120,7 +124,7 @@ def unembedded_fonts(data: bytes) -> set[str]:
     def resolve(value: object) -> object:
         if isinstance(value, Ref):
             if value not in parsed:
-                parsed[value] = _parse(objects[value])[0] if value in objects else None
+                parsed[value] = _object(data, value, offsets)
             return parsed[value]
         return value
 
