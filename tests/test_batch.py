@@ -255,7 +255,7 @@ def test_the_machine_cache_never_changes_a_pdf(project: Path, tmp_path: Path) ->
         subprocess.run([sys.executable, "-m", "carepress", "build", "--clinic", "riverside-womens-health",
                         "--layout", "a4", "--lang", "en", "--lang", "ar", "--out", str(out), "-q"],
                        cwd=project, env=env, check=True, capture_output=True)
-    assert {p.name for p in (tmp_path / "cache/carepress").iterdir()} >= {"fonts", "qr", "dates"}
+    assert {p.name for p in (tmp_path / "cache/carepress").iterdir()} >= {"fonts", "faces", "qr", "dates"}
     first = {p.relative_to(outs[0]): p.read_bytes() for p in outs[0].rglob("*.pdf")}
     second = {p.relative_to(outs[1]): p.read_bytes() for p in outs[1].rglob("*.pdf")}
     assert first == second and len(first) == 4
