@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Union
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 30
@@ -23,8 +24,8 @@ ENGLISH = ("iud-aftercare", "en", "riverside-womens-health", "a4")
 ARABIC = ("iud-aftercare", "ar", "riverside-womens-health", "a4")
 CHINESE = ("iud-aftercare", "zh-Hans", "harbour-health", "letter")
 # What a one-leaflet build cannot do without: the floor under its cold start.
-LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "pypdf", "jinja2", "yaml", "click",
-             "markdown_it", "PIL.Image")
+LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "jinja2", "yaml", "click",
+             "PIL.Image")
 
 
 def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type: ignore[type-arg]
@@ -83,96 +84,69 @@ def text_only_platypus(project, job_fields):  # type: ignore[no-untyped-def]
     return build
 
 
-def bare_platypus(project, job_fields):  # type: ignore[no-untyped-def]
-    """The same English leaflet as a plain ReportLab program would typeset it, the baseline:
-    the story in stock flowables (paragraphs, bullet lists, a one-cell table per callout and
-    for the contact box, a table of ruled lines for the fill-in fields) and on every page a
-    header band with the clinic's name and logo and a two-line footer, drawn by an onPage
-    callback.  Left out, so that the baseline is a floor: the QR code (ReportLab's widget
-    alone takes longer than this whole build), check boxes, bookmarks, metadata, checks and
-    the read-back."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+def bare_leaflet(project, job_fields, folder: Path) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """The English leaflet as bench/bare_reportlab.py takes it: its text in ReportLab's
+    paragraph markup, its colours and furniture lines, and its fonts (FiraGO) and logo
+    written as files into ``folder``, as a plain program would find them."""
+    from dataclasses import asdict
 
+    from carepress.fontfiles import package_font_bytes
     from carepress.model import RCallout, RContact, RFillIn, RList, RPassage, RText
     from carepress.typeset.markup import escape, to_markup
 
-    leaflet, fonts = _leaflet_and_fonts(project, job_fields)
-    colours = leaflet.clinic.colours
-    body = ParagraphStyle("b", fontName=fonts.regular, fontSize=12, leading=15.8, spaceAfter=6)
-    heading = ParagraphStyle("h", fontName=fonts.bold, fontSize=15, leading=19, spaceBefore=8,
-                             textColor=HexColor(colours.accent))
-    title = ParagraphStyle("t", fontName=fonts.bold, fontSize=22, leading=27,
-                           textColor=HexColor(colours.accent))
-    width = A4[0] - 2 * 56
-
-    def box(flowables: list, background: str, bar: str) -> Table:  # type: ignore[type-arg]
-        return Table([[flowables]], colWidths=[width], style=TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
-            ("LINEBEFORE", (0, 0), (0, -1), 3, HexColor(bar))]))
+    leaflet, _ = _leaflet_and_fonts(project, job_fields)
 
     def blocks(items) -> list:  # type: ignore[no-untyped-def, type-arg]
         story: list = []  # type: ignore[type-arg]
         for block in items:
             if isinstance(block, (RPassage, RText)):
-                story.append(Paragraph(to_markup(block.text), body))
+                story.append({"kind": "text", "text": to_markup(block.text)})
             elif isinstance(block, RList):
-                story.append(ListFlowable([Paragraph(to_markup(item), body) for item in block.items],
-                                          bulletType="bullet", bulletFontName=fonts.regular))
+                story.append({"kind": "list", "items": [to_markup(item) for item in block.items]})
             elif isinstance(block, RFillIn):
-                story.append(Table([[Paragraph(escape(field.label), body), ""] for field in block.fields],
-                                   colWidths=[width * 0.35, width * 0.65], style=TableStyle([
-                                       ("LINEBELOW", (1, 0), (1, -1), 0.75, HexColor(colours.text))])))
+                story.append({"kind": "fields", "labels": [escape(field.label) for field in block.fields]})
             elif isinstance(block, RContact):
-                story.append(box([Paragraph(escape(block.heading), heading)]
-                                 + [Paragraph(to_markup(line), body) for line in block.lines],
-                                 colours.info_background, colours.info))
+                story.append({"kind": "box", "urgent": False, "blocks": [
+                    {"kind": "heading", "text": escape(block.heading)},
+                    *({"kind": "text", "text": to_markup(line)} for line in block.lines)]})
             elif isinstance(block, RCallout):
-                story.append(box([Paragraph(to_markup(block.title), heading)] + blocks(block.blocks),
-                                 colours.urgent_background, colours.urgent))
+                story.append({"kind": "box", "urgent": True, "blocks": [
+                    {"kind": "heading", "text": to_markup(block.title)}, *blocks(block.blocks)]})
         return story
 
-    def make_story() -> list:  # type: ignore[type-arg]
-        story = [Paragraph(to_markup(leaflet.title), title)]
-        if leaflet.subtitle:
-            story.append(Paragraph(to_markup(leaflet.subtitle), body))
-        for section in leaflet.sections:
-            story += [Paragraph(to_markup(section.heading), heading), *blocks(section.blocks)]
-        story.append(Paragraph(escape(leaflet.sources_heading), heading))
-        story += [Paragraph(to_markup(source.text), body) for source in leaflet.sources]
-        if leaflet.closing is not None:
-            story.append(box([Paragraph(escape(leaflet.closing.other_formats), body),
-                              Paragraph(escape(leaflet.closing.feedback), body)],
-                             colours.info_background, colours.info))
-        return story
+    story = [{"kind": "title", "text": to_markup(leaflet.title)}]
+    if leaflet.subtitle:
+        story.append({"kind": "text", "text": to_markup(leaflet.subtitle)})
+    for section in leaflet.sections:
+        story += [{"kind": "heading", "text": to_markup(section.heading)}, *blocks(section.blocks)]
+    story.append({"kind": "heading", "text": escape(leaflet.sources_heading)})
+    story += [{"kind": "text", "text": to_markup(source.text)} for source in leaflet.sources]
+    if leaflet.closing is not None:
+        story.append({"kind": "box", "urgent": False, "blocks": [
+            {"kind": "text", "text": escape(leaflet.closing.other_formats)},
+            {"kind": "text", "text": escape(leaflet.closing.feedback)}]})
+    fonts = {}
+    for face in ("regular", "bold"):
+        fonts[face] = str(folder / f"FiraGO-{face}.ttf")
+        data = package_font_bytes(f"pymupdf_fonts.FiraGO_{face.title()}")
+        assert data is not None
+        Path(fonts[face]).write_bytes(data)
+    logo = folder / leaflet.clinic.logo.name
+    logo.write_bytes(leaflet.clinic.logo.data)
+    return {"story": story, "colours": asdict(leaflet.clinic.colours), "fonts": fonts, "logo": str(logo),
+            "clinic": leaflet.clinic.name, "website": leaflet.clinic.website,
+            "footer": [f"{leaflet.control.code} - Version {leaflet.control.version}",
+                       f"Questions? Call {leaflet.clinic.name}: {leaflet.footer.phone}"]}
 
-    logo = ImageReader(io.BytesIO(leaflet.clinic.logo.data))  # decoded once, as the pipeline does
 
-    def furniture(canv, doc) -> None:  # type: ignore[no-untyped-def]
-        canv.saveState()
-        canv.setFillColor(HexColor(colours.primary))
-        canv.rect(0, A4[1] - 70, A4[0], 70, stroke=0, fill=1)
-        canv.drawImage(logo, 56, A4[1] - 60, 50, 50, mask="auto")
-        canv.setFillColor(HexColor(colours.on_primary))
-        canv.setFont(fonts.bold, 14)
-        canv.drawString(116, A4[1] - 35, leaflet.clinic.name)
-        canv.setFont(fonts.regular, 9)
-        canv.drawString(116, A4[1] - 50, leaflet.clinic.website)
-        canv.setFillColor(HexColor(colours.text))
-        canv.drawString(56, 40, f"{leaflet.control.code} - Version {leaflet.control.version}")
-        canv.drawRightString(A4[0] - 56, 40, f"Page {doc.page}")
-        canv.drawString(56, 28, f"Questions? Call {leaflet.clinic.name}: {leaflet.footer.phone}")
-        canv.restoreState()
+def bare_platypus(project, job_fields, folder: Path):  # type: ignore[no-untyped-def]
+    """The baseline, warm: bench/bare_reportlab.py's build of the same English leaflet in
+    this process, into a buffer."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bare_reportlab import make_build
 
-    def build() -> None:
-        buffer = io.BytesIO()
-        SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=fonts.regular,
-                          leftMargin=56, rightMargin=56, topMargin=90, bottomMargin=60).build(
-            make_story(), onFirstPage=furniture, onLaterPages=furniture)
-    return build
+    build = make_build(bare_leaflet(project, job_fields, folder))
+    return lambda: build(io.BytesIO())
 
 
 def typeset_only(project, job_fields, tagged: bool = True):  # type: ignore[no-untyped-def]
@@ -266,14 +240,53 @@ def long_handout_project(root: Path, sections: int = 400, langs: tuple[str, ...]
     return root
 
 
-def process_seconds(commands: dict[str, list[str]], runs: int = 5, exit_code: int = 0) -> dict[str, float]:
-    """Each command's median time as a whole process, the commands taking turns; each must
-    end with ``exit_code``."""
-    def timed(args: list[str]) -> None:
-        if (done := subprocess.run(args, cwd=ROOT, capture_output=True)).returncode != exit_code:
-            raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
+def many_leaflets_project(root: Path, copies: int = 8) -> Path:
+    """A copy of the project at ``root`` with each handout (and its translations) ``copies``
+    times, under ids of their own (`iud-aftercare-2`...): the shipped matrix of 58 PDFs
+    becomes 58 x ``copies`` (464 for 8), with their HTML twins."""
+    import shutil
 
-    return median_seconds({name: lambda args=args: timed(args) for name, args in commands.items()}, runs)
+    shutil.copytree(ROOT / "layouts", root / "layouts")
+    shutil.copytree(ROOT / "handouts", root / "handouts")
+    for handout in sorted((ROOT / "handouts").glob("*.yaml")):
+        name = handout.stem
+        for copy in range(2, copies + 1):
+            text = handout.read_text(encoding="utf-8")
+            assert f"\nid: {name}\n" in text
+            (root / "handouts" / f"{name}-{copy}.yaml").write_text(
+                text.replace(f"\nid: {name}\n", f"\nid: {name}-{copy}\n", 1), encoding="utf-8")
+            for translation in sorted((ROOT / "handouts/translations").glob(f"*/{name}.yaml")):
+                text = translation.read_text(encoding="utf-8")
+                assert f"\nhandout: {name}\n" in text
+                (root / translation.parent.relative_to(ROOT) / f"{name}-{copy}.yaml").write_text(
+                    text.replace(f"\nhandout: {name}\n", f"\nhandout: {name}-{copy}\n", 1),
+                    encoding="utf-8")
+    return root
+
+
+Command = Union[list[str], Callable[[], list[str]]]
+
+
+def process_seconds(commands: dict[str, Command], runs: int = 5, exit_code: int = 0) -> dict[str, float]:
+    """Each command's median time as a whole process, the commands taking turns (after one
+    untimed run each); each must end with ``exit_code``.  A command may be a function that
+    prepares its run (an edit, an empty folder) untimed and returns the command."""
+    def run(command: Command) -> float:
+        args = command() if callable(command) else command
+        started = time.perf_counter()
+        done = subprocess.run(args, cwd=ROOT, capture_output=True)
+        taken = time.perf_counter() - started
+        if done.returncode != exit_code:
+            raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
+        return taken
+
+    for command in commands.values():
+        run(command)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(run(command))
+    return {name: statistics.median(taken) for name, taken in times.items()}
 
 
 def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -281,17 +294,15 @@ def line(name: str, value: str, target: str = "", ok: bool | None = None) -> Non
     print(f"{name:<46}{value:>12}   {target}{verdict}")
 
 
-def main() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    from carepress.load import load_project
+FIGURES = ("warm", "cold", "check", "matrix", "speed")
 
-    project = load_project(ROOT)
-    print(f"carepress benchmark on {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}\n")
-    with tempfile.TemporaryDirectory() as folder:
+
+def warm_figures(project) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as files:
         out = Path(folder)
         warm = median_seconds({
             "text only": text_only_platypus(project, ENGLISH),
-            "bare": bare_platypus(project, ENGLISH),
+            "bare": bare_platypus(project, ENGLISH, Path(files)),
             "stage": typeset_only(project, ENGLISH),
             "untagged": typeset_only(project, ENGLISH, tagged=False),
             "arabic stage": typeset_only(project, ARABIC),
@@ -319,23 +330,44 @@ def main() -> None:
     line("pipeline, Chinese Letter", f"{chinese * 1000:.1f} ms", "<= 2x English", chinese <= 2 * english)
     line("HTML twin, English (render alone)", f"{warm['twin'] * 1000:.1f} ms")
 
-    # Cold figures are for the package as pip installs it: byte-compiled (an editable
-    # checkout with PYTHONDONTWRITEBYTECODE set would compile every module on every run).
+def carepress_command() -> list[str]:
+    """`carepress` as a process, byte-compiled first: cold figures are for the package as pip
+    installs it (an editable checkout with PYTHONDONTWRITEBYTECODE set would compile every
+    module on every run)."""
     import compileall
 
     compileall.compile_dir(str(ROOT / "src" / "carepress"), quiet=1)
-    carepress = [sys.executable, "-m", "carepress"]
+    return [sys.executable, "-m", "carepress"]
+
+
+def cold_figures(project) -> None:  # type: ignore[no-untyped-def]
+    carepress = carepress_command()
     with tempfile.TemporaryDirectory() as folder:
+        import json
+
+        empty = iter(range(1_000_000))  # each cold build into an empty folder of its own
         one = [*carepress, "build", "--handout", ENGLISH[0], "--lang", ENGLISH[1], "--clinic",
-               ENGLISH[2], "--layout", ENGLISH[3], "--force", "-q", "--out", folder]
+               ENGLISH[2], "--layout", ENGLISH[3], "-q", "--out"]
+        data = Path(folder) / "leaflet.json"
+        data.write_text(json.dumps(bare_leaflet(project, ENGLISH, Path(folder))), encoding="utf-8")
         cold_starts = process_seconds({
-            "one": one, "help": [*carepress, "--help"],
-            "floor": [sys.executable, "-c", "import " + ", ".join(LIBRARIES)]}, runs=7)
+            "one": lambda: [*one, str(Path(folder) / f"out{next(empty)}")],
+            "bare": [sys.executable, str(ROOT / "bench/bare_reportlab.py"), str(data),
+                     str(Path(folder) / "bare.pdf")],
+            "help": [*carepress, "--help"],
+            "floor": [sys.executable, "-c", "import " + ", ".join(LIBRARIES)]}, runs=9)
     cold, helped, floor = cold_starts["one"], cold_starts["help"], cold_starts["floor"]
+    bare_cold = cold_starts["bare"]
     line("cold `carepress build` of one leaflet", f"{cold * 1000:.0f} ms", "<= 350 ms", cold <= 0.35)
     line("  (of which importing the libraries alone)", f"{floor * 1000:.0f} ms")
+    line("cold bare ReportLab script, same leaflet", f"{bare_cold * 1000:.0f} ms")
+    line("  cold one-leaflet / bare ReportLab script", f"{cold / bare_cold:.2f}x", "<= 1.4x",
+         cold / bare_cold <= 1.4)
     line("cold `carepress --help`", f"{helped * 1000:.0f} ms", "<= 150 ms", helped <= 0.15)
 
+
+def check_figures() -> None:
+    carepress = carepress_command()
     # Issue 11: one English sentence reworded in each of 400 sections, so that every
     # translation file has 400 stale units: `check` as a process, and its problem lines for
     # the translation files.  (A handout this long is over every layout's page limit: check
@@ -364,6 +396,9 @@ def main() -> None:
     line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
          problems == len(TRANSLATED))
 
+
+def matrix_figures() -> None:
+    carepress = carepress_command()
     with tempfile.TemporaryDirectory() as folder:
         matrix = [*carepress, "build", "--force", "-q", "--out", folder]
         full = process_seconds({"serial": [*matrix, "--jobs", "1"],
@@ -378,5 +413,107 @@ def main() -> None:
     line("peak RSS of any process (worker)", f"{rss:.0f} MB", "<= 200 MB", rss <= 200)
 
 
+def speed_figures(project) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12's three ratios, each side by side in one run."""
+    carepress = carepress_command()
+    # Issue 12: the CI job after one translation unit is edited (a fresh `carepress build`,
+    # its build cache warm: only that unit's leaflets are made again) against Typst
+    # compiling the same matrix, every leaflet, in one fresh process (bench/typst_twin.py).
+    with tempfile.TemporaryDirectory() as folder:
+        import shutil
+
+        copy = Path(folder) / "project"
+        for part in ("handouts", "layouts"):
+            shutil.copytree(ROOT / part, copy / part)
+        dist = Path(folder) / "dist"
+        build = [*carepress, "build", "--project", str(copy), "--out", str(dist)]
+        subprocess.run(build, cwd=ROOT, capture_output=True, check=True)  # the warm build cache
+        unit_file = copy / "handouts/translations/es/iud-aftercare.yaml"
+        original = unit_file.read_text(encoding="utf-8")
+        title = re.search(r'\n  title:\n(?:    .*\n)*?    text: "(.*)"\n', original)
+        assert title is not None
+        edits = iter(range(1_000_000))
+
+        def edit_one_unit() -> list[str]:
+            start, end = title.span(1)
+            unit_file.write_text(f"{original[:start]}{title.group(1)} {next(edits)}{original[end:]}",
+                                 encoding="utf-8")
+            return build
+
+        made = subprocess.run(edit_one_unit(), cwd=ROOT, capture_output=True, text=True)
+        rebuilt = re.search(r"(\d+) built", made.stderr + made.stdout)
+        import importlib.util
+
+        commands: dict[str, Command] = {"edit": edit_one_unit}
+        documents = 0
+        if importlib.util.find_spec("typst") is not None:  # (the bench extra: pip install -e .[bench])
+            sys.path.insert(0, str(ROOT / "bench"))
+            from typst_twin import COMPILE, write_documents
+
+            documents = write_documents(project, Path(folder) / "typst")
+            commands["typst"] = [sys.executable, "-c", COMPILE, str(Path(folder) / "typst")]
+        rebuild = process_seconds(commands, runs=5)
+        edited = rebuild["edit"]
+        rebuilt_count = rebuilt.group(1) if rebuilt else "?"
+    line(f"one unit edited -> build ({rebuilt_count} files made)", f"{edited:.2f} s")
+    if documents:
+        full_typst = rebuild["typst"]
+        line(f"Typst, all {documents} leaflets, one process", f"{full_typst:.2f} s")
+        line("  unit-edit rebuild / Typst full compile", f"{edited / full_typst:.2f}x", "< 1x",
+             edited < full_typst)
+    else:
+        line("Typst, all leaflets, one process", "not run", "pip install -e .[bench] (typst-py)")
+
+    # Issue 12: two workers against one on a matrix of 464 PDFs (the shipped handouts eight
+    # times over, under ids of their own) and their 192 HTML twins.
+    with tempfile.TemporaryDirectory() as folder:
+        big = many_leaflets_project(Path(folder) / "project", copies=8)
+        many = len(re.findall(r"\.pdf$", subprocess.run(
+            [*carepress, "list", "--project", str(big), "--format", "pdf"], cwd=ROOT,
+            capture_output=True, text=True, check=True).stdout, re.M))
+        matrix = [*carepress, "build", "--project", str(big), "--force", "-q", "--out",
+                  str(Path(folder) / "dist")]
+        large = process_seconds({"serial": [*matrix, "--jobs", "1"],
+                                 "parallel": [*matrix, "--jobs", "2"]}, runs=3)
+        # How free the machine's cores were: two busy loops side by side against one (1.0x
+        # on an idle machine with 2 cores; a shared one gives a second worker less).
+        def loops(count: int) -> list[str]:
+            return [sys.executable, "-c", "import subprocess, sys; loop = [sys.executable, '-c', "
+                    f"'sum(range(10**7))']; [p.wait() for p in [subprocess.Popen(loop) for _ in range({count})]]"]
+
+        cores = process_seconds({"one": loops(1), "two": loops(2)}, runs=5)
+    speed_up = large["serial"] / large["parallel"]
+    line(f"{many} PDFs, --jobs 1", f"{large['serial']:.2f} s")
+    line(f"{many} PDFs, --jobs 2", f"{large['parallel']:.2f} s", f"speed-up {speed_up:.2f}x >= 1.85x",
+         speed_up >= 1.85)
+    line("  (two busy loops side by side / one)", f"{cores['two'] / cores['one']:.2f}x",
+         "1.0x when both cores are free")
+
+
+def main(wanted: list[str]) -> None:
+    """All the figures, or the groups named: warm, cold, check, matrix, speed."""
+    sys.path.insert(0, str(ROOT / "src"))
+    # (and for the processes it starts: this checkout's carepress, installed or not)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    from carepress.load import load_project
+
+    unknown = set(wanted) - set(FIGURES)
+    if unknown:
+        raise SystemExit(f"unknown figures {sorted(unknown)}: choose from {', '.join(FIGURES)}")
+    project = load_project(ROOT)
+    print(f"carepress benchmark on {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}\n")
+    for name in wanted or FIGURES:
+        if name == "warm":
+            warm_figures(project)
+        elif name == "cold":
+            cold_figures(project)
+        elif name == "check":
+            check_figures()
+        elif name == "matrix":
+            matrix_figures()
+        else:
+            speed_figures(project)
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

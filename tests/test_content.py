@@ -241,3 +241,62 @@ def test_the_index_lists_what_the_leaflets_lack(project: Path, run: Run) -> None
     assert run("build", "--lang", "en", "--format", "html").exit_code == 0
     index = (project / "dist/index.html").read_text(encoding="utf-8")
     assert "IUD threads" not in index and "warning signs of infection" in index
+
+
+_SAME_FIGURES = """
+import importlib, json, sys
+from pathlib import Path
+from carepress.content import _FORMULAS, _TEXTSTAT_LANG, _body, primary
+from carepress.load import load_project
+from carepress.pipeline import resolve_job
+from carepress.plan import Job
+from carepress.textstat_import import load_textstat
+
+project = load_project(Path(sys.argv[1]))
+bodies = {lang: " ".join(_body(resolve_job(project, Job("iud-aftercare", lang, "harbour-health", "")).leaflet))
+          for lang in ("en", "es", "fr", "ru")}
+
+def figures(get_textstat):
+    found = {}
+    for lang, body in bodies.items():
+        textstat = get_textstat(_TEXTSTAT_LANG.get(lang, lang))
+        found[lang] = [getattr(textstat, function)(body) for _, function, _ in _FORMULAS[lang]]
+    return found
+
+ours = figures(load_textstat)
+lazy = "pkg_resources" not in sys.modules
+import pyphen, textstat
+pyphen.hdcache.clear()  # every dictionary parsed again by Pyphen itself
+
+def fresh(lang):
+    textstat.set_lang(lang)
+    return textstat
+
+theirs = figures(fresh)
+# (the easy-word lists, through the stand-in: the real pkg_resources is imported then)
+dale_chall = textstat.dale_chall_readability_score(bodies["en"])
+stand_in = sys.modules["textstat.textstat"].pkg_resources
+print(json.dumps({"ours": ours, "theirs": theirs, "lazy": lazy, "dale_chall": dale_chall,
+                  "real": sys.modules["pkg_resources"] is not stand_in}))
+"""
+
+
+def test_reading_figures_equal_textstats_own_without_its_heavy_imports(tmp_path: Path) -> None:
+    """The lazy import (no pkg_resources, Pyphen's patterns from the user cache) gives the
+    figures textstat gives with every dictionary freshly parsed; run twice, so that the
+    second reads the patterns the first kept."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(tmp_path)}
+    for run in ("parses and keeps the patterns", "reads them"):
+        found = json.loads(subprocess.run([sys.executable, "-c", _SAME_FIGURES, str(root)], env=env,
+                                          check=True, capture_output=True, text=True).stdout)
+        assert found["ours"] == found["theirs"], run
+        assert all(len(values) >= 1 and all(v != 0 for v in values) for values in found["ours"].values())
+        assert found["lazy"] and found["real"] and found["dale_chall"] > 0, run
+        assert sorted(path.name.split("-")[0] for path in (tmp_path / "carepress/pyphen").iterdir()) == [
+            "en_US", "es", "fr", "ru"]

@@ -49,15 +49,21 @@ def test_text_that_only_looks_like_markup_is_fine(text: str) -> None:
     to_spans(text)  # no InlineMarkupError
 
 
-def test_text_without_markup_is_one_span_as_the_parser_gives() -> None:
+def test_text_without_markup_is_one_span_as_the_parser_gives(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """to_spans skips the parser for a text with none of the characters it acts on: the same
-    spans, for every text of the shipped handouts and translations and for random ones."""
+    spans, for every text of the shipped handouts and translations and for random ones.
+    (The parser itself, `_parse_spans`, is what each is compared with; the 20,000 random
+    texts are kept out of the user cache.)"""
     import random
     from pathlib import Path
 
     import yaml
 
-    from carepress.inline import parse_spans
+    from carepress import usercache
+    from carepress.inline import _parse_spans as parse_spans
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(usercache, "store_cached", lambda kind, name, data: None)
 
     def strings(value: object) -> list[str]:
         if isinstance(value, str):
@@ -89,3 +95,32 @@ def test_text_without_markup_is_one_span_as_the_parser_gives() -> None:
         assert found == expected, repr(text)
         skipped += not re.search(r"[*_\[\\\r\0]", text)
     assert skipped > 5_000  # (the fast path was taken)
+
+
+def test_parsed_spans_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A text parsed once is read back from the user cache, the same spans (or the same
+    refusal), without markdown-it: a cold build need not import it."""
+    import pytest
+
+    from carepress import inline
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = ["Call **(617) 555-0142** or see [our page](https://example.org/a_b), *today*",
+             "**never closed"]
+    inline.parse_spans.cache_clear()
+    first = inline.parse_spans(texts[0])
+    with pytest.raises(inline.InlineMarkupError) as refused:
+        inline.parse_spans(texts[1])
+    assert len(list((tmp_path / "carepress/inline").iterdir())) == 2
+
+    def no_parser():  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(inline, "_markdown", no_parser)
+    inline.parse_spans.cache_clear()
+    assert inline.parse_spans(texts[0]) == first
+    assert [span.href for span in first] == [None, None, None, "https://example.org/a_b", None, None]
+    with pytest.raises(inline.InlineMarkupError) as again:
+        inline.parse_spans(texts[1])
+    assert str(again.value) == str(refused.value)
+    inline.parse_spans.cache_clear()

@@ -333,9 +333,9 @@ def _measured(lang: str, body: list[str], hardest: bool
                     tuple((float(g), t) for g, t in cached["hardest"]))
     except (ValueError, KeyError, TypeError):
         pass  # (a damaged entry: measure again)
-    import textstat
+    from carepress.textstat_import import load_textstat
 
-    textstat.set_lang(_TEXTSTAT_LANG.get(lang, lang))
+    textstat = load_textstat(_TEXTSTAT_LANG.get(lang, lang))
     joined = " ".join(body)
     figures = tuple((name, float(getattr(textstat, function)(joined)), meaning)
                     for name, function, meaning in _FORMULAS[lang])

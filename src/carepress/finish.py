@@ -21,7 +21,6 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from carepress.errors import CarepressError, Diagnostic, Origin
 from carepress.languages import right_to_left
 from carepress.model import CROP_MARK_WIDTH, Artifact, Layout, Leaflet, PrintOptions, crop_mark_lines
 from carepress.pdfa import (
@@ -35,36 +34,13 @@ from carepress.pdfa import (
     xmp_packet,
 )
 from carepress.pypdf_compat import add_object, install_stream_eol, set_file_identifier
+from carepress.readback import verify
 
 
 @dataclass(frozen=True)
 class FinishedPdf:
     reading: Artifact                # the pages in reading order
     imposed: Artifact | None = None  # the same pages placed on printed sheets, if the layout says so
-
-
-def _unembedded_fonts(reader: PdfReader) -> set[str]:
-    """Names of fonts used on any page, or in a form XObject a page draws, whose program is
-    not embedded in the file."""
-    missing: set[str] = set()
-
-    def visit(resources: DictionaryObject) -> None:
-        for ref in resources.get("/Font", DictionaryObject()).get_object().values():
-            font = ref.get_object()
-            if font.get("/Subtype") == "/Type0":
-                font = font["/DescendantFonts"][0].get_object()
-            descriptor = font.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else DictionaryObject()
-            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                missing.add(str(font.get("/BaseFont")))
-        for ref in resources.get("/XObject", DictionaryObject()).get_object().values():
-            xobject = ref.get_object()
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                visit(xobject["/Resources"].get_object())
-
-    for page in reader.pages:
-        visit(page.get("/Resources", DictionaryObject()).get_object())
-    return missing
 
 
 def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True,
@@ -74,22 +50,14 @@ def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool 
     sheets are declared print-only, naming ``reading_copy``, the file name the pages in
     reading order (the tagged, accessible copy) are published under beside them; with the
     bleed and crop marks of ``printing``, as the pages were typeset with."""
-    reader = PdfReader(io.BytesIO(pdf.data))
-    pages = len(reader.pages)
-    origin = Origin(leaflet.path)
-    if pages > layout.max_pages:
-        over = pages - layout.max_pages
-        raise CarepressError([Diagnostic(origin,
-            f"`{leaflet.handout_id}` ({leaflet.lang}) is {pages} pages on layout `{layout.id}`, {over} page(s) over "
-            f"its limit of {layout.max_pages}; shorten the handout or choose a larger layout")])
-    unembedded = _unembedded_fonts(reader)
-    if unembedded:
-        raise CarepressError([Diagnostic(origin, "fonts not embedded: " + ", ".join(sorted(unembedded)))])
+    verify(pdf, leaflet, layout)  # (without pypdf: a leaflet that is not imposed needs none)
     imposition = layout.imposition
     if imposition is None or not impose_sheets:
         return FinishedPdf(pdf)
     if reading_copy is None:
         raise ValueError("imposed sheets name their reading-order copy: pass reading_copy")
+    reader = PdfReader(io.BytesIO(pdf.data))
+    pages = len(reader.pages)
     rtl = right_to_left(leaflet.lang)
     # (a booklet's last page is its back cover: typeset/story.py)
     order = booklet_order(pages, rtl, back_cover=True) if imposition.kind == "booklet" else trifold_order(rtl)

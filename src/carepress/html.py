@@ -196,10 +196,10 @@ def _kind(block: object) -> str:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """The page template compiled to Python once per machine, in the user cache (Jinja's
-    compiler takes 60 ms, loading the result 0.3 ms).  An entry is named by this module's
-    source and Jinja's version, and Jinja checks its own version and the template's
-    checksum in it; the page is the same with or without it."""
+    """A page template (the twins', the index's) compiled to Python once per machine, in
+    the user cache (Jinja's compiler takes 60 ms, loading the result 0.3 ms).  An entry is
+    named by the template's module's source and Jinja's version, and Jinja checks its own
+    version and the template's checksum in it; the page is the same with or without it."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         from carepress.usercache import read_cached

@@ -8,15 +8,21 @@ is text: no author can reach a renderer's own markup (ReportLab's or HTML).
 from __future__ import annotations
 
 import functools
-
 import re
-
-from markdown_it import MarkdownIt
+from typing import Any
 
 from carepress.model import Inline, Span
 
 LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
-_MARKDOWN = MarkdownIt("zero").enable(["emphasis", "link", "escape"])
+
+
+@functools.cache
+def _markdown() -> Any:
+    """The parser, made on first use: markdown-it is imported only when a text with markup
+    is not in the user cache (see ``parse_spans``)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero").enable(["emphasis", "link", "escape"])
 
 _SPECIAL = re.compile(r"([\\*_\[\]()`])")
 
@@ -82,12 +88,58 @@ def to_spans(text: str) -> Inline:
     return parse_spans(text)
 
 
+# A parsed text's spans (or why it is refused), kept in the user cache by the text and a
+# hash of this module's and markdown-it's code: a cold one-leaflet build whose texts were all
+# parsed before (by any earlier build) does not import markdown-it (18 ms) or make its parser.
+_CACHE_KIND = "inline"
+
+
+@functools.cache
+def _cache_version() -> str:
+    import hashlib
+    from pathlib import Path
+
+    from carepress.usercache import module_key
+
+    # (markdown_it/__init__.py holds its version; a submodule's spec would import the package)
+    return hashlib.sha256(f"{module_key('markdown_it')}".encode() + Path(__file__).read_bytes()
+                          ).hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_spans(text: str) -> Inline:
     """``to_spans`` by markdown-it, whatever the text.  Kept per text (its spans are
     immutable): a clinic's sentence repeated, or the same leaflet resolved for each of its
-    clinics and checks, is parsed once."""
-    tokens = _MARKDOWN.parseInline(text)[0].children or []
+    clinics and checks, is parsed once in a process, and once on a machine (the user cache)."""
+    import hashlib
+    import json
+
+    from carepress.usercache import read_cached, store_cached
+
+    name = hashlib.sha256(f"{_cache_version()}\x00{text}".encode()).hexdigest()[:32] + ".json"
+    cached = read_cached(_CACHE_KIND, name)
+    if cached is not None:
+        try:
+            found = json.loads(cached)
+            if isinstance(found, dict):
+                raise InlineMarkupError(str(found["refused"]))
+            return tuple(Span(str(t), bool(b), bool(i), h if h is None else str(h)) for t, b, i, h in found)
+        except (ValueError, KeyError, TypeError) as exc:
+            if isinstance(exc, InlineMarkupError):
+                raise
+            # (a damaged entry: parse again)
+    try:
+        spans = _parse_spans(text)
+    except InlineMarkupError as exc:
+        store_cached(_CACHE_KIND, name, json.dumps({"refused": str(exc)}).encode())
+        raise
+    store_cached(_CACHE_KIND, name, json.dumps(
+        [[span.text, span.bold, span.italic, span.href] for span in spans]).encode())
+    return spans
+
+
+def _parse_spans(text: str) -> Inline:
+    tokens = _markdown().parseInline(text)[0].children or []
     _check_consumed(text, tokens)
     spans: list[Span] = []
     bold = italic = 0

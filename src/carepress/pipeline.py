@@ -98,6 +98,11 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     layout = project.layouts[job.layout]
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)
+    if layout.imposition is None or printing.fillable:  # (pypdf, for sheets alone, not imported)
+        from carepress.readback import verify
+
+        verify(typeset_pdf, resolved.leaflet, layout)
+        return (Output("", typeset_pdf),)
     from carepress.finish import finish  # (pypdf: imported once a leaflet is typeset, not before)
 
     # (a fillable form is the reading-order pages only: no sheets to impose)
