@@ -6,21 +6,25 @@ import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+import pytest
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 
-from carepress.readback import unembedded_fonts
+from carepress.errors import CarepressError
+from carepress.typeset.reportlab_compat import document_of, fonts_not_embedded
 from carepress.typeset.fonts import firago
 
 
-def pdf_with_a_form(font: str) -> bytes:
+def canvas_with_a_form(font: str) -> tuple[Canvas, bytes]:
     """One page that draws a form XObject (as the page-count form and the sheets of a
-    booklet do) whose text is set in ``font``; the page's own resources name no font."""
+    booklet do) whose text is set in ``font``; the canvas, saved, and its PDF."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, initialFontName=firago().regular)  # (else every page names Helvetica)
+    canvas = Canvas(buffer, initialFontName=firago().regular, invariant=1)  # (else every page names Helvetica)
     canvas.beginForm("inner")
     canvas.setFont(font, 10)
     canvas.drawString(0, 0, "2")
@@ -28,43 +32,60 @@ def pdf_with_a_form(font: str) -> bytes:
     canvas.doForm("inner")
     canvas.showPage()
     canvas.save()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
-    writer.pages[0]["/Resources"][NameObject("/Font")] = DictionaryObject()  # the form keeps its own
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return canvas, buffer.getvalue()
 
 
-def test_a_font_that_is_not_embedded_is_found_in_the_forms_a_page_draws() -> None:
-    assert unembedded_fonts(pdf_with_a_form("Helvetica")) == {"/Helvetica"}
-    assert unembedded_fonts(pdf_with_a_form(firago().regular)) == set()
+def unembedded_by_pypdf(data: bytes) -> set[str]:
+    """What a reader finds: the fonts of the pages and of the forms they draw that carry no
+    font program."""
+    missing: set[str] = set()
+
+    def visit(resources: DictionaryObject) -> None:
+        for ref in resources.get("/Font", DictionaryObject()).get_object().values():
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else DictionaryObject()
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font["/BaseFont"])[1:])
+        for ref in resources.get("/XObject", DictionaryObject()).get_object().values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject["/Resources"].get_object())
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        visit(page.get("/Resources", DictionaryObject()).get_object())
+    return missing
 
 
-def test_a_font_drawn_on_a_page_but_not_embedded_is_found() -> None:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, invariant=1)
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(10, 10, "base-14 fonts are never embedded")
-    canvas.showPage()
-    canvas.save()
-    assert unembedded_fonts(buffer.getvalue()) == {"/Helvetica", "/Helvetica-Bold"}
+@pytest.mark.parametrize("font", ["Helvetica", "Helvetica-Bold", "Times-Roman", "firago"])
+def test_the_typesetters_account_of_unembedded_fonts_is_what_the_file_holds(font: str) -> None:
+    """A base-14 font drawn in a form (or on a page) is named and not embedded; a TrueType
+    font is embedded: what the canvas reports is what pypdf reads in the file."""
+    name = firago().regular if font == "firago" else font
+    canvas, data = canvas_with_a_form(name)
+    reported = fonts_not_embedded(document_of(canvas))
+    assert reported == unembedded_by_pypdf(data)
+    assert reported == (set() if font == "firago" else {font})
 
 
-def test_the_byte_check_agrees_with_pypdf_on_a_real_leaflet() -> None:
-    """Every font pypdf finds in the leaflet's pages embeds its program, and the check of
-    the bytes (what finish runs, without pypdf) finds none missing."""
+def test_finish_refuses_a_pdf_with_a_font_it_does_not_embed() -> None:
     from carepress.load import load_project
-    from carepress.pipeline import make
+    from carepress.pipeline import make, resolve_job
     from carepress.plan import Job
+    from carepress.verification import verify
 
     project = load_project(Path(__file__).resolve().parent.parent)
-    pdf = make(project, Job("iud-aftercare", "ar", "riverside-womens-health", "a4")).outputs[0].artifact
-    reader = PdfReader(io.BytesIO(pdf.data))
-    fonts = [font.get_object() for page in reader.pages
-             for font in page["/Resources"]["/Font"].values()]
-    assert fonts and all("/FontFile2" in font["/FontDescriptor"] for font in fonts)
-    assert unembedded_fonts(pdf.data) == set()
-    assert pdf.pages == len(reader.pages)  # (the page count finish checks, from the typesetter)
+    job = Job("iud-aftercare", "ar", "riverside-womens-health", "a4")
+    made = make(project, job)
+    pdf = made.outputs[0].artifact
+    # The real leaflet: the typesetter reports every font embedded, and pypdf agrees.
+    assert pdf.fonts_not_embedded == frozenset() and unembedded_by_pypdf(pdf.data) == set()
+    assert pdf.pages == len(PdfReader(io.BytesIO(pdf.data)).pages)  # (the page count finish checks)
+    leaflet = resolve_job(project, job).leaflet
+    with pytest.raises(CarepressError, match="fonts not embedded: Helvetica"):
+        verify(replace(pdf, fonts_not_embedded=frozenset({"Helvetica"})), leaflet, project.layouts["a4"])
 
 
 def test_a_leaflet_read_in_page_order_is_built_without_pypdf() -> None:

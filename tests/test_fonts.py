@@ -9,7 +9,7 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from carepress.fontfiles import package_font_bytes
-from carepress.typeset.fonts import parsed_face
+from carepress.typeset.reportlab_compat import parsed_face
 
 
 @pytest.mark.parametrize("module", ["FiraGO_Regular", "FiraGO_Bold"])

@@ -265,3 +265,51 @@ def test_cjk_line_pieces_make_a_line() -> None:
     assert (line.maxWidth, line.currentWidth, line.extraSpace) == (100, 20.0, 80.0)
     assert [word.text for word in line.words] == ["AB"]  # (the units of one fragment, joined)
     assert ParaLines(kind=1, lines=[line]).lines == [line]
+
+
+def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
+    """Templates first -> second -> third (autoNextPageTemplate), each one page: pages 1-3
+    use them in turn (ReportLab alone used `second` for two pages)."""
+    import io
+
+    from reportlab.platypus import Frame, PageBreak, PageTemplate, Paragraph
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    from carepress.typeset.reportlab_compat import OnePageTemplateChain
+
+    used: list[str] = []
+    names = ["first", "second", "third"]
+    doc = OnePageTemplateChain(io.BytesIO(), pagesize=(200, 200), invariant=1)
+    doc.addPageTemplates([
+        PageTemplate(name, [Frame(10, 10, 180, 180, id=name)],
+                     onPage=lambda canv, d, name=name: used.append(name),
+                     autoNextPageTemplate=names[(index + 1) % 3])
+        for index, name in enumerate(names)])
+    style = getSampleStyleSheet()["Normal"]
+    doc.build([Paragraph("one", style), PageBreak(), Paragraph("two", style), PageBreak(),
+               Paragraph("three", style)])
+    assert used == names
+
+
+def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A font made by init_with_cached_face has every attribute a TTFont made by ReportLab
+    has, equal but for the face (compared in tests/test_fonts.py) and the state."""
+    import io
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from carepress.fontfiles import package_font_bytes
+    from carepress.typeset.reportlab_compat import init_with_cached_face
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    data = package_font_bytes("pymupdf_fonts.FiraGO_Regular")
+    assert data is not None
+    reference = TTFont("compat-reference", io.BytesIO(data))
+    made = TTFont.__new__(TTFont)
+    init_with_cached_face(made, "compat-reference", data)
+    assert set(vars(made)) == set(vars(reference))
+    for key in set(vars(reference)) - {"face", "state"}:
+        assert type(getattr(made, key)) is type(getattr(reference, key))
+        if key != "encoding":
+            assert getattr(made, key) == getattr(reference, key), key
+    assert made.stringWidth("Leaflet", 12) == reference.stringWidth("Leaflet", 12)

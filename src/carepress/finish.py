@@ -34,7 +34,7 @@ from carepress.pdfa import (
     xmp_packet,
 )
 from carepress.pypdf_compat import add_object, install_stream_eol, set_file_identifier
-from carepress.readback import verify
+from carepress.verification import verify
 
 
 @dataclass(frozen=True)

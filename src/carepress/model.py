@@ -550,6 +550,8 @@ class Artifact:
     data: bytes
     suffix: str              # ".pdf" | ".html"
     pages: int | None = None  # None for a format without pages
+    # A PDF's fonts that its typesetter used but did not embed (finish refuses the PDF)
+    fonts_not_embedded: frozenset[str] = frozenset()
 
 
 # ---- translations ------------------------------------------------------------------------

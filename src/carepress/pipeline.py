@@ -99,7 +99,7 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)
     if layout.imposition is None or printing.fillable:  # (pypdf, for sheets alone, not imported)
-        from carepress.readback import verify
+        from carepress.verification import verify
 
         verify(typeset_pdf, resolved.leaflet, layout)
         return (Output("", typeset_pdf),)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFtrue
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from carepress.errors import CarepressError, Diagnostic, Origin
@@ -20,7 +20,14 @@ from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
-from carepress.typeset.reportlab_compat import LanguageMarkingCanvas, PdfaCanvas, set_creation_date
+from carepress.typeset.reportlab_compat import (
+    LanguageMarkingCanvas,
+    OnePageTemplateChain,
+    PdfaCanvas,
+    document_of,
+    fonts_not_embedded,
+    set_creation_date,
+)
 from carepress.typeset.story import Story
 from carepress.typeset.tagging import Tagger, write_structure
 from carepress.typeset.styles import make_styles
@@ -74,25 +81,14 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             # sRGB output intent the page colours (DeviceRGB and DeviceGray) are meant for.
             self.add_metadata(xmp_packet(self.document_info(), lang, pdfua=tagger is not None))
             self.add_output_intent(srgb_icc_profile_deflated())
+            # (every font is named by now: the verification in finish reads this)
+            self.fonts_not_embedded = fonts_not_embedded(document_of(self))
             super().save()
 
     return LeafletCanvas
 
 
-class _LeafletDoc(BaseDocTemplate):
-    def _setPageTemplate(self) -> None:  # noqa: N802 - ReportLab's name
-        # ReportLab follows a template's autoNextPageTemplate by setting the next template's
-        # index and leaves that index set, so the template after it is used for two pages:
-        # a chain of one-page templates (a tri-fold's panels) advances one page a template.
-        following = getattr(self, "pageTemplate").autoNextPageTemplate
-        if following and not hasattr(self, "_nextPageTemplateIndex") \
-                and not hasattr(self, "_nextPageTemplateCycle"):
-            self.handle_nextPageTemplate(following)
-            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
-            del self._nextPageTemplateIndex
-            return
-        super()._setPageTemplate()
-
+class _LeafletDoc(OnePageTemplateChain):
     def afterFlowable(self, flowable: Any) -> None:
         if getattr(flowable, "bookmark_key", None):
             self.canv.bookmarkPage(flowable.bookmark_key)
@@ -245,13 +241,13 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoc
                                          f"a block is taller than a whole page of the `{layout.id}` "
                                          f"layout{block}: shorten it, or make the type sizes of "
                                          f"{layout.path.name} smaller")]) from None
-    artifact = Artifact(buffer.getvalue(), ".pdf", doc.page)
+    artifact = Artifact(buffer.getvalue(), ".pdf", doc.page, doc.canv.fonts_not_embedded)
     if kind != "trifold":
         return _Typeset(artifact, None)
     flap_starts, inside_starts, back_starts = (b.landed[0] if b.landed else doc.page for b in breaks)
     check_panels(leaflet, layout, flap_starts, inside_starts, back_starts, doc.page)
     inside = templates[TRIFOLD_INSIDE - 1].frames[0]
-    top, bottom = inside._y1 + inside._height, inside._y1
+    top, bottom = inside.y1 + inside.height, inside.y1
     return _Typeset(artifact, (end.page, end.y, top, bottom) if end.page else None)
 
 

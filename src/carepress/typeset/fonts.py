@@ -15,21 +15,20 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
-from fnmatch import fnmatch
-from weakref import WeakKeyDictionary
 from dataclasses import dataclass, replace
 from functools import cache
 
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace, unShapedFontGlob
+from reportlab.pdfbase.ttfonts import TTFont
 
 from carepress.fontfiles import package_font_bytes
 from carepress.languages import script_of
 from carepress.model import RTypeface
 from carepress.typeset.reportlab_compat import (
     covered_codes,
+    init_with_cached_face,
     font_subsets,
     glyph_codes,
     map_code_to_glyph,
@@ -62,47 +61,6 @@ class PdfaTTFont(TTFont):
         return chr(code)
 
 
-# What ReportLab's parse of a TrueType file holds, but for the file's bytes (the caller has
-# them) and the scale function (a closure, made again from unitsPerEm as ReportLab makes it).
-_FACE_LEFT_OUT = ("_ttf_data", "_pdfScale")
-
-
-def parsed_face(data: bytes) -> TTFontFace:
-    """ReportLab's parse of the TrueType font ``data`` (its tables, cmap and widths: 40 ms a
-    FiraGO face, two in every leaflet's process), kept in the user cache (`faces`) by the
-    font's hash and ReportLab's ttfonts module: the same face, read in about 3 ms
-    (tests/test_fonts.py compares every attribute with a fresh parse)."""
-    import pickle
-
-    from carepress.usercache import module_key, read_cached, store_cached
-
-    name = (f"{hashlib.sha256(data).hexdigest()[:24]}-reportlab-"
-            f"{module_key('reportlab.pdfbase.ttfonts')}.pickle")
-    cached = read_cached("faces", name)
-    if cached is not None:
-        try:
-            state = pickle.loads(cached)
-            face = TTFontFace.__new__(TTFontFace)
-            face.__dict__.update(state)
-            face._ttf_data = data
-            face._pdfScale = _pdf_scale(face.unitsPerEm)
-            return face
-        except Exception:  # (a damaged entry, or one of another Python: parse again)
-            pass
-    face = TTFontFace(io.BytesIO(data))
-    store_cached("faces", name, pickle.dumps(
-        {key: value for key, value in vars(face).items() if key not in _FACE_LEFT_OUT}, protocol=5))
-    return face
-
-
-def _pdf_scale(units_per_em: int):  # type: ignore[no-untyped-def]
-    """Font units to PDF's thousandths of an em, as ReportLab's parser makes it."""
-    if units_per_em == 1000:
-        return lambda x: x
-    thousand_times = 1000 / units_per_em
-    return lambda x: x * thousand_times
-
-
 class ShapingTTFont(PdfaTTFont):
     """A TrueType font that can draw shaped glyphs and still extract as logical text.
 
@@ -115,13 +73,7 @@ class ShapingTTFont(PdfaTTFont):
     """
 
     def __init__(self, name: str, data: bytes) -> None:
-        # TTFont.__init__, with the face parsed once per machine (see parsed_face)
-        self.fontName = name
-        self.face = parsed_face(data)
-        self.encoding = TTEncoding()
-        self.state: WeakKeyDictionary[object, object] = WeakKeyDictionary()
-        self._asciiReadable = rl_config.ttfAsciiReadable
-        self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+        init_with_cached_face(self, name, data)  # (TTFont.__init__, the face parsed once a machine)
         self.logical_text: dict[int, str] = {}  # private-use code -> the text it stands for
         self._next_private = _PRIVATE_USE
         self._chars: dict[tuple[int, str], str] = {}  # (glyph, text) -> the character drawing it

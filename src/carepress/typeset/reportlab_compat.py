@@ -19,19 +19,27 @@ For PDF/A:
 For tagging, shaping and line breaking:
 - The operator list of a canvas or a text object (`_code`): marked content (BDC/EMC), the
   spans of another language, recorded SVG logos, shaped glyphs (`_formatText`).
-- The PDF document behind a canvas (`_doc`) and its page dictionaries (`Pages.pages`).
+- The PDF document behind a canvas (`_doc`), its page dictionaries (`Pages.pages`) and the
+  fonts it will write (`fontMapping`: which of them are not embedded).
 - A TrueType face's tables (`_ttf_data`, `charToGlyph`, `glyphToChar`, `charWidths`,
   `hmetrics`, `defaultWidth`, `capHeight`): HarfBuzz's input, coverage, widths, and the
   glyphs a shaped run draws through codes of their own.
-- The frame a flowable is drawn in (`_frame._atTop`).
+- The frame a flowable is drawn in (`_frame._atTop`), a frame's bounds (`_y1`, `_height`).
+- A chain of one-page templates (`_setPageTemplate`, `_nextPageTemplateIndex`).
+- A TrueType face parsed once a machine: its parsed state pickled without `_ttf_data` and
+  `_pdfScale`, and the attributes TTFont.__init__ sets, set from it.
 - A Paragraph's broken lines (`blPara`, `_splitpara`, `frags`) and ReportLab's CJK line
   pieces (`cjkU`, `makeCJKParaLine`, `ParaLines`), for kinsoku line breaking.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
 import time
+from fnmatch import fnmatch
+from weakref import WeakKeyDictionary
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,10 +55,12 @@ from reportlab.pdfbase.pdfdoc import (
     PDFStream,
     PDFString,
 )
+from reportlab import rl_config
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont, TTFontFace, unShapedFontGlob
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 
 __all__ = ["ParaLines", "cjkU", "makeCJKParaLine"]  # (ReportLab's CJK line pieces, cjk.py's)
@@ -299,6 +309,15 @@ def document_of(canvas: Canvas) -> PDFDocument:
     return canvas._doc
 
 
+def fonts_not_embedded(document: PDFDocument) -> frozenset[str]:
+    """The fonts the document uses (on its pages and in its forms) whose program it will not
+    embed.  ReportLab writes every font named in the document's `fontMapping` (each font a
+    `setFont` asked for) and embeds a subset of each TrueType font; any other font (the
+    base-14 fonts, CID fonts) is named, not embedded."""
+    return frozenset(name for name in document.fontMapping
+                     if not isinstance(pdfmetrics.getFont(name), TTFont))
+
+
 def page_dictionaries(document: PDFDocument) -> list[PDFPage]:
     """The document's page objects so far, in order."""
     return list(document.Pages.pages)
@@ -379,3 +398,78 @@ def split_part_lines(paragraph: Any) -> Any:
 def fragments(paragraph: Any) -> list[Any]:
     """A Paragraph's parsed fragments (runs of text in one style)."""
     return list(paragraph.frags)
+
+
+# --- a TrueType face parsed once a machine ---------------------------------------------------
+
+# What ReportLab's parse of a TrueType file holds, but for the file's bytes (the caller has
+# them) and the scale function (a closure, made again from unitsPerEm as ReportLab makes it).
+_FACE_LEFT_OUT = ("_ttf_data", "_pdfScale")
+
+
+def parsed_face(data: bytes) -> TTFontFace:
+    """ReportLab's parse of the TrueType font ``data`` (its tables, cmap and widths: 40 ms a
+    FiraGO face, two in every leaflet's process), kept in the user cache (`faces`) by the
+    font's hash and ReportLab's ttfonts module: the same face, read in about 3 ms
+    (tests/test_fonts.py compares every attribute with a fresh parse)."""
+    import pickle
+
+    from carepress.usercache import module_key, read_cached, store_cached
+
+    name = (f"{hashlib.sha256(data).hexdigest()[:24]}-reportlab-"
+            f"{module_key('reportlab.pdfbase.ttfonts')}.pickle")
+    cached = read_cached("faces", name)
+    if cached is not None:
+        try:
+            state = pickle.loads(cached)
+            face = TTFontFace.__new__(TTFontFace)
+            face.__dict__.update(state)
+            face._ttf_data = data
+            face._pdfScale = _pdf_scale(face.unitsPerEm)
+            return face
+        except Exception:  # (a damaged entry, or one of another Python: parse again)
+            pass
+    face = TTFontFace(io.BytesIO(data))
+    store_cached("faces", name, pickle.dumps(
+        {key: value for key, value in vars(face).items() if key not in _FACE_LEFT_OUT}, protocol=5))
+    return face
+
+
+def _pdf_scale(units_per_em: int):  # type: ignore[no-untyped-def]
+    """Font units to PDF's thousandths of an em, as ReportLab's parser makes it."""
+    if units_per_em == 1000:
+        return lambda x: x
+    thousand_times = 1000 / units_per_em
+    return lambda x: x * thousand_times
+
+
+
+def init_with_cached_face(font: TTFont, name: str, data: bytes) -> None:
+    """What TTFont.__init__ does (its attributes, as ReportLab 5.1 sets them), with the face
+    from ``parsed_face``: a TTFont subclass's ``__init__`` calls this instead of super's."""
+    font.fontName = name
+    font.face = parsed_face(data)
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+
+
+# --- page templates -------------------------------------------------------------------------
+
+class OnePageTemplateChain(BaseDocTemplate):
+    """A doc template whose templates' ``autoNextPageTemplate`` chains advance one page a
+    template."""
+
+    def _setPageTemplate(self) -> None:  # noqa: N802 - ReportLab's name
+        # ReportLab follows a template's autoNextPageTemplate by setting the next template's
+        # index and leaves that index set, so the template after it is used for two pages:
+        # a chain of one-page templates (a tri-fold's panels) advances one page a template.
+        following = getattr(self, "pageTemplate").autoNextPageTemplate
+        if following and not hasattr(self, "_nextPageTemplateIndex") \
+                and not hasattr(self, "_nextPageTemplateCycle"):
+            self.handle_nextPageTemplate(following)
+            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
+            del self._nextPageTemplateIndex
+            return
+        super()._setPageTemplate()
