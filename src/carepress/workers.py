@@ -84,12 +84,30 @@ _WORKER: dict[str, object] = {}
 
 
 def _run_job(job: Job, key: str) -> Outcome:
+    global _in_job
     project, out, settings = _WORKER["project"], _WORKER["out"], _WORKER["settings"]
     assert isinstance(project, Project) and isinstance(out, Path) and isinstance(settings, RunSettings)
     started = time.perf_counter()
-    outcome = build_job(project, job, out, key, settings)
+    _in_job = True
+    try:
+        outcome = build_job(project, job, out, key, settings)
+    finally:
+        _in_job = False
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+_in_job = False  # (in a worker: whether a job is being built, for _interrupted)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C in a worker: a job being built stops as in one process (KeyboardInterrupt,
+    which publish.py's clean-up sees, and the pool hands back); an idle worker, between
+    jobs, has nothing in flight and ends at once, without the traceback multiprocessing
+    prints for an interrupt that escapes its worker loop."""
+    if _in_job:
+        raise KeyboardInterrupt
+    os._exit(130)
 
 
 def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
@@ -201,9 +219,12 @@ def _run_in_workers(pending: list[tuple[Job, str]], settings: RunSettings) -> It
 
 
 def _end_with_parent(parent: int) -> None:
-    """In each worker: end when the build that started it is gone (a CI job cancelled with
+    """In each worker: Ctrl-C handled by _interrupted; and end when the build that started it is gone (a CI job cancelled with
     SIGKILL leaves no one to tell the workers), rather than wait forever for work."""
+    import signal
     import threading
+
+    signal.signal(signal.SIGINT, _interrupted)
 
     def watch() -> None:
         while os.getppid() == parent:
