@@ -146,7 +146,6 @@ def _warm_up(project: Project, jobs: list[Job]) -> None:
     jobs = [job for job in jobs if job.format != HTML]
     if not jobs:
         return
-    import carepress.verification  # noqa: F401
     import carepress.typeset.rtl  # noqa: F401
     if any(project.layouts[job.layout].imposition is not None for job in jobs):
         import carepress.finish  # noqa: F401  (pypdf: only sheets are read back with it)
