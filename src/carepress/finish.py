@@ -70,7 +70,7 @@ def booklet_order(pages: int, right_to_left: bool = False,
     def reading(slot: int) -> int:  # the reading-order page printed in booklet page `slot`
         if not back_cover or slot < pages:
             return slot
-        return pages if slot == total else pages + 1 + slot - pages
+        return pages if slot == total else slot + 1  # (a blank, one slot before its number)
 
     sides = []
     for sheet in range(total // 4):
@@ -115,11 +115,12 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     writer = PdfWriter()
     outer, bleed = printing.outer, printing.bleed
     widths = [float(page.trimbox.width) for page in reader.pages]
+    uniform = len(set(widths)) == 1
     for numbers in order:
         side = writer.add_blank_page(sheet_width + 2 * outer, sheet_height + 2 * outer)
         # (a blank stands where a page as wide as the first would)
         xs, edges = sheet_positions([widths[n - 1] if n <= len(widths) else widths[0] for n in numbers],
-                                    sheet_width, uniform=len(set(widths)) == 1)
+                                    sheet_width, uniform=uniform)
         forms, annotations, drawing = DictionaryObject(), ArrayObject(), []
         group = None  # a placed page's transparency group: the sheet blends as it did
         for index, number in enumerate(numbers):
