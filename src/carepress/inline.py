@@ -107,16 +107,11 @@ def parse_spans(text: str) -> Inline:
     made_by = entry_key("markdown-it-py", code=__name__)
     name = hashlib.sha256(f"{made_by}\x00{text}".encode()).hexdigest()[:32] + ".json"
     cached = read_cached(_CACHE_KIND, name)
-    if cached is not None:
-        try:
-            found = json.loads(cached)
-            if isinstance(found, dict):
-                raise InlineMarkupError(str(found["refused"]))
-            return tuple(Span(str(t), bool(b), bool(i), h if h is None else str(h)) for t, b, i, h in found)
-        except (ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, InlineMarkupError):
-                raise
-            # (a damaged entry: parse again)
+    found = None if cached is None else _decoded(cached)
+    if isinstance(found, str):
+        raise InlineMarkupError(found)
+    if found is not None:
+        return found
     try:
         spans = _parse_spans(text)
     except InlineMarkupError as exc:
@@ -125,6 +120,20 @@ def parse_spans(text: str) -> Inline:
     store_cached(_CACHE_KIND, name, json.dumps(
         [[span.text, span.bold, span.italic, span.href] for span in spans]).encode())
     return spans
+
+
+def _decoded(entry: bytes) -> Inline | str | None:
+    """What a user-cache entry of ``parse_spans`` keeps: the spans, or why the text is refused;
+    None for a damaged entry (the text is parsed again)."""
+    import json
+
+    try:
+        found = json.loads(entry)
+        if isinstance(found, dict):
+            return str(found["refused"])
+        return tuple(Span(str(t), bool(b), bool(i), h if h is None else str(h)) for t, b, i, h in found)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _parse_spans(text: str) -> Inline:
