@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
 import click
 
 from carepress import __version__
-from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.errors import INTERRUPTED, CarepressError, Diagnostic, UsageError
 
 if TYPE_CHECKING:  # the library is imported inside each command: `--help` stays fast
     from carepress.build import BuildReport
@@ -164,10 +164,6 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
     if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
         raise click.BadParameter(f"`{text}` is not K/N with 1 <= K <= N, e.g. 2/3", param_hint="--shard")
     return int(number), int(count)
-
-
-# The exit status of a command ended by Ctrl-C (SIGINT), as shells report one: 128 + 2.
-INTERRUPTED = 130
 
 
 class _Commands(click.Group):

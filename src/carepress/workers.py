@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.errors import INTERRUPTED, CarepressError, Diagnostic, Origin
 from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import PrintOptions
@@ -107,7 +107,7 @@ def _interrupted(signum: int, frame: object) -> None:
     prints for an interrupt that escapes its worker loop."""
     if _in_job:
         raise KeyboardInterrupt
-    os._exit(130)
+    os._exit(INTERRUPTED)
 
 
 def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
