@@ -396,7 +396,7 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
 
 def _offering(project: Project, clinics: list[str], lang: str) -> list[str]:
     """The clinics, of ``clinics``, that offer leaflets in ``lang``."""
-    return [c for c in clinics if not project.brands[c].languages or lang in project.brands[c].languages]
+    return [c for c in clinics if project.brands[c].offers(lang)]
 
 
 def lacking_by_clinics(checklists: Iterable[Checklist]) -> dict[tuple[str, str, str], list[str]]:

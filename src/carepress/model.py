@@ -284,6 +284,14 @@ class Brand:
     locale: str | None = None
     locale_origin: Origin | None = None
 
+    def offers(self, lang: str) -> bool:
+        """Whether the clinic offers leaflets in ``lang`` (every language when it names none)."""
+        return not self.languages or lang in self.languages
+
+    def prints(self, layout: str) -> bool:
+        """Whether the clinic prints the layout ``layout`` (every one when it names none)."""
+        return not self.layouts or layout in self.layouts
+
 
 @dataclass(frozen=True)
 class TypeScale:
