@@ -37,7 +37,7 @@ from carepress.model import (
     RPassage,
     RText,
     Span,
-    nested_blocks,
+    blocks_of,
     plain,
 )
 from carepress.resolve import ENGLISH_DRAFT_MARKER
@@ -69,7 +69,7 @@ def _phones(leaflet: Leaflet) -> dict[str, str]:
     """The clinic's phone numbers as the leaflet prints them -> their tel: links: a number
     written in a text (`Call us on **(617) 555-0142**`) becomes a link a phone can call."""
     found = {leaflet.footer.phone: leaflet.footer.phone_href}
-    for block in (b for section in leaflet.sections for b in nested_blocks(section.blocks)):
+    for block in blocks_of(leaflet):
         if isinstance(block, RContact):
             found.update((span.text, span.href) for line in block.lines for span in line
                          if span.href and span.href.startswith("tel:"))

@@ -423,6 +423,12 @@ def nested_blocks(blocks: "Iterable[RBlock]") -> Iterator[RBlock]:
             yield from nested_blocks(block.blocks)
 
 
+def blocks_of(leaflet: "Leaflet") -> Iterator[RBlock]:
+    """Each block of the leaflet, section by section, a box's own blocks right after the box."""
+    for section in leaflet.sections:
+        yield from nested_blocks(section.blocks)
+
+
 def block_texts(blocks: "Iterable[RBlock]") -> Iterator[str]:
     """The text of each resolved block as a reader sees it, in order (a fill-in line's label
     with its choices, a box's title before its blocks)."""
