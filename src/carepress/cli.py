@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
 import click
 
 from carepress import __version__
-from carepress.errors import CarepressError, Diagnostic, UsageError
+from carepress.errors import INTERRUPTED, CarepressError, Diagnostic, UsageError
 
 if TYPE_CHECKING:  # the library is imported inside each command: `--help` stays fast
     from carepress.build import BuildReport
@@ -166,10 +166,6 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
     return int(number), int(count)
 
 
-# The exit status of a command ended by Ctrl-C (SIGINT), as shells report one: 128 + 2.
-INTERRUPTED = 130
-
-
 class _Commands(click.Group):
     """A file that cannot be read or written (a read-only or full disk, a folder where a
     file should be) ends a command with one line naming it, never a traceback; Ctrl-C ends
@@ -190,27 +186,14 @@ class _Commands(click.Group):
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
 
-# Set by `run`: the process ends with the command (tests call `main` in their own process).
-_PROCESS_ENDS_AFTER = False
-
-
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carepress")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+def main() -> None:
     """Build printable patient-education leaflets from YAML handouts.
 
     Handouts (handouts/*.yaml) quote passages from source documents
     (handouts/sources/); layouts and clinic brands (layouts/) say how they look.
     """
-    # A command is a short run: the cycle collector would spend a tenth of it walking the
-    # libraries' import-time objects.  A many-leaflet build turns it back on (build.py).
-    import gc
-
-    if gc.isenabled():
-        gc.disable()
-        if not _PROCESS_ENDS_AFTER:  # (turned on again, its first pass would walk the whole
-            ctx.call_on_close(gc.enable)  # heap made since: 15-35 ms, for a process about to end)
 
 
 strict_option = click.option(
@@ -763,9 +746,16 @@ def run() -> NoReturn:
     """The `carepress` command: click's own handling (usage errors exit 2, Ctrl-C aborts),
     then an immediate exit.  Every file a command writes is closed by then; what the
     interpreter would do next is free its whole heap object by object (0.1 s after one
-    leaflet, measured), which nobody waits for."""
-    global _PROCESS_ENDS_AFTER
-    _PROCESS_ENDS_AFTER = True
+    leaflet, measured), which nobody waits for.
+
+    A command is a short run: the cycle collector would spend a tenth of it walking the
+    libraries' import-time objects, so it is off (a many-leaflet build and `serve` turn it
+    on: workers.py, serve.py), and not turned on again at the end (its first pass would walk
+    the whole heap made since: 15-35 ms, for a process about to end).  (Tests call ``main``
+    in their own process, which keeps its collector.)"""
+    import gc
+
+    gc.disable()
     try:
         main()
         code = 0

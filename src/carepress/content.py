@@ -39,7 +39,7 @@ from carepress.model import (
     RText,
     Source,
     block_texts,
-    nested_blocks,
+    blocks_of,
     plain,
 )
 from carepress.profiles import PARTS, PROFILES
@@ -194,7 +194,7 @@ def checklist(handout: Handout, leaflet: Leaflet, project: Project, clinic: str)
     """The profile's parts and the handout's topics, found or missing, in the leaflet as
     ``clinic`` prints it."""
     brand = project.brands[clinic]
-    blocks = [block for section in leaflet.sections for block in nested_blocks(section.blocks)]
+    blocks = list(blocks_of(leaflet))
     items = []
     for part in PROFILES.get(handout.profile or "", ()):
         found, detail = _PART_CHECKS[part](leaflet, blocks, brand, project, handout)
@@ -279,12 +279,11 @@ def _body(leaflet: Leaflet) -> list[str]:
     """The running text a patient reads: passages, clinic text, list items (not headings,
     fill-in labels or the contact box)."""
     texts = []
-    for section in leaflet.sections:
-        for block in nested_blocks(section.blocks):
-            if isinstance(block, (RPassage, RText)):
-                texts.append(plain(block.text))
-            elif isinstance(block, RList):
-                texts.extend(plain(item) for item in block.items)
+    for block in blocks_of(leaflet):
+        if isinstance(block, (RPassage, RText)):
+            texts.append(plain(block.text))
+        elif isinstance(block, RList):
+            texts.extend(plain(item) for item in block.items)
     return [text for text in texts if text.strip()]
 
 
@@ -396,7 +395,7 @@ def review(project: Project, handouts: list[str], langs: list[str], clinics: lis
 
 def _offering(project: Project, clinics: list[str], lang: str) -> list[str]:
     """The clinics, of ``clinics``, that offer leaflets in ``lang``."""
-    return [c for c in clinics if not project.brands[c].languages or lang in project.brands[c].languages]
+    return [c for c in clinics if project.brands[c].offers(lang)]
 
 
 def lacking_by_clinics(checklists: Iterable[Checklist]) -> dict[tuple[str, str, str], list[str]]:

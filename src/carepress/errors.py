@@ -176,3 +176,8 @@ def workflow_commands(diagnostics: Sequence[Diagnostic], root: Path) -> list[str
 
 class UsageError(Exception):
     """The command line asked for something that does not exist (exit code 2)."""
+
+
+# The exit status of a command ended by Ctrl-C (SIGINT), as shells report one: 128 + 2; also
+# a worker's, ended by Ctrl-C between jobs (workers.py).
+INTERRUPTED = 130

@@ -1,10 +1,11 @@
-"""Finish stage: read the typeset PDF back with pypdf and verify what a reader will get."""
+"""Finish stage, with pypdf: an imposed layout's pages placed on its printed sheets, and the
+PDF/A document objects the sheets and bundles (bundle.py) need.  The typeset leaflet itself is
+checked before, by verification.py, which needs no PDF library."""
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -22,7 +23,7 @@ from pypdf.generic import (
 )
 
 from carepress.languages import right_to_left
-from carepress.model import CROP_MARK_WIDTH, Artifact, Layout, Leaflet, PrintOptions, crop_mark_lines
+from carepress.model import CROP_MARK_WIDTH, Artifact, Imposition, PrintOptions, crop_mark_lines
 from carepress.pdfa import (
     ICC_COMPONENTS,
     OUTPUT_INTENT_SUBTYPE,
@@ -34,38 +35,24 @@ from carepress.pdfa import (
     xmp_packet,
 )
 from carepress.pypdf_compat import add_object, install_stream_eol, set_file_identifier
-from carepress.verification import verify
 
 
-@dataclass(frozen=True)
-class FinishedPdf:
-    reading: Artifact                # the pages in reading order
-    imposed: Artifact | None = None  # the same pages placed on printed sheets, if the layout says so
-
-
-def finish(pdf: Artifact, leaflet: Leaflet, layout: Layout, impose_sheets: bool = True,
-           reading_copy: str | None = None, printing: PrintOptions = PrintOptions()) -> FinishedPdf:
-    """Check page count against the layout's limit and that every font is embedded; and
-    place the pages on printed sheets when the layout says so (unless not wanted).  The
-    sheets are declared print-only, naming ``reading_copy``, the file name the pages in
-    reading order (the tagged, accessible copy) are published under beside them; with the
-    bleed and crop marks of ``printing``, as the pages were typeset with."""
-    verify(pdf, leaflet, layout)  # (without pypdf: a leaflet that is not imposed needs none)
-    imposition = layout.imposition
-    if imposition is None or not impose_sheets:
-        return FinishedPdf(pdf)
-    if reading_copy is None:
-        raise ValueError("imposed sheets name their reading-order copy: pass reading_copy")
+def imposed_sheets(pdf: Artifact, lang: str, imposition: Imposition, reading_copy: str,
+                   printing: PrintOptions = PrintOptions()) -> Artifact:
+    """The typeset leaflet's pages on the printed sheets of its layout's ``imposition``,
+    declared print-only, naming ``reading_copy``, the file name the pages in reading order
+    (the tagged, accessible copy) are published under beside them; with the bleed and crop
+    marks of ``printing``, as the pages were typeset with."""
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = len(reader.pages)
-    rtl = right_to_left(leaflet.lang)
+    rtl = right_to_left(lang)
     # (a booklet's last page is its back cover: typeset/story.py)
     order = booklet_order(pages, rtl, back_cover=True) if imposition.kind == "booklet" else trifold_order(rtl)
     imposed = impose(reader, imposition.sheet_width, imposition.sheet_height, order,
                      file_id=file_identifier(pdf.data, repr((imposition.sheet_width, imposition.sheet_height,
                                                         order)).encode(), pypdf_version.encode()),
                      reading_copy=reading_copy, printing=printing)
-    return FinishedPdf(pdf, Artifact(imposed, ".pdf", len(order)))
+    return Artifact(imposed, ".pdf", len(order))
 
 
 def booklet_order(pages: int, right_to_left: bool = False,
@@ -83,7 +70,7 @@ def booklet_order(pages: int, right_to_left: bool = False,
     def reading(slot: int) -> int:  # the reading-order page printed in booklet page `slot`
         if not back_cover or slot < pages:
             return slot
-        return pages if slot == total else pages + 1 + slot - pages
+        return pages if slot == total else slot + 1  # (a blank, one slot before its number)
 
     sides = []
     for sheet in range(total // 4):
@@ -128,11 +115,12 @@ def impose(reader: PdfReader, sheet_width: float, sheet_height: float,
     writer = PdfWriter()
     outer, bleed = printing.outer, printing.bleed
     widths = [float(page.trimbox.width) for page in reader.pages]
+    uniform = len(set(widths)) == 1
     for numbers in order:
         side = writer.add_blank_page(sheet_width + 2 * outer, sheet_height + 2 * outer)
         # (a blank stands where a page as wide as the first would)
         xs, edges = sheet_positions([widths[n - 1] if n <= len(widths) else widths[0] for n in numbers],
-                                    sheet_width, uniform=len(set(widths)) == 1)
+                                    sheet_width, uniform=uniform)
         forms, annotations, drawing = DictionaryObject(), ArrayObject(), []
         group = None  # a placed page's transparency group: the sheet blends as it did
         for index, number in enumerate(numbers):

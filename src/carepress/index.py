@@ -92,11 +92,6 @@ def render_index(rows: list[IndexRow], summary: str,
 def _template() -> jinja2.Template:
     """The page's template, compiled once per process and kept compiled per machine, as the
     HTML twins' is (Jinja's compiler took 30 ms of a cold one-leaflet build)."""
-    from carepress.html import _CompiledTemplates
-    from carepress.usercache import module_key
+    from carepress.html import compiled_template
 
-    name = f"index-{module_key(__name__)}-jinja-{jinja2.__version__}.html"
-    environment = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda wanted: TEMPLATE if wanted == name else None),
-        bytecode_cache=_CompiledTemplates(), autoescape=True)
-    return environment.get_template(name)
+    return compiled_template("index", TEMPLATE, __name__)

@@ -88,22 +88,10 @@ def to_spans(text: str) -> Inline:
     return parse_spans(text)
 
 
-# A parsed text's spans (or why it is refused), kept in the user cache by the text and a
-# hash of this module's and markdown-it's code: a cold one-leaflet build whose texts were all
+# A parsed text's spans (or why it is refused), kept in the user cache by the text and the
+# versions of markdown-it and this module: a cold one-leaflet build whose texts were all
 # parsed before (by any earlier build) does not import markdown-it (18 ms) or make its parser.
 _CACHE_KIND = "inline"
-
-
-@functools.cache
-def _cache_version() -> str:
-    import hashlib
-    from pathlib import Path
-
-    from carepress.usercache import module_key
-
-    # (markdown_it/__init__.py holds its version; a submodule's spec would import the package)
-    return hashlib.sha256(f"{module_key('markdown_it')}".encode() + Path(__file__).read_bytes()
-                          ).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -114,20 +102,16 @@ def parse_spans(text: str) -> Inline:
     import hashlib
     import json
 
-    from carepress.usercache import read_cached, store_cached
+    from carepress.usercache import entry_key, read_cached, store_cached
 
-    name = hashlib.sha256(f"{_cache_version()}\x00{text}".encode()).hexdigest()[:32] + ".json"
+    made_by = entry_key("markdown-it-py", code=__name__)
+    name = hashlib.sha256(f"{made_by}\x00{text}".encode()).hexdigest()[:32] + ".json"
     cached = read_cached(_CACHE_KIND, name)
-    if cached is not None:
-        try:
-            found = json.loads(cached)
-            if isinstance(found, dict):
-                raise InlineMarkupError(str(found["refused"]))
-            return tuple(Span(str(t), bool(b), bool(i), h if h is None else str(h)) for t, b, i, h in found)
-        except (ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, InlineMarkupError):
-                raise
-            # (a damaged entry: parse again)
+    found = None if cached is None else _decoded(cached)
+    if isinstance(found, str):
+        raise InlineMarkupError(found)
+    if found is not None:
+        return found
     try:
         spans = _parse_spans(text)
     except InlineMarkupError as exc:
@@ -136,6 +120,20 @@ def parse_spans(text: str) -> Inline:
     store_cached(_CACHE_KIND, name, json.dumps(
         [[span.text, span.bold, span.italic, span.href] for span in spans]).encode())
     return spans
+
+
+def _decoded(entry: bytes) -> Inline | str | None:
+    """What a user-cache entry of ``parse_spans`` keeps: the spans, or why the text is refused;
+    None for a damaged entry (the text is parsed again)."""
+    import json
+
+    try:
+        found = json.loads(entry)
+        if isinstance(found, dict):
+            return str(found["refused"])
+        return tuple(Span(str(t), bool(b), bool(i), h if h is None else str(h)) for t, b, i, h in found)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _parse_spans(text: str) -> Inline:

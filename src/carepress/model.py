@@ -284,6 +284,14 @@ class Brand:
     locale: str | None = None
     locale_origin: Origin | None = None
 
+    def offers(self, lang: str) -> bool:
+        """Whether the clinic offers leaflets in ``lang`` (every language when it names none)."""
+        return not self.languages or lang in self.languages
+
+    def prints(self, layout: str) -> bool:
+        """Whether the clinic prints the layout ``layout`` (every one when it names none)."""
+        return not self.layouts or layout in self.layouts
+
 
 @dataclass(frozen=True)
 class TypeScale:
@@ -413,6 +421,12 @@ def nested_blocks(blocks: "Iterable[RBlock]") -> Iterator[RBlock]:
         yield block
         if isinstance(block, RCallout):
             yield from nested_blocks(block.blocks)
+
+
+def blocks_of(leaflet: "Leaflet") -> Iterator[RBlock]:
+    """Each block of the leaflet, section by section, a box's own blocks right after the box."""
+    for section in leaflet.sections:
+        yield from nested_blocks(section.blocks)
 
 
 def block_texts(blocks: "Iterable[RBlock]") -> Iterator[str]:

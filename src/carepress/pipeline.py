@@ -17,6 +17,7 @@ from carepress.load import Project
 from carepress.model import Artifact, Brand, Handout, PrintOptions
 from carepress.plan import FILLABLE, HTML, Job, editions_of, output_path
 from carepress.resolve import Resolved, ResolveOptions, resolve
+from carepress.verification import verify
 
 READING_ORDER = "reading-order"  # an imposed layout's pages in reading order, for screens
 
@@ -89,7 +90,7 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
 
 def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOptions
                ) -> tuple[Output, ...]:
-    """The leaflet typeset on the job's layout and finished; an imposed layout gives the
+    """The leaflet typeset on the job's layout and verified; an imposed layout gives the
     printed sheets and, beside them, the pages in reading order.  A `fillable` job's form
     fields are its own: the printed PDF beside it has none, whatever ``printing`` says."""
     from carepress.typeset import typeset
@@ -98,19 +99,14 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     layout = project.layouts[job.layout]
     typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
                           printing=printing)
-    if layout.imposition is None or printing.fillable:  # (pypdf, for sheets alone, not imported)
-        from carepress.verification import verify
-
-        verify(typeset_pdf, resolved.leaflet, layout)
-        return (Output("", typeset_pdf),)
-    from carepress.finish import finish  # (pypdf: imported once a leaflet is typeset, not before)
-
+    verify(typeset_pdf, resolved.leaflet, layout)
     # (a fillable form is the reading-order pages only: no sheets to impose)
+    if layout.imposition is None or printing.fillable:
+        return (Output("", typeset_pdf),)
+    from carepress.finish import imposed_sheets  # (pypdf, for sheets alone: imported only here)
+
     # (the sheets name the file their pages in reading order are published as: the one to read)
     reading_copy = PurePosixPath(output_path(job.clinic, job.lang, job.handout, job.layout,
                                              READING_ORDER)).name
-    finished = finish(typeset_pdf, resolved.leaflet, layout, impose_sheets=not printing.fillable,
-                      reading_copy=reading_copy, printing=printing)
-    if finished.imposed is None:
-        return (Output("", finished.reading),)
-    return (Output(READING_ORDER, finished.reading), Output("", finished.imposed))
+    sheets = imposed_sheets(typeset_pdf, resolved.leaflet.lang, layout.imposition, reading_copy, printing)
+    return (Output(READING_ORDER, typeset_pdf), Output("", sheets))

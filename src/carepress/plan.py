@@ -103,14 +103,13 @@ def with_fillable(project: Project, jobs: Iterable[Job]) -> list[Job]:
 
 def printed_layouts(project: Project, brand: Brand) -> list[str]:
     """The layouts a clinic prints (every layout when its brand names none)."""
-    return [layout for layout in sorted(project.layouts) if not brand.layouts or layout in brand.layouts]
+    return [layout for layout in sorted(project.layouts) if brand.prints(layout)]
 
 
 def offered_languages(project: Project, handout: str, brand: Brand) -> list[str]:
     """The languages a clinic offers a handout in: those it is written or translated in
     that the clinic offers (every one when its brand names none)."""
-    return [lang for lang in languages_of(project, handout)
-            if not brand.languages or lang in brand.languages]
+    return [lang for lang in languages_of(project, handout) if brand.offers(lang)]
 
 
 def editions_of(project: Project, handout: str, brand: Brand) -> Editions:

@@ -445,7 +445,7 @@ class _Resolver:
         if isinstance(block, FillInBlock):
             return RFillIn(tuple(self.field(f) for f in block.fields))
         if isinstance(block, ContactBlock):
-            return self.contact()
+            return self.contact
         if isinstance(block, SupportBlock):
             return self.support(block)
         if isinstance(block, CalloutBlock):
@@ -461,7 +461,10 @@ class _Resolver:
         self.field_names.add(name)
         return RField(label, tuple(plain(self.text(choice)) for choice in fill_in.choices), name)
 
+    @functools.cached_property
     def contact(self) -> RContact:
+        """The clinic's contact details: each `contact` block's, and the leaflet's own (a
+        tri-fold's back panel, a booklet's back cover), made once."""
         brand, s = self.brand, self.strings
 
         def label(key: str) -> Span:
@@ -471,17 +474,15 @@ class _Resolver:
             return Span(text, href=href)
 
         gap = Span(BETWEEN_ITEMS)
-        lines = [(Span(brand.name, bold=True, lang=self.name_lang), gap,
-                  Span(", ".join(brand.address), lang=self.name_lang)),
-                 (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone)), gap,
-                  label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone))),
+        name = Span(brand.name, bold=True, lang=self.name_lang)
+        phone = (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone)))
+        urgent = (label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone)))
+        lines = [(name, gap, Span(", ".join(brand.address), lang=self.name_lang)),
+                 (*phone, gap, *urgent),
                  (label("website"), link(brand.website, brand.website))]
         if brand.email:
             lines[-1] += (gap, label("email"), link("mailto:" + brand.email, brand.email))
-        stacked = [(Span(brand.name, bold=True, lang=self.name_lang),),
-                   *((Span(line, lang=self.name_lang),) for line in brand.address),
-                   (label("phone"), link(tel_href(brand.phone), keep_together(brand.phone))),
-                   (label("urgent_label"), link(tel_href(brand.urgent_phone), keep_together(brand.urgent_phone)))]
+        stacked = [(name,), *((Span(line, lang=self.name_lang),) for line in brand.address), phone, urgent]
         # (on a narrow panel the address without its `https://`: the link keeps it)
         shown = re.sub(r"^https?://", "", brand.website).rstrip("/")
         links = [(s["website"] + s["colon"], shown, brand.website)]
@@ -641,7 +642,7 @@ class _Resolver:
                 clinic=self.brand.name),
             numbered=len(self.quoted) > 1,
             control=self.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
-            draft=draft, closing=self.closing(), contact=self.contact(),
+            draft=draft, closing=self.closing(), contact=self.contact,
             trifold_sections=h.trifold_sections,
         )
 

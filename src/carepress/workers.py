@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from carepress.errors import CarepressError, Diagnostic, Origin
+from carepress.errors import INTERRUPTED, CarepressError, Diagnostic, Origin
 from carepress.languages import script_of
 from carepress.load import Project
 from carepress.model import PrintOptions
@@ -107,7 +107,7 @@ def _interrupted(signum: int, frame: object) -> None:
     prints for an interrupt that escapes its worker loop."""
     if _in_job:
         raise KeyboardInterrupt
-    os._exit(130)
+    os._exit(INTERRUPTED)
 
 
 def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
@@ -123,7 +123,7 @@ def run_jobs(project: Project, out: Path, pending: list[tuple[Job, str]],
         if settings.jobs <= 1:
             yield from _run_here(pending, settings)
         else:
-            yield from _run_in_workers(pending, settings)
+            yield from _run_in_workers(project, pending, settings)
 
 
 def _warm_up(project: Project, jobs: list[Job]) -> None:
@@ -146,7 +146,6 @@ def _warm_up(project: Project, jobs: list[Job]) -> None:
     jobs = [job for job in jobs if job.format != HTML]
     if not jobs:
         return
-    import carepress.verification  # noqa: F401
     import carepress.typeset.rtl  # noqa: F401
     if any(project.layouts[job.layout].imposition is not None for job in jobs):
         import carepress.finish  # noqa: F401  (pypdf: only sheets are read back with it)
@@ -165,13 +164,16 @@ def _warm_up(project: Project, jobs: list[Job]) -> None:
                         brand_fonts(typeface)
 
 
-def _expected_cost(job: Job) -> float:
+def _expected_cost(project: Project, job: Job) -> float:
     """Rough relative build time: right-to-left shaping and CJK fonts cost more, as do
-    layouts with more pages; an HTML twin costs next to nothing."""
+    layouts with more pages (large print, booklets: what the layout says, whatever its
+    name); an HTML twin costs next to nothing."""
     if job.format == HTML:
         return 0.05
+    layout = project.layouts[job.layout]
     script = 1.0 if script_of(job.lang) == "latin" else 2.0
-    return script * (1.5 if "large-print" in job.layout or "booklet" in job.layout else 1.0)
+    booklet = layout.imposition is not None and layout.imposition.kind == "booklet"
+    return script * (1.5 if layout.large_print or booklet else 1.0)
 
 
 @contextlib.contextmanager
@@ -199,13 +201,14 @@ def _run_here(pending: list[tuple[Job, str]], settings: RunSettings) -> Iterator
             return
 
 
-def _run_in_workers(pending: list[tuple[Job, str]], settings: RunSettings) -> Iterator[Outcome]:
+def _run_in_workers(project: Project, pending: list[tuple[Job, str]], settings: RunSettings
+                    ) -> Iterator[Outcome]:
     import multiprocessing  # imported only here: 12 ms of a one-leaflet build otherwise
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("fork")
     # The slowest leaflets first, so that no worker is left with a long one at the end.
-    pending = sorted(pending, key=lambda item: -_expected_cost(item[0]))
+    pending = sorted(pending, key=lambda item: -_expected_cost(project, item[0]))
     with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context,
                              initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_run_job, job, key) for job, key in pending]

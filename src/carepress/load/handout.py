@@ -151,10 +151,13 @@ def load_handout(path: Path, diagnostics: Diagnostics) -> Handout | None:
         diagnostics.error(data["control"].origin_of("review_by"),
                           "`control.review_by` must come after `control.approved`")
         return None
-    trifold_sections = _trifold_sections(data, handout, diagnostics) if "trifold" in data else None
-    if "trifold" in data and trifold_sections is None:
-        return None
-    return number_units(replace(handout, trifold_sections=trifold_sections, control_origin=data["control"].origin_of("review_by"),
+    trifold_sections = None
+    if "trifold" in data:
+        trifold_sections = _trifold_sections(data, handout, diagnostics)
+        if trifold_sections is None:
+            return None
+    return number_units(replace(handout, trifold_sections=trifold_sections,
+                                control_origin=data["control"].origin_of("review_by"),
                                 code_origin=data["control"].origin_of("code"),
                                 profile_origin=data.origin_of("profile") if "profile" in data else None))
 
