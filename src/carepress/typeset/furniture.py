@@ -14,7 +14,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from carepress.languages import right_to_left
-from carepress.model import CROP_MARK_WIDTH, Layout, Leaflet, PrintOptions, crop_mark_lines, plain
+from carepress.model import (
+    CROP_MARK_WIDTH,
+    FOOTER_DESCENT,
+    FOOTER_FIRST_BASELINE,
+    FOOTER_LINE_PITCH,
+    FOOTER_RULE_DROP,
+    Layout,
+    Leaflet,
+    PrintOptions,
+    crop_mark_lines,
+    plain,
+)
 from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
@@ -23,10 +34,6 @@ from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
 
-
-# Footer lines: their baselines a little more than the size apart, so that four (a draft
-# translation's) fit where the layouts' footers had room for three a size and a third apart.
-FOOTER_LINE_PITCH = 1.15
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
@@ -225,13 +232,13 @@ class Furniture:
         parts (at ` · `) while the footer has room for more lines, and only then set smaller."""
         layout, footer, fonts = self.layout, self.leaflet.footer, self.fonts
         size = self.small
-        top = layout.margin_bottom + layout.footer_height - size * 0.3
+        top = layout.margin_bottom + layout.footer_height - size * FOOTER_RULE_DROP
         canv.saveState()
         canv.setStrokeColor(HexColor(self.colours.accent))
         canv.setLineWidth(0.6)
         canv.line(layout.margin_left, top, self.page_width - layout.margin_right, top)
         text = self.colours.text
-        line1 = top - size * 1.25
+        line1 = top - size * FOOTER_FIRST_BASELINE
         step = size * FOOTER_LINE_PITCH
         room = abs(self.end - self.start)
         page_count = self.page_number_width(size) + size if numbered else 0.0
@@ -243,7 +250,7 @@ class Furniture:
         lines.append(("", text, room))  # (the clinic's phone: drawn below, never broken)
         if footer.draft:
             lines.append((escape_markup(footer.draft), self.colours.urgent, room))
-        spare = int((line1 - size * 0.3) // step) + 1 - len(lines)  # lines that fit on the page
+        spare = int((line1 - size * FOOTER_DESCENT) // step) + 1 - len(lines)  # lines that fit on the page
         # Spare lines go first to the draft line, then the review date, then the owner.
         broken: dict[int, list[str]] = {}
         for number in sorted(range(len(lines)), key=lambda n: (n != len(lines) - 1 or not footer.draft, n)):
