@@ -66,6 +66,7 @@ class Furniture:
         left, right = self.layout.margin_left, page_width - self.layout.margin_right
         # `start` is where reading starts: the left margin, or the right one for RTL.
         self.start, self.end = (right, left) if self.rtl else (left, right)
+        self.between_margins = right - left  # (the width a line has)
 
     def _page_of(self, doc: Any) -> None:
         size = getattr(doc.pageTemplate, "pagesize", None)
@@ -102,8 +103,7 @@ class Furniture:
                       self.page_width - self.layout.margin_right, self.control_top)
         canv.restoreState()
 
-    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True,
-             numbered: bool = True) -> None:
+    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True) -> None:
         outer = self.printing.outer
         self._page_of(doc)
         canv.saveState()
@@ -112,7 +112,7 @@ class Furniture:
             self.header(canv, header, logo=logo)
         if footer:
             with tagged_artifact(canv, "Pagination"):
-                self.footer(canv, doc, numbered=numbered)
+                self.footer(canv, doc)
         canv.restoreState()
         if self.printing.crop_marks:
             with tagged_artifact(canv):
@@ -191,7 +191,7 @@ class Furniture:
                 baseline = top - height / 2 - size * 0.35
                 name = escape_markup(clinic.name)
                 self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
-                room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
+                room = self.between_margins - self.width(name, fonts.bold, size) - size * 2
                 title = self.fitted(to_markup(self.leaflet.title), fonts.regular, size, room)
                 if title is not None:  # (a narrow panel may have room for the clinic's name only)
                     self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
@@ -224,7 +224,7 @@ class Furniture:
                 return shortened
         return None
 
-    def footer(self, canv: Canvas, doc: Any, *, numbered: bool = True) -> None:
+    def footer(self, canv: Canvas, doc: Any) -> None:
         """Inside the bottom margin area, under a rule: the document control (code, version,
         review-by date; then the approval date and the leaflet's owner) and the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
@@ -240,8 +240,8 @@ class Furniture:
         text = self.colours.text
         line1 = top - size * FOOTER_FIRST_BASELINE
         step = size * FOOTER_LINE_PITCH
-        room = abs(self.end - self.start)
-        page_count = self.page_number_width(size) + size if numbered else 0.0
+        room = self.between_margins
+        page_count = self.page_number_width(size) + size
         # (markup, colour, the room it has): the control line leaves room for the page count
         lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
         if footer.approved:
@@ -263,10 +263,10 @@ class Furniture:
                 self.phone_line(canv, y, size)
                 y -= step
                 continue
-            for part in broken[number]:
+            for part_number, part in enumerate(broken[number]):
                 fitted, fitted_size = self.fitted_small(part, size, width)
                 self.text(canv, fitted, self.start, y, fonts.regular, fitted_size, colour)
-                if number == 0 and width != room:
+                if number == 0 and part_number == 0:  # (the control line's first part)
                     self.page_number(canv, doc.page, y, size)
                 width = room
                 y -= step
@@ -294,19 +294,17 @@ class Furniture:
         prefix = footer.questions
         phone = f"<b>{escape_markup(footer.phone)}</b>"
         width = self.width(escape_markup(prefix), fonts.regular, size) + self.width(phone, fonts.bold, size)
-        if width > abs(self.end - self.start):  # (set smaller, as far as FOOTER_SMALLEST)
-            size = max(size * abs(self.end - self.start) / width, size * FOOTER_SMALLEST)
+        if width > self.between_margins:  # (set smaller, as far as FOOTER_SMALLEST)
+            size = max(size * self.between_margins / width, size * FOOTER_SMALLEST)
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
             self.text(canv, escape_markup(prefix) + phone, self.start, y, fonts.regular, size, text)
         else:
             _, x = self.text(canv, escape_markup(prefix), self.start, y, fonts.regular, size, text)
             self.text(canv, phone, x, y, fonts.bold, size, text)
 
-    def fitted_small(self, markup: str, size: float, room: float | None = None) -> tuple[str, float]:
-        """A footer line that must fit the width (or ``room``) whatever a brand calls its
-        leaflets' owner: set smaller, down to FOOTER_SMALLEST of the footer's size, then
-        shortened."""
-        room = abs(self.end - self.start) if room is None else room
+    def fitted_small(self, markup: str, size: float, room: float) -> tuple[str, float]:
+        """A footer line that must fit ``room`` whatever a brand calls its leaflets' owner:
+        set smaller, down to FOOTER_SMALLEST of the footer's size, then shortened."""
         width = self.width(markup, self.fonts.regular, size)
         if width <= room:
             return markup, size
