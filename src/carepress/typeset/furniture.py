@@ -34,6 +34,7 @@ from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
 
+RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's document control
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
@@ -97,11 +98,15 @@ class Furniture:
         canv.saveState()
         canv.translate(outer, outer)
         with tagged_artifact(canv, "Pagination"):
-            canv.setStrokeColor(HexColor(self.colours.accent))
-            canv.setLineWidth(0.6)
-            canv.line(self.layout.margin_left, self.control_top,
-                      self.page_width - self.layout.margin_right, self.control_top)
+            self.rule(canv, self.control_top)
         canv.restoreState()
+
+    def rule(self, canv: Canvas, y: float) -> None:
+        """The accent rule from margin to margin over a footer or a back page's document
+        control."""
+        canv.setStrokeColor(HexColor(self.colours.accent))
+        canv.setLineWidth(RULE_WIDTH)
+        canv.line(self.layout.margin_left, y, self.page_width - self.layout.margin_right, y)
 
     def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True) -> None:
         outer = self.printing.outer
@@ -234,9 +239,7 @@ class Furniture:
         size = self.small
         top = layout.margin_bottom + layout.footer_height - size * FOOTER_RULE_DROP
         canv.saveState()
-        canv.setStrokeColor(HexColor(self.colours.accent))
-        canv.setLineWidth(0.6)
-        canv.line(layout.margin_left, top, self.page_width - layout.margin_right, top)
+        self.rule(canv, top)
         text = self.colours.text
         line1 = top - size * FOOTER_FIRST_BASELINE
         step = size * FOOTER_LINE_PITCH
