@@ -30,7 +30,7 @@ from carepress.typeset.reportlab_compat import (
 )
 from carepress.typeset.story import Story
 from carepress.typeset.tagging import Tagger, write_structure
-from carepress.typeset.styles import make_styles
+from carepress.typeset.styles import Styles, make_styles
 
 
 # How many pages past its limit a leaflet is set before it is given up: one, so a leaflet a
@@ -106,11 +106,14 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     longer each time, up to whole) so that all three carry their share."""
     fonts = preflight(leaflet)
     styles = make_styles(layout, leaflet.clinic.colours, fonts)
+    # (once a leaflet, however many times it is set: only an imposed layout has a back page)
+    control_height = _control_height(leaflet, layout, styles, fonts) if layout.imposition is not None else 0.0
     try:
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged)
+        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height)
         sources_on_back = True
     except BackPanelOverflow:  # the sources close the inside panels instead
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, sources_on_back=False)
+        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
+                         sources_on_back=False)
         sources_on_back = False
     if first.body_end is None:
         return first.artifact
@@ -124,8 +127,8 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         if height >= whole:
             break
         try:
-            return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, height,
-                            sources_on_back).artifact
+            return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
+                            height, sources_on_back).artifact
         except CarepressError:
             continue
     return first.artifact
@@ -136,12 +139,20 @@ class _Typeset:
         self.artifact, self.body_end = artifact, body_end
 
 
-def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoch: int,
-             printing: PrintOptions, tagged: bool, inside_height: float | None = None,
-             sources_on_back: bool = True) -> _Typeset:
+def _control_height(leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet) -> float:
+    """The height of the document control at the foot of a back panel or back cover."""
+    width = layout.page_width - layout.margin_left - layout.margin_right
+    lines = Story(leaflet, styles, fonts, width).control(tagged=False)
+    return sum(line.wrap(width, layout.page_height)[1] for line in lines)
+
+
+def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, epoch: int,
+             printing: PrintOptions, tagged: bool, control_height: float,
+             inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
     """One setting of the leaflet (a tri-fold's inside panels ``inside_height`` tall, or
-    whole, its sources on the back panel or closing the inside ones); with where a
-    tri-fold's body ended: (page, y, the inside frames' top, bottom)."""
+    whole, its sources on the back panel or closing the inside ones; ``control_height``:
+    the document control's on a back page); with where a tri-fold's body ended: (page, y,
+    the inside frames' top, bottom)."""
     buffer = io.BytesIO()
     clinic, control = leaflet.clinic, leaflet.control
     doc = _LeafletDoc(
@@ -163,7 +174,9 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoc
     frame_height = layout.page_height - layout.header_height * 0.45 - gap - layout.margin_bottom \
         - layout.footer_height  # (the later pages' frame, the tallest)
     story_maker = Story(leaflet, styles, fonts, width, printing, frame_height)
-    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo)
+    # The document control at the foot of a back panel or back cover, under a rule: a frame its height.
+    control_top = layout.margin_bottom + control_height + gap * 0.5
+    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo, control_top)
 
     def frame(header: float, name: str) -> Frame:
         bottom = layout.margin_bottom + layout.footer_height
@@ -173,17 +186,14 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoc
 
     kind = layout.imposition.kind if layout.imposition is not None else None
     breaks: list[BreakToPage] = []
-    # The document control at the foot of a back panel or back cover: a frame its height.
-    control = sum(f.wrap(width, layout.page_height)[1] for f in story_maker.control(tagged=False))
-    furniture.control_top = layout.margin_bottom + control + gap * 0.5
 
     def back_frames(page_width: float, top: float) -> list[Frame]:
         left, inner = printing.outer + layout.margin_left, page_width - layout.margin_left - layout.margin_right
         bottom = printing.outer + layout.margin_bottom
-        main_bottom = furniture.control_top + gap
+        main_bottom = control_top + gap
         return [Frame(left, printing.outer + main_bottom, inner, top - main_bottom, id="back",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
-                Frame(left, bottom, inner, control + 1, id="control",
+                Frame(left, bottom, inner, control_height + 1, id="control",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
 
     if kind == "trifold" and layout.imposition is not None:

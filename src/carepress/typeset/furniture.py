@@ -52,14 +52,15 @@ class Furniture:
     """
 
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
-                 printing: PrintOptions = PrintOptions(), logo: StructNode | None = None):
+                 printing: PrintOptions = PrintOptions(), logo: StructNode | None = None,
+                 control_top: float = 0.0):
         self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
         self.logo = logo
+        self.control_top = control_top  # (a back page's rule, over its document control)
         self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
         self.rtl = right_to_left(leaflet.lang)
         self.set_width(layout.page_width)
-        self.control_top = layout.margin_bottom + layout.footer_height  # (a back page's rule)
 
     def set_width(self, page_width: float) -> None:
         """The trimmed width of the page being drawn (a tri-fold's tuck-in panel is narrower)."""
