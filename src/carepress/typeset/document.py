@@ -19,7 +19,7 @@ from carepress.pdfa import srgb_icc_profile_deflated, xmp_packet
 from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
-from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
+from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture, later_header_height
 from carepress.typeset.reportlab_compat import (
     LanguageMarkingCanvas,
     OnePageTemplateChain,
@@ -171,7 +171,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
     )
     width = layout.page_width - layout.margin_left - layout.margin_right
     gap = styles.body.fontSize * 0.8
-    frame_height = layout.page_height - layout.header_height * 0.45 - gap - layout.margin_bottom \
+    frame_height = layout.page_height - later_header_height(layout) - gap - layout.margin_bottom \
         - layout.footer_height  # (the later pages' frame, the tallest)
     story_maker = Story(leaflet, styles, fonts, width, printing, frame_height)
     # The document control at the foot of a back panel or back cover, under a rule: a frame its height.
@@ -206,13 +206,13 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         doc.addPageTemplates([
             PageTemplate("cover", [frame(layout.header_height, "cover")], onPage=furniture.cover,
                          autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+            PageTemplate("later", [frame(later_header_height(layout), "later")], onPage=furniture.later_page),
             PageTemplate("back", back_frames(layout.page_width, layout.page_height - layout.margin_left * 1.5),
                          onPage=furniture.back),
         ] if kind == "booklet" else [
             PageTemplate("first", [frame(layout.header_height, "first")], onPage=furniture.first_page,
                          autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+            PageTemplate("later", [frame(later_header_height(layout), "later")], onPage=furniture.later_page),
         ])
         if kind == "booklet":
             breaks = [BreakToPage(2)]

@@ -34,11 +34,19 @@ from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
 
+# A later page's header band (the clinic's name and the running title, no logo) is this share
+# of the first page's: the pages' frames start under it (document.py).
+LATER_HEADER_SHARE = 0.45
 RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's document control
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
 ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
+
+
+def later_header_height(layout: Layout) -> float:
+    """The height of a later page's header band."""
+    return layout.header_height * LATER_HEADER_SHARE
 
 
 class Furniture:
@@ -78,7 +86,7 @@ class Furniture:
         self.page(canv, doc, self.layout.header_height, logo=True)
 
     def later_page(self, canv: Canvas, doc: Any) -> None:
-        self.page(canv, doc, self.layout.header_height * 0.45, logo=False)
+        self.page(canv, doc, later_header_height(self.layout), logo=False)
 
     # -- designed pieces: a tri-fold's panels, a booklet's covers ---------------------------
 
