@@ -54,10 +54,9 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             if rtl:  # viewers lay out spreads right to left; PDFium reads lines that way
                 self.setViewerPreference("Direction", "R2L")
             if printing.outer:
-                outer, bleed = printing.outer, printing.bleed
-                trim = (outer, outer, outer + layout.page_width, outer + layout.page_height)
+                trim, bleed = trim_and_bleed_boxes(printing, layout.page_width, layout.page_height)
                 self.setTrimBox(trim)
-                self.setBleedBox((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed))
+                self.setBleedBox(bleed)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             super().showPage()
@@ -86,6 +85,22 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             super().save()
 
     return LeafletCanvas
+
+
+Box = tuple[float, float, float, float]
+
+
+def trim_and_bleed_boxes(printing: PrintOptions, width: float, height: float) -> tuple[Box, Box]:
+    """A page's TrimBox, the trimmed page ``width`` by ``height`` inside the sheet's outer
+    margin, and its BleedBox, the bleed around it."""
+    outer, bleed = printing.outer, printing.bleed
+    trim = (outer, outer, outer + width, outer + height)
+    return trim, (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)
+
+
+def _frame(x: float, y: float, width: float, height: float, name: str) -> Frame:
+    """A frame whose flowables fill it edge to edge (the layout's margins are outside it)."""
+    return Frame(x, y, width, height, id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
 class _LeafletDoc(OnePageTemplateChain):
@@ -181,8 +196,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
     def frame(header: float, name: str) -> Frame:
         bottom = layout.margin_bottom + layout.footer_height
         top = layout.page_height - header - gap
-        return Frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return _frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, name)
 
     kind = layout.imposition.kind if layout.imposition is not None else None
     breaks: list[BreakToPage] = []
@@ -191,10 +205,8 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         left, inner = printing.outer + layout.margin_left, page_width - layout.margin_left - layout.margin_right
         bottom = printing.outer + layout.margin_bottom
         main_bottom = control_top + gap
-        return [Frame(left, printing.outer + main_bottom, inner, top - main_bottom, id="back",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
-                Frame(left, bottom, inner, control_height + 1, id="control",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+        return [_frame(left, printing.outer + main_bottom, inner, top - main_bottom, "back"),
+                _frame(left, bottom, inner, control_height + 1, "control")]
 
     if kind == "trifold" and layout.imposition is not None:
         templates = trifold_templates(layout, printing, furniture, gap, back_frames, inside_height)
@@ -305,16 +317,13 @@ def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furnitu
         if inside_height is not None and TRIFOLD_INSIDE <= page < TRIFOLD_BACK:
             bottom = max(bottom, top - inside_height)
         frames = back_frames(page_width, top) if page == TRIFOLD_BACK else [
-            Frame(outer + layout.margin_left, outer + bottom,
-                  page_width - layout.margin_left - layout.margin_right, top - bottom,
-                  id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+            _frame(outer + layout.margin_left, outer + bottom,
+                   page_width - layout.margin_left - layout.margin_right, top - bottom, name)]
         on_page = furniture.cover if page == 1 else furniture.back if page == TRIFOLD_BACK else furniture.panel
         boxes: dict[str, Any] = {}
         if outer:  # each panel's own trim, and the bleed around it
-            bleed = printing.bleed
-            trim = (outer, outer, outer + page_width, outer + layout.page_height)
-            boxes = {"trimBox": trim, "bleedBox": (trim[0] - bleed, trim[1] - bleed,
-                                                   trim[2] + bleed, trim[3] + bleed)}
+            trim, bleed = trim_and_bleed_boxes(printing, page_width, layout.page_height)
+            boxes = {"trimBox": trim, "bleedBox": bleed}
         following = TRIFOLD_PANELS[page] if page < len(TRIFOLD_PANELS) else None
         templates.append(PageTemplate(name, frames, onPage=on_page, autoNextPageTemplate=following,
                                       pagesize=(page_width + 2 * outer, layout.page_height + 2 * outer),
