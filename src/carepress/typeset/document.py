@@ -252,9 +252,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         if kind == "trifold" and doc.page >= TRIFOLD_BACK:  # (in the document control's frame)
             if not end.page or end.page >= TRIFOLD_BACK:  # the body ran past the inside panels
                 raise _panels_overflow(leaflet, layout) from None
-            raise BackPanelOverflow([Diagnostic(Origin(leaflet.path),
-                f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines "
-                f"and sources overflow the `back` panel of `{layout.id}`")]) from None
+            raise _back_panel_overflow(leaflet, layout) from None
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)
         found = [w.strip() for w in re.findall(r"<[A-Za-z]+ at 0x[^>]*>([^'(<>]{1,60})", str(exc))]
@@ -335,6 +333,12 @@ class BackPanelOverflow(CarepressError):
     pass
 
 
+def _back_panel_overflow(leaflet: Leaflet, layout: Layout) -> BackPanelOverflow:
+    return BackPanelOverflow([Diagnostic(Origin(leaflet.path),
+        f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines and "
+        f"sources overflow the `back` panel of `{layout.id}`")])
+
+
 def _panels_overflow(leaflet: Leaflet, layout: Layout, more: int | None = None) -> CarepressError:
     needs = f"needs {more} more" if more else "needs more than one more"
     return CarepressError([Diagnostic(Origin(leaflet.path),
@@ -362,6 +366,4 @@ def check_panels(leaflet: Leaflet, layout: Layout, flap_starts: int, inside_star
     if back_starts > TRIFOLD_BACK:
         raise _panels_overflow(leaflet, layout, back_starts - TRIFOLD_BACK)
     if pages > TRIFOLD_BACK:
-        raise BackPanelOverflow([Diagnostic(origin,
-            f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines and "
-            f"sources overflow the `back` panel of `{layout.id}`")])
+        raise _back_panel_overflow(leaflet, layout)
