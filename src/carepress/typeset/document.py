@@ -26,6 +26,7 @@ from carepress.typeset.reportlab_compat import (
     PdfaCanvas,
     document_of,
     fonts_not_embedded,
+    frame_cursor,
     set_creation_date,
 )
 from carepress.typeset.story import Story
@@ -295,8 +296,7 @@ class BodyEnd(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        frame = getattr(self, "_frame", None)
-        self.page, self.y = int(self.canv.getPageNumber()), float(getattr(frame, "_y", 0.0))
+        self.page, self.y = int(self.canv.getPageNumber()), frame_cursor(self)
 
 
 def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furniture, gap: float,
