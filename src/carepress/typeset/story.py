@@ -165,8 +165,8 @@ class Story:
         """A tri-fold, panel by panel: the cover (title, key message; the furniture draws
         the logo), the flap with one block that stands alone, the body in reading order on
         the three inside panels, and the back panel with the contact details, the closing
-        lines with the QR code, and the sources (the furniture adds the document control).
-        A summary edition carries only the sections the handout names."""
+        lines with the QR code, the sources, and the document control at its foot.  A
+        summary edition carries only the sections the handout names."""
         leaflet = self.leaflet
         chosen = leaflet.trifold_sections
         every = list(enumerate(leaflet.sections, start=1))
@@ -191,7 +191,7 @@ class Story:
                         if isinstance(child, StructNode) and child.role == "H3":
                             child.role = "H2"
                             break
-        contact = self.contact_box(stacked=True) if leaflet.contact else []
+        contact = self.contact_box()
         if flap is None:
             story += contact
             contact = []
@@ -200,43 +200,45 @@ class Story:
         if not sources_on_back:
             story = _without_space_at_the_end(story) + self.sources()
         back = contact + self.closing(stacked=True) + (self.sources() if sources_on_back else [])
-        return (_without_space_at_the_end(story + [body_end, to_back] + back)
-                + [FrameBreak()] + self.control())
+        return self.closed_by_control(story + [body_end, to_back] + back)
 
     def booklet(self, to_body: BreakToPage, to_back: list[Any]) -> list[Any]:
         """A booklet: a front cover (title, key message; the furniture draws the logo), the
         sections on the inside pages with the sources after them, and a back cover with the
-        contact details (the clinic's numbers, the out-of-hours one too) and the closing
-        lines with the QR code (the furniture adds the document control)."""
+        contact details (the clinic's numbers, the out-of-hours one too), the closing lines
+        with the QR code, and the document control at its foot."""
         sections = list(enumerate(self.leaflet.sections, start=1))
         story = self.cover(self.frame_height * 0.2) + [to_body]
         story += self.sections_story(sections, lambda b: isinstance(b, RContact))
         story = _without_space_at_the_end(story + self.sources())
-        contact = self.contact_box(stacked=True) if self.leaflet.contact else []
-        return (_without_space_at_the_end(story + to_back + contact + self.closing())
-                + [FrameBreak()] + self.control())
+        contact = self.contact_box()
+        return self.closed_by_control(story + to_back + contact + self.closing())
 
-    def contact_box(self, stacked: bool) -> list[Any]:
-        """The clinic's contact details in a box: for a narrow panel or a back cover
-        (``stacked``), the name, each address line and each number on a line of its own, and
-        the web and e-mail addresses broken only where an address may break."""
+    def closed_by_control(self, story: list[Any]) -> list[Any]:
+        """``story``, which ends on a back panel or back cover, then the document control in
+        the frame at that page's foot."""
+        return _without_space_at_the_end(story) + [FrameBreak()] + self.control()
+
+    def contact_box(self) -> list[Any]:
+        """The clinic's contact details in a box, for a narrow panel or a back cover: the
+        name, each address line and each number on a line of its own, and the web and e-mail
+        addresses broken only where an address may break (nothing when the leaflet has
+        none)."""
         contact, s = self.leaflet.contact, self.styles
-        assert contact is not None
+        if contact is None:
+            return []
         part = self.root.add("Sect")
         content: list[Any] = [self.para(escape_markup(contact.heading), s.callout_title, part.add("H3"))]
-        if not stacked:
-            content += [self.text(line, s.bullet, part.add("P")) for line in contact.lines]
-        else:
-            for line in contact.stacked:
-                if self.rtl and all(span.lang for span in line):  # a name, an address: left to right
-                    from carepress.typeset.rtl import LRE, PDF
+        for line in contact.stacked:
+            if self.rtl and all(span.lang for span in line):  # a name, an address: left to right
+                from carepress.typeset.rtl import LRE, PDF
 
-                    node = part.add("P")
-                    content.append(self.para(LRE + to_markup(line) + PDF, s.contact_line, node))
-                else:
-                    content.append(self.text(line, s.contact_line, part.add("P")))
-            content += [self.address(escape_markup(label) + " ", address, href, part)
-                        for label, address, href in contact.links]
+                node = part.add("P")
+                content.append(self.para(LRE + to_markup(line) + PDF, s.contact_line, node))
+            else:
+                content.append(self.text(line, s.contact_line, part.add("P")))
+        content += [self.address(escape_markup(label) + " ", address, href, part)
+                    for label, address, href in contact.links]
         return self.box(content, self.colours.info, self.colours.info_background, self.width)
 
     def closing(self, stacked: bool = False) -> list[Any]:
