@@ -144,21 +144,25 @@ class Story:
     def sections_story(self, sections: list[tuple[int, RSection]], skip: Any) -> list[Any]:
         """The sections' headings and blocks, but for the blocks ``skip`` says are elsewhere
         (and a section whose every block is elsewhere)."""
-        s, root, story = self.styles, self.root, []
+        root, story = self.root, []
         for number, section in sections:
             blocks = [block for block in section.blocks if not skip(block)]
             if not blocks and section.blocks:
                 continue
             part = root.add("Sect")
-            heading = self.text(section.heading, s.heading, part.add("H2"))
-            heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
-            story.append(heading)
+            story.append(self.section_heading(number, section, part))
             for block, following in zip(blocks, [*blocks[1:], None]):
                 flowables = self.block(block, self.width, part)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
                     flowables[-1].keepWithNext = 1  # a form's introduction stays with its lines
                 story.extend(flowables)
         return story
+
+    def section_heading(self, number: int, section: RSection, part: StructNode) -> Any:
+        """Section ``number``'s heading, the H2 of ``part``, and its bookmark in the outline."""
+        heading = self.text(section.heading, self.styles.heading, part.add("H2"))
+        heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
+        return heading
 
     def trifold(self, to_flap: BreakToPage, to_inside: BreakToPage, to_back: BreakToPage,
                 body_end: Any, sources_on_back: bool = True) -> list[Any]:
@@ -180,9 +184,7 @@ class Story:
             parent = self.root
             if all(b is flap or isinstance(b, RContact) for b in home.blocks):
                 parent = self.root.add("Sect")
-                heading = self.text(home.heading, self.styles.heading, parent.add("H2"))
-                heading.bookmark, heading.bookmark_key = plain(home.heading), f"section{number}"
-                story.append(heading)
+                story.append(self.section_heading(number, home, parent))
             kids = len(parent.kids)
             story += _without_space_at_the_end(self.block(flap, self.width, parent))
             if parent is self.root:  # the box alone, under the title: its title is an H2 there
