@@ -138,7 +138,7 @@ class Story:
             part.kids[-1].link_texts[footer.phone_href] = footer.phone  # type: ignore[union-attr]
         lines.append(question)
         if footer.draft:
-            lines.append(para(escape_markup(footer.draft), s.control_draft))
+            lines.append(para(escape_markup(footer.draft), s.draft))
         return lines
 
     def sections_story(self, sections: list[tuple[int, RSection]], skip: Any) -> list[Any]:
