@@ -189,7 +189,11 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
     gap = styles.body.fontSize * 0.8
     frame_height = layout.page_height - later_header_height(layout) - gap - layout.margin_bottom \
         - layout.footer_height  # (the later pages' frame, the tallest)
-    story_maker = Story(leaflet, styles, fonts, width, printing, frame_height)
+    imposition = layout.imposition
+    kind = imposition.kind if imposition is not None else None
+    # A tri-fold's story is set to its tuck-in panel's width: every box fits every panel.
+    story_width = width - imposition.tuck_in if imposition is not None and kind == "trifold" else width
+    story_maker = Story(leaflet, styles, fonts, story_width, printing, frame_height)
     # The document control at the foot of a back panel or back cover, under a rule: a frame its height.
     control_top = layout.margin_bottom + control_height + gap * 0.5
     furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo, control_top)
@@ -199,7 +203,6 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         top = layout.page_height - header - gap
         return _frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, name)
 
-    kind = layout.imposition.kind if layout.imposition is not None else None
     breaks: list[BreakToPage] = []
 
     def back_frames(page_width: float, top: float) -> list[Frame]:
@@ -209,12 +212,11 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         return [_frame(left, printing.outer + main_bottom, inner, top - main_bottom, "back"),
                 _frame(left, bottom, inner, control_height + 1, "control")]
 
-    if kind == "trifold" and layout.imposition is not None:
+    if kind == "trifold":
         templates = trifold_templates(layout, printing, furniture, gap, back_frames, inside_height)
         doc.addPageTemplates(templates)
         breaks = [BreakToPage(page) for page in (TRIFOLD_FLAP, TRIFOLD_INSIDE, TRIFOLD_BACK)]
         end = BodyEnd()
-        story_maker.width = width - layout.imposition.tuck_in  # (every box fits every panel)
     else:
         doc.addPageTemplates([
             PageTemplate("cover", [frame(layout.header_height, "cover")], onPage=furniture.cover,
