@@ -78,7 +78,9 @@ class Furniture:
         self.start, self.end = (right, left) if self.rtl else (left, right)
         self.between_margins = right - left  # (the width a line has)
 
-    def _page_of(self, doc: Any) -> None:
+    def _set_width_for(self, doc: Any) -> None:
+        """The width of the page ``doc`` is on: its template's (a tri-fold panel's), else the
+        layout's."""
         size = getattr(doc.pageTemplate, "pagesize", None)
         self.set_width(size[0] - 2 * self.printing.outer if size else self.layout.page_width)
 
@@ -119,7 +121,7 @@ class Furniture:
 
     def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True) -> None:
         outer = self.printing.outer
-        self._page_of(doc)
+        self._set_width_for(doc)
         canv.saveState()
         canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
         if header:
