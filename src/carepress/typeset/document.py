@@ -124,12 +124,16 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     styles = make_styles(layout, leaflet.clinic.colours, fonts)
     # (once a leaflet, however many times it is set: only an imposed layout has a back page)
     control_height = _control_height(leaflet, layout, styles, fonts) if layout.imposition is not None else 0.0
+
+    def setting(inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
+        return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
+                        inside_height, sources_on_back)
+
     try:
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height)
+        first = setting()
         sources_on_back = True
     except BackPanelOverflow:  # the sources close the inside panels instead
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
-                         sources_on_back=False)
+        first = setting(sources_on_back=False)
         sources_on_back = False
     if first.body_end is None:
         return first.artifact
@@ -143,8 +147,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         if height >= whole:
             break
         try:
-            return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
-                            height, sources_on_back).artifact
+            return setting(height, sources_on_back).artifact
         except CarepressError:
             continue
     return first.artifact
