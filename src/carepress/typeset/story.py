@@ -261,18 +261,21 @@ class Story:
         text.append(self.address(escape_markup(closing.feedback), closing.feedback_address,
                                  closing.feedback_href, part))
         pad = s.body.fontSize * 0.8
-        # (the box ends the leaflet: no space after it, which would start an empty page
-        # when the box just fits)
+
+        def boxed(content: list[Any]) -> list[Any]:
+            # (the box ends the leaflet: no space after it, which would start an empty page
+            # when the box just fits)
+            box = self.box(content, self.colours.accent, self.colours.info_background, self.width)
+            return [Spacer(1, pad), box[0]]
+
         if not closing.url:
-            return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
-                                               self.width)[:1]
+            return boxed(text)
         size = s.body.fontSize * (4.5 if stacked else 5.5)  # (20 mm on a panel: still scans)
         assert code_node is not None  # (made above: there is a URL)
         code = tag(QrCode(closing.url, size), code_node)
         if stacked:
             code.hAlign = "RIGHT" if self.rtl else "LEFT"
-            return [Spacer(1, pad)] + self.box([code, Spacer(1, pad * 0.6), *text], self.colours.accent,
-                                               self.colours.info_background, self.width)[:1]
+            return boxed([code, Spacer(1, pad * 0.6), *text])
         inner_width = self.width - pad * 2.3
         # The code on the reading side, then the text a padding from it: the padding on the
         # text's side that faces the code (its left, or its right when mirrored).
@@ -285,8 +288,7 @@ class Story:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    (facing, text_cell, text_cell, pad)]))
-        return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
-                                           self.width)[:1]
+        return boxed([table])
 
     def address(self, lead: str, address: str, href: str, parent: StructNode) -> AddressLines:
         """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,
