@@ -334,6 +334,21 @@ class Imposition:
     tuck_in: float = 0.0
 
 
+# The footer at the foot of every page, in multiples of the layout's `small` size
+# (typeset/furniture.py draws it; load/layout.py checks that a layout has room for it): its
+# rule under the footer's top, the first baseline under the rule, the other lines' baselines
+# a little more than the size apart (so that four, a draft translation's, fit where the
+# layouts' footers had room for three a size and a third apart), the last line's descenders.
+FOOTER_RULE_DROP = 0.3
+FOOTER_FIRST_BASELINE = 1.25
+FOOTER_LINE_PITCH = 1.15
+FOOTER_DESCENT = 0.3
+FOOTER_LINES = 4  # the control line, the approval date and owner, the phone, the draft line
+# From the footer's top to the last line's descenders: that much must stay on the page.
+FOOTER_DEPTH = (FOOTER_RULE_DROP + FOOTER_FIRST_BASELINE + (FOOTER_LINES - 1) * FOOTER_LINE_PITCH
+                + FOOTER_DESCENT)
+
+
 # ---- resolved leaflet --------------------------------------------------------------------
 # Format-neutral: inline text is spans, every date, link and fixed string is written out, the
 # logo and the brand's own fonts are bytes.  A renderer (PDF, HTML) needs nothing else and

@@ -9,15 +9,11 @@ from carepress.load.schema import (
     Boolean, Choice, Dimension, Field, Integer, Number, Record, Text, load_folder, read_document,
 )
 from carepress.load.yamlmarks import MarkedDict
-from carepress.model import Imposition, Layout, TypeScale
+from carepress.model import FOOTER_DEPTH, Imposition, Layout, TypeScale
 
 MIN_BODY_PT = 12.0  # clear-print guidance: body text never below 12 pt
 LARGE_PRINT_MIN_PT = 16.0  # large print: 16-18 pt or more, every line (footer and sources too)
 TYPE_SIZES = ("body", "small", "heading", "title", "subtitle")
-# The footer's lines, from its rule to the draft line's descenders, in multiples of `small`
-# (furniture.py: the rule 0.3 under the footer's top, the first baseline 1.25 under it, three
-# more 1.15 apart, descenders 0.3): they must stay on the page.
-FOOTER_DEPTH = 5.3
 
 
 def layout_schema(path: Path) -> Record[Layout]:

@@ -19,18 +19,19 @@ from carepress.pdfa import srgb_icc_profile_deflated, xmp_packet
 from carepress.typeset.checks import preflight
 from carepress.typeset.flowables import BreakToPage
 from carepress.typeset.fonts import FontSet
-from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture
+from carepress.typeset.furniture import PAGE_COUNT_FORM, Furniture, later_header_height
 from carepress.typeset.reportlab_compat import (
     LanguageMarkingCanvas,
     OnePageTemplateChain,
     PdfaCanvas,
     document_of,
     fonts_not_embedded,
+    frame_cursor,
     set_creation_date,
 )
 from carepress.typeset.story import Story
 from carepress.typeset.tagging import Tagger, write_structure
-from carepress.typeset.styles import make_styles
+from carepress.typeset.styles import Styles, make_styles
 
 
 # How many pages past its limit a leaflet is set before it is given up: one, so a leaflet a
@@ -54,10 +55,9 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
             if rtl:  # viewers lay out spreads right to left; PDFium reads lines that way
                 self.setViewerPreference("Direction", "R2L")
             if printing.outer:
-                outer, bleed = printing.outer, printing.bleed
-                trim = (outer, outer, outer + layout.page_width, outer + layout.page_height)
+                trim, bleed = trim_and_bleed_boxes(printing, layout.page_width, layout.page_height)
                 self.setTrimBox(trim)
-                self.setBleedBox((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed))
+                self.setBleedBox(bleed)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             super().showPage()
@@ -88,6 +88,22 @@ def _canvas_maker(epoch: int, fonts: FontSet, size: float, colour: str, layout: 
     return LeafletCanvas
 
 
+Box = tuple[float, float, float, float]
+
+
+def trim_and_bleed_boxes(printing: PrintOptions, width: float, height: float) -> tuple[Box, Box]:
+    """A page's TrimBox, the trimmed page ``width`` by ``height`` inside the sheet's outer
+    margin, and its BleedBox, the bleed around it."""
+    outer, bleed = printing.outer, printing.bleed
+    trim = (outer, outer, outer + width, outer + height)
+    return trim, (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)
+
+
+def _frame(x: float, y: float, width: float, height: float, name: str) -> Frame:
+    """A frame whose flowables fill it edge to edge (the layout's margins are outside it)."""
+    return Frame(x, y, width, height, id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+
 class _LeafletDoc(OnePageTemplateChain):
     def afterFlowable(self, flowable: Any) -> None:
         if getattr(flowable, "bookmark_key", None):
@@ -106,11 +122,18 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     longer each time, up to whole) so that all three carry their share."""
     fonts = preflight(leaflet)
     styles = make_styles(layout, leaflet.clinic.colours, fonts)
+    # (once a leaflet, however many times it is set: only an imposed layout has a back page)
+    control_height = _control_height(leaflet, layout, styles, fonts) if layout.imposition is not None else 0.0
+
+    def setting(inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
+        return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
+                        inside_height, sources_on_back)
+
     try:
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged)
+        first = setting()
         sources_on_back = True
     except BackPanelOverflow:  # the sources close the inside panels instead
-        first = _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, sources_on_back=False)
+        first = setting(sources_on_back=False)
         sources_on_back = False
     if first.body_end is None:
         return first.artifact
@@ -124,8 +147,7 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         if height >= whole:
             break
         try:
-            return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, height,
-                            sources_on_back).artifact
+            return setting(height, sources_on_back).artifact
         except CarepressError:
             continue
     return first.artifact
@@ -136,12 +158,20 @@ class _Typeset:
         self.artifact, self.body_end = artifact, body_end
 
 
-def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoch: int,
-             printing: PrintOptions, tagged: bool, inside_height: float | None = None,
-             sources_on_back: bool = True) -> _Typeset:
+def _control_height(leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet) -> float:
+    """The height of the document control at the foot of a back panel or back cover."""
+    width = layout.page_width - layout.margin_left - layout.margin_right
+    lines = Story(leaflet, styles, fonts, width).control(tagged=False)
+    return sum(line.wrap(width, layout.page_height)[1] for line in lines)
+
+
+def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, epoch: int,
+             printing: PrintOptions, tagged: bool, control_height: float,
+             inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
     """One setting of the leaflet (a tri-fold's inside panels ``inside_height`` tall, or
-    whole, its sources on the back panel or closing the inside ones); with where a
-    tri-fold's body ended: (page, y, the inside frames' top, bottom)."""
+    whole, its sources on the back panel or closing the inside ones; ``control_height``:
+    the document control's on a back page); with where a tri-fold's body ended: (page, y,
+    the inside frames' top, bottom)."""
     buffer = io.BytesIO()
     clinic, control = leaflet.clinic, leaflet.control
     doc = _LeafletDoc(
@@ -160,49 +190,47 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoc
     )
     width = layout.page_width - layout.margin_left - layout.margin_right
     gap = styles.body.fontSize * 0.8
-    frame_height = layout.page_height - layout.header_height * 0.45 - gap - layout.margin_bottom \
+    frame_height = layout.page_height - later_header_height(layout) - gap - layout.margin_bottom \
         - layout.footer_height  # (the later pages' frame, the tallest)
-    story_maker = Story(leaflet, styles, fonts, width, printing, frame_height)
-    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo)
+    imposition = layout.imposition
+    kind = imposition.kind if imposition is not None else None
+    # A tri-fold's story is set to its tuck-in panel's width: every box fits every panel.
+    story_width = width - imposition.tuck_in if imposition is not None and kind == "trifold" else width
+    story_maker = Story(leaflet, styles, fonts, story_width, printing, frame_height)
+    # The document control at the foot of a back panel or back cover, under a rule: a frame its height.
+    control_top = layout.margin_bottom + control_height + gap * 0.5
+    furniture = Furniture(leaflet, layout, styles, fonts, printing, story_maker.logo, control_top)
 
     def frame(header: float, name: str) -> Frame:
         bottom = layout.margin_bottom + layout.footer_height
         top = layout.page_height - header - gap
-        return Frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return _frame(printing.outer + layout.margin_left, printing.outer + bottom, width, top - bottom, name)
 
-    kind = layout.imposition.kind if layout.imposition is not None else None
     breaks: list[BreakToPage] = []
-    # The document control at the foot of a back panel or back cover: a frame its height.
-    control = sum(f.wrap(width, layout.page_height)[1] for f in story_maker.control(tagged=False))
-    furniture.control_top = layout.margin_bottom + control + gap * 0.5
 
     def back_frames(page_width: float, top: float) -> list[Frame]:
         left, inner = printing.outer + layout.margin_left, page_width - layout.margin_left - layout.margin_right
         bottom = printing.outer + layout.margin_bottom
-        main_bottom = furniture.control_top + gap
-        return [Frame(left, printing.outer + main_bottom, inner, top - main_bottom, id="back",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
-                Frame(left, bottom, inner, control + 1, id="control",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+        main_bottom = control_top + gap
+        return [_frame(left, printing.outer + main_bottom, inner, top - main_bottom, "back"),
+                _frame(left, bottom, inner, control_height + 1, "control")]
 
-    if kind == "trifold" and layout.imposition is not None:
+    if kind == "trifold":
         templates = trifold_templates(layout, printing, furniture, gap, back_frames, inside_height)
         doc.addPageTemplates(templates)
         breaks = [BreakToPage(page) for page in (TRIFOLD_FLAP, TRIFOLD_INSIDE, TRIFOLD_BACK)]
         end = BodyEnd()
-        story_maker.width = width - layout.imposition.tuck_in  # (every box fits every panel)
     else:
         doc.addPageTemplates([
             PageTemplate("cover", [frame(layout.header_height, "cover")], onPage=furniture.cover,
                          autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+            PageTemplate("later", [frame(later_header_height(layout), "later")], onPage=furniture.later_page),
             PageTemplate("back", back_frames(layout.page_width, layout.page_height - layout.margin_left * 1.5),
                          onPage=furniture.back),
         ] if kind == "booklet" else [
             PageTemplate("first", [frame(layout.header_height, "first")], onPage=furniture.first_page,
                          autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(layout.header_height * 0.45, "later")], onPage=furniture.later_page),
+            PageTemplate("later", [frame(later_header_height(layout), "later")], onPage=furniture.later_page),
         ])
         if kind == "booklet":
             breaks = [BreakToPage(2)]
@@ -230,9 +258,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Any, epoc
         if kind == "trifold" and doc.page >= TRIFOLD_BACK:  # (in the document control's frame)
             if not end.page or end.page >= TRIFOLD_BACK:  # the body ran past the inside panels
                 raise _panels_overflow(leaflet, layout) from None
-            raise BackPanelOverflow([Diagnostic(Origin(leaflet.path),
-                f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines "
-                f"and sources overflow the `back` panel of `{layout.id}`")]) from None
+            raise _back_panel_overflow(leaflet, layout) from None
         # ReportLab names the block by its Python object and its first words; keep the words.
         # (in a table's message the cell's paragraph comes last)
         found = [w.strip() for w in re.findall(r"<[A-Za-z]+ at 0x[^>]*>([^'(<>]{1,60})", str(exc))]
@@ -275,8 +301,7 @@ class BodyEnd(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        frame = getattr(self, "_frame", None)
-        self.page, self.y = int(self.canv.getPageNumber()), float(getattr(frame, "_y", 0.0))
+        self.page, self.y = int(self.canv.getPageNumber()), frame_cursor(self)
 
 
 def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furniture, gap: float,
@@ -295,16 +320,13 @@ def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furnitu
         if inside_height is not None and TRIFOLD_INSIDE <= page < TRIFOLD_BACK:
             bottom = max(bottom, top - inside_height)
         frames = back_frames(page_width, top) if page == TRIFOLD_BACK else [
-            Frame(outer + layout.margin_left, outer + bottom,
-                  page_width - layout.margin_left - layout.margin_right, top - bottom,
-                  id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+            _frame(outer + layout.margin_left, outer + bottom,
+                   page_width - layout.margin_left - layout.margin_right, top - bottom, name)]
         on_page = furniture.cover if page == 1 else furniture.back if page == TRIFOLD_BACK else furniture.panel
         boxes: dict[str, Any] = {}
         if outer:  # each panel's own trim, and the bleed around it
-            bleed = printing.bleed
-            trim = (outer, outer, outer + page_width, outer + layout.page_height)
-            boxes = {"trimBox": trim, "bleedBox": (trim[0] - bleed, trim[1] - bleed,
-                                                   trim[2] + bleed, trim[3] + bleed)}
+            trim, bleed = trim_and_bleed_boxes(printing, page_width, layout.page_height)
+            boxes = {"trimBox": trim, "bleedBox": bleed}
         following = TRIFOLD_PANELS[page] if page < len(TRIFOLD_PANELS) else None
         templates.append(PageTemplate(name, frames, onPage=on_page, autoNextPageTemplate=following,
                                       pagesize=(page_width + 2 * outer, layout.page_height + 2 * outer),
@@ -314,6 +336,12 @@ def trifold_templates(layout: Layout, printing: PrintOptions, furniture: Furnitu
 
 class BackPanelOverflow(CarepressError):
     pass
+
+
+def _back_panel_overflow(leaflet: Leaflet, layout: Layout) -> BackPanelOverflow:
+    return BackPanelOverflow([Diagnostic(Origin(leaflet.path),
+        f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines and "
+        f"sources overflow the `back` panel of `{layout.id}`")])
 
 
 def _panels_overflow(leaflet: Leaflet, layout: Layout, more: int | None = None) -> CarepressError:
@@ -343,6 +371,4 @@ def check_panels(leaflet: Leaflet, layout: Layout, flap_starts: int, inside_star
     if back_starts > TRIFOLD_BACK:
         raise _panels_overflow(leaflet, layout, back_starts - TRIFOLD_BACK)
     if pages > TRIFOLD_BACK:
-        raise BackPanelOverflow([Diagnostic(origin,
-            f"`{leaflet.handout_id}` ({leaflet.lang}): the contact details, closing lines and "
-            f"sources overflow the `back` panel of `{layout.id}`")])
+        raise _back_panel_overflow(leaflet, layout)

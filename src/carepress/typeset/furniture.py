@@ -14,7 +14,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from carepress.languages import right_to_left
-from carepress.model import CROP_MARK_WIDTH, Layout, Leaflet, PrintOptions, crop_mark_lines, plain
+from carepress.model import (
+    CROP_MARK_WIDTH,
+    FOOTER_DESCENT,
+    FOOTER_FIRST_BASELINE,
+    FOOTER_LINE_PITCH,
+    FOOTER_RULE_DROP,
+    Layout,
+    Leaflet,
+    PrintOptions,
+    crop_mark_lines,
+    plain,
+)
 from carepress.typeset.flowables import draw_logo
 from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, to_markup, to_plain
@@ -23,14 +34,19 @@ from carepress.typeset.tagging import StructNode, tagged_artifact
 
 PAGE_COUNT_FORM = "carepressPageCount"
 
-
-# Footer lines: their baselines a little more than the size apart, so that four (a draft
-# translation's) fit where the layouts' footers had room for three a size and a third apart.
-FOOTER_LINE_PITCH = 1.15
+# A later page's header band (the clinic's name and the running title, no logo) is this share
+# of the first page's: the pages' frames start under it (document.py).
+LATER_HEADER_SHARE = 0.45
+RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's document control
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
 ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
+
+
+def later_header_height(layout: Layout) -> float:
+    """The height of a later page's header band."""
+    return layout.header_height * LATER_HEADER_SHARE
 
 
 class Furniture:
@@ -44,14 +60,15 @@ class Furniture:
     """
 
     def __init__(self, leaflet: Leaflet, layout: Layout, styles: Styles, fonts: FontSet,
-                 printing: PrintOptions = PrintOptions(), logo: StructNode | None = None):
+                 printing: PrintOptions = PrintOptions(), logo: StructNode | None = None,
+                 control_top: float = 0.0):
         self.leaflet, self.layout, self.fonts, self.printing = leaflet, layout, fonts, printing
         self.logo = logo
+        self.control_top = control_top  # (a back page's rule, over its document control)
         self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
         self.rtl = right_to_left(leaflet.lang)
         self.set_width(layout.page_width)
-        self.control_top = layout.margin_bottom + layout.footer_height  # (a back page's rule)
 
     def set_width(self, page_width: float) -> None:
         """The trimmed width of the page being drawn (a tri-fold's tuck-in panel is narrower)."""
@@ -59,8 +76,11 @@ class Furniture:
         left, right = self.layout.margin_left, page_width - self.layout.margin_right
         # `start` is where reading starts: the left margin, or the right one for RTL.
         self.start, self.end = (right, left) if self.rtl else (left, right)
+        self.between_margins = right - left  # (the width a line has)
 
-    def _page_of(self, doc: Any) -> None:
+    def _set_width_for(self, doc: Any) -> None:
+        """The width of the page ``doc`` is on: its template's (a tri-fold panel's), else the
+        layout's."""
         size = getattr(doc.pageTemplate, "pagesize", None)
         self.set_width(size[0] - 2 * self.printing.outer if size else self.layout.page_width)
 
@@ -68,7 +88,7 @@ class Furniture:
         self.page(canv, doc, self.layout.header_height, logo=True)
 
     def later_page(self, canv: Canvas, doc: Any) -> None:
-        self.page(canv, doc, self.layout.header_height * 0.45, logo=False)
+        self.page(canv, doc, later_header_height(self.layout), logo=False)
 
     # -- designed pieces: a tri-fold's panels, a booklet's covers ---------------------------
 
@@ -89,23 +109,26 @@ class Furniture:
         canv.saveState()
         canv.translate(outer, outer)
         with tagged_artifact(canv, "Pagination"):
-            canv.setStrokeColor(HexColor(self.colours.accent))
-            canv.setLineWidth(0.6)
-            canv.line(self.layout.margin_left, self.control_top,
-                      self.page_width - self.layout.margin_right, self.control_top)
+            self.rule(canv, self.control_top)
         canv.restoreState()
 
-    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True,
-             numbered: bool = True) -> None:
+    def rule(self, canv: Canvas, y: float) -> None:
+        """The accent rule from margin to margin over a footer or a back page's document
+        control."""
+        canv.setStrokeColor(HexColor(self.colours.accent))
+        canv.setLineWidth(RULE_WIDTH)
+        canv.line(self.layout.margin_left, y, self.page_width - self.layout.margin_right, y)
+
+    def page(self, canv: Canvas, doc: Any, header: float, *, logo: bool, footer: bool = True) -> None:
         outer = self.printing.outer
-        self._page_of(doc)
+        self._set_width_for(doc)
         canv.saveState()
         canv.translate(outer, outer)  # furniture is drawn in trimmed-page coordinates
         if header:
             self.header(canv, header, logo=logo)
         if footer:
             with tagged_artifact(canv, "Pagination"):
-                self.footer(canv, doc, numbered=numbered)
+                self.footer(canv, doc)
         canv.restoreState()
         if self.printing.crop_marks:
             with tagged_artifact(canv):
@@ -184,7 +207,7 @@ class Furniture:
                 baseline = top - height / 2 - size * 0.35
                 name = escape_markup(clinic.name)
                 self.text(canv, name, self.start, baseline, fonts.bold, size, on_band)
-                room = abs(self.end - self.start) - self.width(name, fonts.bold, size) - size * 2
+                room = self.between_margins - self.width(name, fonts.bold, size) - size * 2
                 title = self.fitted(to_markup(self.leaflet.title), fonts.regular, size, room)
                 if title is not None:  # (a narrow panel may have room for the clinic's name only)
                     self.text(canv, title, self.end, baseline, fonts.regular, size, on_band,
@@ -217,7 +240,7 @@ class Furniture:
                 return shortened
         return None
 
-    def footer(self, canv: Canvas, doc: Any, *, numbered: bool = True) -> None:
+    def footer(self, canv: Canvas, doc: Any) -> None:
         """Inside the bottom margin area, under a rule: the document control (code, version,
         review-by date; then the approval date and the leaflet's owner) and the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
@@ -225,16 +248,14 @@ class Furniture:
         parts (at ` · `) while the footer has room for more lines, and only then set smaller."""
         layout, footer, fonts = self.layout, self.leaflet.footer, self.fonts
         size = self.small
-        top = layout.margin_bottom + layout.footer_height - size * 0.3
+        top = layout.margin_bottom + layout.footer_height - size * FOOTER_RULE_DROP
         canv.saveState()
-        canv.setStrokeColor(HexColor(self.colours.accent))
-        canv.setLineWidth(0.6)
-        canv.line(layout.margin_left, top, self.page_width - layout.margin_right, top)
+        self.rule(canv, top)
         text = self.colours.text
-        line1 = top - size * 1.25
+        line1 = top - size * FOOTER_FIRST_BASELINE
         step = size * FOOTER_LINE_PITCH
-        room = abs(self.end - self.start)
-        page_count = self.page_number_width(size) + size if numbered else 0.0
+        room = self.between_margins
+        page_count = self.page_number_width(size) + size
         # (markup, colour, the room it has): the control line leaves room for the page count
         lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
         if footer.approved:
@@ -243,7 +264,7 @@ class Furniture:
         lines.append(("", text, room))  # (the clinic's phone: drawn below, never broken)
         if footer.draft:
             lines.append((escape_markup(footer.draft), self.colours.urgent, room))
-        spare = int((line1 - size * 0.3) // step) + 1 - len(lines)  # lines that fit on the page
+        spare = int((line1 - size * FOOTER_DESCENT) // step) + 1 - len(lines)  # lines that fit on the page
         # Spare lines go first to the draft line, then the review date, then the owner.
         broken: dict[int, list[str]] = {}
         for number in sorted(range(len(lines)), key=lambda n: (n != len(lines) - 1 or not footer.draft, n)):
@@ -256,10 +277,10 @@ class Furniture:
                 self.phone_line(canv, y, size)
                 y -= step
                 continue
-            for part in broken[number]:
+            for part_number, part in enumerate(broken[number]):
                 fitted, fitted_size = self.fitted_small(part, size, width)
                 self.text(canv, fitted, self.start, y, fonts.regular, fitted_size, colour)
-                if number == 0 and width != room:
+                if number == 0 and part_number == 0:  # (the control line's first part)
                     self.page_number(canv, doc.page, y, size)
                 width = room
                 y -= step
@@ -287,19 +308,17 @@ class Furniture:
         prefix = footer.questions
         phone = f"<b>{escape_markup(footer.phone)}</b>"
         width = self.width(escape_markup(prefix), fonts.regular, size) + self.width(phone, fonts.bold, size)
-        if width > abs(self.end - self.start):  # (set smaller, as far as FOOTER_SMALLEST)
-            size = max(size * abs(self.end - self.start) / width, size * FOOTER_SMALLEST)
+        if width > self.between_margins:  # (set smaller, as far as FOOTER_SMALLEST)
+            size = max(size * self.between_margins / width, size * FOOTER_SMALLEST)
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
             self.text(canv, escape_markup(prefix) + phone, self.start, y, fonts.regular, size, text)
         else:
             _, x = self.text(canv, escape_markup(prefix), self.start, y, fonts.regular, size, text)
             self.text(canv, phone, x, y, fonts.bold, size, text)
 
-    def fitted_small(self, markup: str, size: float, room: float | None = None) -> tuple[str, float]:
-        """A footer line that must fit the width (or ``room``) whatever a brand calls its
-        leaflets' owner: set smaller, down to FOOTER_SMALLEST of the footer's size, then
-        shortened."""
-        room = abs(self.end - self.start) if room is None else room
+    def fitted_small(self, markup: str, size: float, room: float) -> tuple[str, float]:
+        """A footer line that must fit ``room`` whatever a brand calls its leaflets' owner:
+        set smaller, down to FOOTER_SMALLEST of the footer's size, then shortened."""
         width = self.width(markup, self.fonts.regular, size)
         if width <= room:
             return markup, size

@@ -24,7 +24,8 @@ For tagging, shaping and line breaking:
 - A TrueType face's tables (`_ttf_data`, `charToGlyph`, `glyphToChar`, `charWidths`,
   `hmetrics`, `defaultWidth`, `capHeight`): HarfBuzz's input, coverage, widths, and the
   glyphs a shaped run draws through codes of their own.
-- The frame a flowable is drawn in (`_frame._atTop`), a frame's bounds (`_y1`, `_height`).
+- The frame a flowable is drawn in (`_frame`): whether the flowable is its first (`_atTop`),
+  and where the frame's content before it ended (`_y`).
 - A chain of one-page templates (`_setPageTemplate`, `_nextPageTemplateIndex`).
 - A TrueType face parsed once a machine: its parsed state pickled without `_ttf_data` and
   `_pdfScale`, and the attributes TTFont.__init__ sets, set from it.
@@ -381,6 +382,13 @@ def at_frame_top(flowable: Any) -> bool:
     """Whether a flowable being drawn is the first in its frame (True outside a frame)."""
     frame = getattr(flowable, "_frame", None)
     return bool(getattr(frame, "_atTop", True))
+
+
+def frame_cursor(flowable: Any) -> float:
+    """The cursor of the frame a flowable is being drawn in: the height on the page where
+    the frame's content before the flowable ended (0.0 outside a frame)."""
+    frame = getattr(flowable, "_frame", None)
+    return float(getattr(frame, "_y", 0.0))
 
 
 def lines_broken(paragraph: Any) -> bool:

@@ -138,21 +138,19 @@ class Story:
             part.kids[-1].link_texts[footer.phone_href] = footer.phone  # type: ignore[union-attr]
         lines.append(question)
         if footer.draft:
-            lines.append(para(escape_markup(footer.draft), s.control_draft))
+            lines.append(para(escape_markup(footer.draft), s.draft))
         return lines
 
     def sections_story(self, sections: list[tuple[int, RSection]], skip: Any) -> list[Any]:
         """The sections' headings and blocks, but for the blocks ``skip`` says are elsewhere
         (and a section whose every block is elsewhere)."""
-        s, root, story = self.styles, self.root, []
+        root, story = self.root, []
         for number, section in sections:
             blocks = [block for block in section.blocks if not skip(block)]
             if not blocks and section.blocks:
                 continue
             part = root.add("Sect")
-            heading = self.text(section.heading, s.heading, part.add("H2"))
-            heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
-            story.append(heading)
+            story.append(self.section_heading(number, section, part))
             for block, following in zip(blocks, [*blocks[1:], None]):
                 flowables = self.block(block, self.width, part)
                 if isinstance(block, (RText, RPassage)) and isinstance(following, RFillIn):
@@ -160,13 +158,19 @@ class Story:
                 story.extend(flowables)
         return story
 
+    def section_heading(self, number: int, section: RSection, part: StructNode) -> Any:
+        """Section ``number``'s heading, the H2 of ``part``, and its bookmark in the outline."""
+        heading = self.text(section.heading, self.styles.heading, part.add("H2"))
+        heading.bookmark, heading.bookmark_key = plain(section.heading), f"section{number}"
+        return heading
+
     def trifold(self, to_flap: BreakToPage, to_inside: BreakToPage, to_back: BreakToPage,
                 body_end: Any, sources_on_back: bool = True) -> list[Any]:
         """A tri-fold, panel by panel: the cover (title, key message; the furniture draws
         the logo), the flap with one block that stands alone, the body in reading order on
         the three inside panels, and the back panel with the contact details, the closing
-        lines with the QR code, and the sources (the furniture adds the document control).
-        A summary edition carries only the sections the handout names."""
+        lines with the QR code, the sources, and the document control at its foot.  A
+        summary edition carries only the sections the handout names."""
         leaflet = self.leaflet
         chosen = leaflet.trifold_sections
         every = list(enumerate(leaflet.sections, start=1))
@@ -180,9 +184,7 @@ class Story:
             parent = self.root
             if all(b is flap or isinstance(b, RContact) for b in home.blocks):
                 parent = self.root.add("Sect")
-                heading = self.text(home.heading, self.styles.heading, parent.add("H2"))
-                heading.bookmark, heading.bookmark_key = plain(home.heading), f"section{number}"
-                story.append(heading)
+                story.append(self.section_heading(number, home, parent))
             kids = len(parent.kids)
             story += _without_space_at_the_end(self.block(flap, self.width, parent))
             if parent is self.root:  # the box alone, under the title: its title is an H2 there
@@ -191,7 +193,7 @@ class Story:
                         if isinstance(child, StructNode) and child.role == "H3":
                             child.role = "H2"
                             break
-        contact = self.contact_box(stacked=True) if leaflet.contact else []
+        contact = self.contact_box()
         if flap is None:
             story += contact
             contact = []
@@ -200,43 +202,45 @@ class Story:
         if not sources_on_back:
             story = _without_space_at_the_end(story) + self.sources()
         back = contact + self.closing(stacked=True) + (self.sources() if sources_on_back else [])
-        return (_without_space_at_the_end(story + [body_end, to_back] + back)
-                + [FrameBreak()] + self.control())
+        return self.closed_by_control(story + [body_end, to_back] + back)
 
     def booklet(self, to_body: BreakToPage, to_back: list[Any]) -> list[Any]:
         """A booklet: a front cover (title, key message; the furniture draws the logo), the
         sections on the inside pages with the sources after them, and a back cover with the
-        contact details (the clinic's numbers, the out-of-hours one too) and the closing
-        lines with the QR code (the furniture adds the document control)."""
+        contact details (the clinic's numbers, the out-of-hours one too), the closing lines
+        with the QR code, and the document control at its foot."""
         sections = list(enumerate(self.leaflet.sections, start=1))
         story = self.cover(self.frame_height * 0.2) + [to_body]
         story += self.sections_story(sections, lambda b: isinstance(b, RContact))
         story = _without_space_at_the_end(story + self.sources())
-        contact = self.contact_box(stacked=True) if self.leaflet.contact else []
-        return (_without_space_at_the_end(story + to_back + contact + self.closing())
-                + [FrameBreak()] + self.control())
+        contact = self.contact_box()
+        return self.closed_by_control(story + to_back + contact + self.closing())
 
-    def contact_box(self, stacked: bool) -> list[Any]:
-        """The clinic's contact details in a box: for a narrow panel or a back cover
-        (``stacked``), the name, each address line and each number on a line of its own, and
-        the web and e-mail addresses broken only where an address may break."""
+    def closed_by_control(self, story: list[Any]) -> list[Any]:
+        """``story``, which ends on a back panel or back cover, then the document control in
+        the frame at that page's foot."""
+        return _without_space_at_the_end(story) + [FrameBreak()] + self.control()
+
+    def contact_box(self) -> list[Any]:
+        """The clinic's contact details in a box, for a narrow panel or a back cover: the
+        name, each address line and each number on a line of its own, and the web and e-mail
+        addresses broken only where an address may break (nothing when the leaflet has
+        none)."""
         contact, s = self.leaflet.contact, self.styles
-        assert contact is not None
+        if contact is None:
+            return []
         part = self.root.add("Sect")
         content: list[Any] = [self.para(escape_markup(contact.heading), s.callout_title, part.add("H3"))]
-        if not stacked:
-            content += [self.text(line, s.bullet, part.add("P")) for line in contact.lines]
-        else:
-            for line in contact.stacked:
-                if self.rtl and all(span.lang for span in line):  # a name, an address: left to right
-                    from carepress.typeset.rtl import LRE, PDF
+        for line in contact.stacked:
+            if self.rtl and all(span.lang for span in line):  # a name, an address: left to right
+                from carepress.typeset.rtl import LRE, PDF
 
-                    node = part.add("P")
-                    content.append(self.para(LRE + to_markup(line) + PDF, s.contact_line, node))
-                else:
-                    content.append(self.text(line, s.contact_line, part.add("P")))
-            content += [self.address(escape_markup(label) + " ", address, href, part)
-                        for label, address, href in contact.links]
+                node = part.add("P")
+                content.append(self.para(LRE + to_markup(line) + PDF, s.contact_line, node))
+            else:
+                content.append(self.text(line, s.contact_line, part.add("P")))
+        content += [self.address(escape_markup(label) + " ", address, href, part)
+                    for label, address, href in contact.links]
         return self.box(content, self.colours.info, self.colours.info_background, self.width)
 
     def closing(self, stacked: bool = False) -> list[Any]:
@@ -257,18 +261,21 @@ class Story:
         text.append(self.address(escape_markup(closing.feedback), closing.feedback_address,
                                  closing.feedback_href, part))
         pad = s.body.fontSize * 0.8
-        # (the box ends the leaflet: no space after it, which would start an empty page
-        # when the box just fits)
+
+        def boxed(content: list[Any]) -> list[Any]:
+            # (the box ends the leaflet: no space after it, which would start an empty page
+            # when the box just fits)
+            box = self.box(content, self.colours.accent, self.colours.info_background, self.width)
+            return [Spacer(1, pad), box[0]]
+
         if not closing.url:
-            return [Spacer(1, pad)] + self.box(text, self.colours.accent, self.colours.info_background,
-                                               self.width)[:1]
+            return boxed(text)
         size = s.body.fontSize * (4.5 if stacked else 5.5)  # (20 mm on a panel: still scans)
         assert code_node is not None  # (made above: there is a URL)
         code = tag(QrCode(closing.url, size), code_node)
         if stacked:
             code.hAlign = "RIGHT" if self.rtl else "LEFT"
-            return [Spacer(1, pad)] + self.box([code, Spacer(1, pad * 0.6), *text], self.colours.accent,
-                                               self.colours.info_background, self.width)[:1]
+            return boxed([code, Spacer(1, pad * 0.6), *text])
         inner_width = self.width - pad * 2.3
         # The code on the reading side, then the text a padding from it: the padding on the
         # text's side that faces the code (its left, or its right when mirrored).
@@ -281,8 +288,7 @@ class Story:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    (facing, text_cell, text_cell, pad)]))
-        return [Spacer(1, pad)] + self.box([table], self.colours.accent, self.colours.info_background,
-                                           self.width)[:1]
+        return boxed([table])
 
     def address(self, lead: str, address: str, href: str, parent: StructNode) -> AddressLines:
         """``lead`` (markup, a label or a sentence), then ``address`` as a link to ``href``,

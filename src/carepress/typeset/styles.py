@@ -38,9 +38,8 @@ class Styles:
     cover_title: ParagraphStyle     # a tri-fold's cover panel, a booklet's front cover
     cover_subtitle: ParagraphStyle
     contact_line: ParagraphStyle    # a line of the contact details on a panel or back cover
-    draft: ParagraphStyle           # the draft-translation line on a cover
+    draft: ParagraphStyle           # the draft-translation line: on a cover, in the control
     control: ParagraphStyle         # the document control at the foot of a back panel or cover
-    control_draft: ParagraphStyle
 
 
 class _Keeping(TypedDict):
@@ -85,5 +84,4 @@ def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles
         contact_line=style("contact_line", scale.body, spaceAfter=scale.body * 0.15),
         draft=style("draft", scale.small, colour=colours.urgent),
         control=style("control", scale.small),
-        control_draft=style("control_draft", scale.small, colour=colours.urgent),
     )
