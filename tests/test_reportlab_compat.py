@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.utils import ImageReader
@@ -232,6 +233,28 @@ def test_a_flowable_knows_whether_it_is_first_in_its_frame() -> None:
     SimpleDocTemplate(io.BytesIO()).build([Probe(), Probe()])
     assert seen == [True, False]
     assert at_frame_top(Probe())  # (drawn outside a frame)
+
+
+def test_a_flowable_knows_where_the_frame_content_before_it_ended() -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+
+    from carepress.typeset.reportlab_compat import frame_cursor
+
+    seen: list[float] = []
+
+    class Probe(Flowable):
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 10, 10
+
+        def draw(self) -> None:
+            seen.append(frame_cursor(self))
+
+    document = SimpleDocTemplate(io.BytesIO(), pagesize=A4, topMargin=72, showBoundary=0)
+    document.build([Probe(), Spacer(1, 100), Probe()])
+    top = A4[1] - 72 - 6  # (the frame's top, inside its default padding)
+    assert seen == pytest.approx([top, top - 10 - 100])
+    assert frame_cursor(Probe()) == 0.0  # (drawn outside a frame)
 
 
 def test_paragraph_lines_fragments_and_split_parts() -> None:
