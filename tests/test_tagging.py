@@ -133,6 +133,10 @@ def test_the_structure_reads_as_the_leaflet(built: Path) -> None:
             flap = headings[1:2]  # its section's heading, or its box's title as an H2
             expected = expected[:1] + flap + [h for h in expected[1:] if h not in flap]
         assert headings == expected, path
+        if leaflet.contact and layout in ("trifold-a4", "a5-booklet"):
+            # The contact details print on the back: they are read after the body too.
+            order = [squash(tree.text(element)) for role, element, _ in tree.elements if role in ("H2", "H3")]
+            assert order.index(squash(leaflet.contact.heading)) > order.index(expected[-2][1]), path
         assert all(role != "H3" or depth > 1 for role, _, depth in tree.elements)  # in a Sect
         # Figures: the logo with the brand's alternative text, the QR code naming its address.
         figures = [str(figure["/Alt"]) for figure in tree.roles("Figure")]

@@ -193,14 +193,15 @@ class Story:
                         if isinstance(child, StructNode) and child.role == "H3":
                             child.role = "H2"
                             break
-        contact = self.contact_box()
         if flap is None:
-            story += contact
-            contact = []
+            story += self.contact_box()
         story += [to_inside]
         story += self.sections_story(sections, lambda b: b is flap or isinstance(b, RContact))
         if not sources_on_back:
             story = _without_space_at_the_end(story) + self.sources()
+        # (made here, after the inside panels' sections: the structure is read in the order
+        # its parts are made, and the back panel comes after the inside)
+        contact = self.contact_box() if flap is not None else []
         back = contact + self.closing(stacked=True) + (self.sources() if sources_on_back else [])
         return self.closed_by_control(story + [body_end, to_back] + back)
 
