@@ -34,6 +34,14 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+@pytest.fixture
+def trifold_project(project: Path) -> Path:
+    """The copied project with Riverside printing tri-folds only: its one layout."""
+    edit(project / "layouts/brands/riverside-womens-health.yaml",
+         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
+    return project
+
+
 Run = Callable[..., Result]
 
 
@@ -55,6 +63,9 @@ COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts", "report"}  # 
 def squash(text: str) -> str:
     """Text without its whitespace, NFC-normalised: how extracted text is compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+MM = 72 / 25.4  # points in a millimetre
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, edit
+from conftest import MM, Run, edit
 from pypdf import PdfReader
 
-MM = 72 / 25.4
 RIVERSIDE = "layouts/brands/riverside-womens-health.yaml"
 
 
@@ -23,18 +22,11 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-@pytest.fixture
-def trifolds(project: Path) -> Path:
-    edit(project / RIVERSIDE, "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]",
-         "layouts: [trifold-a4]")
-    return project
-
-
-def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifolds: Path, run: Run) -> None:
+def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifold_project: Path, run: Run) -> None:
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--format", "pdf",
                  "--handout", "miscarriage-aftercare")
     assert result.exit_code == 0, result.stderr
-    reading = trifolds / "dist/riverside-womens-health/en/miscarriage-aftercare-trifold-a4-reading-order.pdf"
+    reading = trifold_project / "dist/riverside-womens-health/en/miscarriage-aftercare-trifold-a4-reading-order.pdf"
     pages = page_texts(reading)
     assert len(pages) == 6
     cover, flap, *inside, back = pages
@@ -76,13 +68,13 @@ def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifolds: Path, ru
                if index not in (1, 4))
 
 
-def test_a_summary_edition_carries_the_sections_it_names(trifolds: Path, run: Run) -> None:
-    edit(trifolds / "handouts/iud-aftercare.yaml", "profile: discharge",
+def test_a_summary_edition_carries_the_sections_it_names(trifold_project: Path, run: Run) -> None:
+    edit(trifold_project / "handouts/iud-aftercare.yaml", "profile: discharge",
          "trifold:\n  sections: [What is an IUD?, When to contact us]\nprofile: discharge")
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "ar", "--format", "pdf",
                  "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
-    path = trifolds / "dist/riverside-womens-health/ar/iud-aftercare-trifold-a4-reading-order.pdf"
+    path = trifold_project / "dist/riverside-womens-health/ar/iud-aftercare-trifold-a4-reading-order.pdf"
     pages = page_texts(path)
     document = "\n".join(pages)
     # One bookmark a section carried: the flap's, then `What is an IUD?` (in Arabic).
@@ -90,10 +82,10 @@ def test_a_summary_edition_carries_the_sections_it_names(trifolds: Path, run: Ru
     assert "بيانات اللولب الخاص بك" not in document  # `Your IUD details` is left out
     assert "020 7946 0999" in pages[1]  # the urgent box on the flap
     # Other layouts carry every section.
-    edit(trifolds / RIVERSIDE, "layouts: [trifold-a4]", "layouts: [a4]")
+    edit(trifold_project / RIVERSIDE, "layouts: [trifold-a4]", "layouts: [a4]")
     assert run("build", "--clinic", "riverside-womens-health", "--lang", "ar", "--format", "pdf",
                "--handout", "iud-aftercare").exit_code == 0
-    a4 = "\n".join(page_texts(trifolds / "dist/riverside-womens-health/ar/iud-aftercare-a4.pdf"))
+    a4 = "\n".join(page_texts(trifold_project / "dist/riverside-womens-health/ar/iud-aftercare-a4.pdf"))
     assert "بيانات اللولب الخاص بك" in a4
 
 

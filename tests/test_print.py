@@ -8,14 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, edit
+from conftest import MM, Run, edit
 from pypdf import PageObject, PdfReader
 
 from carepress.finish import booklet_order
 from carepress.model import PrintOptions
 from carepress.pdfa import file_identifier
-
-MM = 72 / 25.4
 
 
 def test_bleed_sets_trim_and_bleed_boxes(project: Path, run: Run, tmp_path: Path) -> None:
@@ -156,13 +154,6 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
             found.append(best + 1 if overlap[best] > 3 else None)
         sides.append(tuple(found))
     return sides, {number for number, page in enumerate(pages, start=1) if len(page) > 3}
-
-
-@pytest.fixture
-def trifold_project(project: Path) -> Path:
-    edit(project / "layouts/brands/riverside-womens-health.yaml",
-         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
-    return project
 
 
 @pytest.mark.parametrize("lang, rtl", [("en", False), ("ar", True)])
