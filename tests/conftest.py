@@ -42,6 +42,14 @@ def trifold_project(project: Path) -> Path:
     return project
 
 
+@pytest.fixture
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty user cache of this test's own (XDG_CACHE_HOME in tmp_path): carepress's
+    folder in it, where each kind of entry has a folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "carepress"
+
+
 Run = Callable[..., Result]
 
 

@@ -375,20 +375,19 @@ def test_a_system_font_a_brand_names_is_in_its_leaflets_cache_key(project: Path,
     assert key() != first
 
 
-def test_the_index_page_is_the_same_from_its_compiled_template(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_page_is_the_same_from_its_compiled_template(user_cache: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The index's template is compiled once per machine (the user cache, as the twins'
     is): a page rendered from the kept code is the one rendered after compiling."""
     import datetime as dt
 
     from carepress import index
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     rows = [index.IndexRow("harbour-health", "ar", "iud-aftercare", "a4", "", "pdf", "built", 2, 51234,
                            dt.date(2029, 11, 20), "harbour-health/ar/iud-aftercare-a4.pdf", draft=True)]
     lacking = [("iud-aftercare", ["harbour-health"], "sources named", "no publisher")]
     index._template.cache_clear()
     compiled = index.render_index(rows, "1 leaflet(s)", lacking)
-    kept = list((tmp_path / "carepress/templates").iterdir())
+    kept = list((user_cache / "templates").iterdir())
     assert len(kept) == 1  # (named by Jinja: a hash of the template name)
     index._template.cache_clear()
     monkeypatch.setattr(index.jinja2.Environment, "compile", lambda *args, **kwargs: 1 / 0)  # never again

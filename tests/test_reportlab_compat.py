@@ -291,7 +291,7 @@ def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
     assert used == names
 
 
-def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(user_cache) -> None:  # type: ignore[no-untyped-def]
     """A font made by init_with_cached_face has every attribute a TTFont made by ReportLab
     has, equal but for the face (compared in tests/test_fonts.py) and the state."""
     import io
@@ -301,7 +301,6 @@ def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(tmp_path, mo
     from carepress.fontfiles import package_font_bytes
     from carepress.typeset.reportlab_compat import init_with_cached_face
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     data = package_font_bytes("pymupdf_fonts.FiraGO_Regular")
     assert data is not None
     reference = TTFont("compat-reference", io.BytesIO(data))

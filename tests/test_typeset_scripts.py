@@ -370,15 +370,13 @@ def test_a_package_that_holds_no_font_is_not_found(value: str) -> None:
     assert font_bytes(value, REPO) is None  # (reported as `font ... not found`, not a traceback)
 
 
-def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packaged_fonts_are_unpacked_once_into_the_user_cache(user_cache: Path) -> None:
     import pymupdf_fonts.Ubuntu_Regular as packaged
 
     from carepress.fontfiles import package_font_bytes
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == packaged.fontbuffer
-    [cached] = (tmp_path / "carepress/fonts").glob("pymupdf_fonts.Ubuntu_Regular-*.ttf")
+    [cached] = (user_cache / "fonts").glob("pymupdf_fonts.Ubuntu_Regular-*.ttf")
     assert cached.read_bytes() == packaged.fontbuffer
     cached.write_bytes(b"from the cache")  # the next call reads the file, not the module
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == b"from the cache"
