@@ -68,6 +68,15 @@ def run(project: Path) -> Run:
 COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts", "report"}  # i18n takes --project itself
 
 
+def firago_file(face: str = "Regular") -> bytes:
+    """The bytes of FiraGO's ``face`` font file, from pymupdf-fonts, as carepress finds them."""
+    from carepress.fontfiles import package_font_bytes
+
+    data = package_font_bytes(f"pymupdf_fonts.FiraGO_{face}")
+    assert data is not None
+    return data
+
+
 def squash(text: str) -> str:
     """Text without its whitespace, NFC-normalised: how extracted text is compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))

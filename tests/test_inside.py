@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Run, edit
+from conftest import Run, edit, firago_file
 
 BRAND = "layouts/brands/harbour-health.yaml"
 
@@ -96,15 +96,11 @@ def _shared_logo(project: Path) -> Path:
 
 
 def test_a_shared_folder_allows_the_brand_its_logo_and_fonts(project: Path, run: Run) -> None:
-    from carepress.fontfiles import package_font_bytes
-
     shared = _shared_logo(project)
     refused = run("check", "--clinic", "harbour-health", "--lang", "en")
     assert refused.exit_code == 1 and "logo `../../../shared-assets/logo.svg` is outside" in refused.stderr
-    font = package_font_bytes("pymupdf_fonts.FiraGO_Regular")
-    assert font is not None
     (shared / "fonts").mkdir()
-    (shared / "fonts/clinic.ttf").write_bytes(font)
+    (shared / "fonts/clinic.ttf").write_bytes(firago_file())
     (shared / "fonts/broken.ttf").write_bytes(b"not a font")
     with (project / BRAND).open("a", encoding="utf-8") as brand:
         brand.write(f"fonts:\n  latin:\n    regular: {SHARED}/fonts/broken.ttf\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from conftest import firago_file
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.utils import ImageReader
@@ -190,7 +191,6 @@ def test_document_pages_and_creation_date_are_the_ones_written() -> None:
 def test_face_tables_are_the_font_file_and_its_maps() -> None:
     from reportlab.pdfbase import pdfmetrics
 
-    from carepress.fontfiles import package_font_bytes
     from carepress.typeset.reportlab_compat import (
         cap_height,
         char_widths,
@@ -202,7 +202,7 @@ def test_face_tables_are_the_font_file_and_its_maps() -> None:
 
     name = firago().regular
     font = pdfmetrics.getFont(name)
-    assert font_program(name) == package_font_bytes("pymupdf_fonts.FiraGO_Regular")
+    assert font_program(name) == firago_file()
     assert {ord("A"), ord("ж"), ord("ب")} <= covered_codes(font)
     glyph = font.face.charToGlyph[ord("A")]
     assert ord("A") in glyph_codes(font, glyph)
@@ -298,11 +298,9 @@ def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(user_cache) 
 
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from carepress.fontfiles import package_font_bytes
     from carepress.typeset.reportlab_compat import init_with_cached_face
 
-    data = package_font_bytes("pymupdf_fonts.FiraGO_Regular")
-    assert data is not None
+    data = firago_file()
     reference = TTFont("compat-reference", io.BytesIO(data))
     made = TTFont.__new__(TTFont)
     init_with_cached_face(made, "compat-reference", data)
