@@ -28,6 +28,13 @@ def copy_project(root: Path) -> Path:
     return root
 
 
+def build_project(root: Path, *args: str) -> None:
+    """`carepress build --project ROOT ARGS` in this process; the build must pass (how a
+    module's fixture builds its copy of the project once, for its read-only tests)."""
+    result = CliRunner().invoke(main, ["build", "--project", str(root), *args])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of handouts/ and layouts/ that a test may edit freely."""

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, copy_project, squash
+from conftest import Run, build_project, copy_project, squash
 from pypdf import PdfReader
 
 from carepress.load import load_project
@@ -43,13 +43,8 @@ def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole matrix, built once for the read-only tests of this module."""
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 0, result.output
+    build_project(root)
     return root / "dist"
 
 

@@ -13,12 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import Tree, copy_project, parent_tree, parse_xmp, squash, xmp_value
+from conftest import Tree, build_project, copy_project, parent_tree, parse_xmp, squash, xmp_value
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from carepress.cli import main
 from carepress.bundle import bundle
 from carepress.load import load_project
 from carepress.model import plain
@@ -32,8 +30,7 @@ HANDOUTS = ("iud-aftercare", "miscarriage-aftercare")  # handout order
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A whole `carepress build --bundle`."""
     root = copy_project(tmp_path_factory.mktemp("bundles") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--bundle", "-q"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--bundle", "-q")
     return root / "dist"
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, copy_project, edit
+from conftest import Run, build_project, copy_project, edit
 from pypdf import PdfReader
 
 from carepress.html import render_html
@@ -28,13 +28,8 @@ CODE = re.compile(r"\b([A-Z]+)-GYN-0\d\d\b")
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every clinic's English leaflets, PDFs on each layout it prints and HTML twins."""
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("conventions") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "en", "-q"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--lang", "en", "-q")
     return root
 
 

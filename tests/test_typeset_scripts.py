@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from carepress.typeset.cjk import CANNOT_END, CANNOT_START, KinsokuParagraph
 from carepress.typeset.fonts import fonts_for
 
-from conftest import REPO, Run, copy_project, edit, leaflet_pdf, squash
+from conftest import REPO, Run, build_project, copy_project, edit, leaflet_pdf, squash
 
 
 def chinese_texts() -> list[str]:
@@ -130,15 +130,9 @@ def extractions(pdf: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("scripts") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "zh-Hans",
-                                       "--lang", "vi", "--lang", "ru", "--lang", "ar",
-                                       "--handout", "iud-aftercare"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru", "--lang", "ar",
+                  "--handout", "iud-aftercare")
     return root
 
 
