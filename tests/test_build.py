@@ -61,7 +61,8 @@ def page_records(built: Path) -> list[dict]:  # type: ignore[type-arg]
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
-    brands = load_project(built.parent).brands
+    model = load_project(built.parent)
+    brands = model.brands
     assert len(brands) >= 3
     expected = {(h, layout, lang, clinic) for clinic, brand in brands.items()
                 for lang in brand.languages for layout in (*brand.layouts, "")  # "": HTML twin
@@ -79,7 +80,7 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
         assert record["path"] == (f"{record['clinic']}/{record['lang']}/{record['handout']}-"
                                   f"{record['layout']}{suffix}.pdf")
         assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= \
-            load_project(built.parent).layouts[record["layout"]].max_pages
+            model.layouts[record["layout"]].max_pages
 
 
 def frame_text(page, layout) -> str:  # type: ignore[no-untyped-def]

@@ -34,10 +34,9 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "dist"
 
 
-def imposing_layouts() -> set[str]:
-    from conftest import REPO
-
-    project = load_project(REPO)
+def imposing_layouts(root: Path) -> set[str]:
+    """The layouts of the project at ``root`` that impose their pages on sheets."""
+    project = load_project(root)
     return {layout for layout, spec in project.layouts.items() if spec.imposition is not None}
 
 
@@ -50,7 +49,7 @@ def tagged_bundles(dist: Path, langs: tuple[str, ...] = ("en", "ar")) -> list[tu
     """(file, clinic, lang, layout) of each tagged bundle in ``langs``: every layout's, and a
     booklet's reading order (its layout given as the booklet's)."""
     found = []
-    imposing = imposing_layouts()
+    imposing = imposing_layouts(dist.parent)
     for path in sorted(dist.glob("*/*/bundle-*.pdf")):
         clinic, lang = path.parent.parent.name, path.parent.name
         if lang in langs and not is_imposed(path, imposing):
@@ -239,7 +238,7 @@ def _links(page: DictionaryObject) -> list[tuple[str, list[float]]]:
 
 
 def test_every_pdf_is_pdfa_and_all_but_the_printed_sheets_are_pdfua(dist: Path) -> None:
-    imposing = imposing_layouts()
+    imposing = imposing_layouts(dist.parent)
     paths = sorted(dist.rglob("*.pdf"))
     imposed = [path for path in paths if is_imposed(path, imposing)]
     # (5 booklet bundles' reading order; Riverside's tri-folds: 10 leaflets and 5 bundles, each

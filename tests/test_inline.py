@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from conftest import REPO
 
 from carepress.inline import InlineMarkupError, protect, to_spans
 from carepress.model import Span, plain
@@ -55,7 +56,6 @@ def test_text_without_markup_is_one_span_as_the_parser_gives(user_cache, monkeyp
     (The parser itself, `_parse_spans`, is what each is compared with; the 20,000 random
     texts are kept out of the user cache.)"""
     import random
-    from pathlib import Path
 
     import yaml
 
@@ -73,10 +73,9 @@ def test_text_without_markup_is_one_span_as_the_parser_gives(user_cache, monkeyp
             return [s for item in value for s in strings(item)]
         return []
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = [s for path in sorted((repo / "handouts").rglob("*.yaml"))
+    texts = [s for path in sorted((REPO / "handouts").rglob("*.yaml"))
              for s in strings(yaml.safe_load(path.read_text(encoding="utf-8")))]
-    texts += [path.read_text(encoding="utf-8") for path in (repo / "handouts/sources").glob("*.txt")]
+    texts += [path.read_text(encoding="utf-8") for path in (REPO / "handouts/sources").glob("*.txt")]
     alphabet = "ab Z\t\n!#$%&+-:<=>@]^`{}~()é中。ال\u00a0\u200f\ufeff\x0b\x0c09/.'\"|*_[\\\r\0"
     chance = random.Random(11)
     texts += ["".join(chance.choice(alphabet) for _ in range(chance.randint(0, 14)))
