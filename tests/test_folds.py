@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MM, Run, edit
+from conftest import MM, Run, Tree, edit
 from pypdf import PdfReader
 
 RIVERSIDE = "layouts/brands/riverside-womens-health.yaml"
@@ -144,8 +144,8 @@ def test_a_booklet_has_a_front_and_a_back_cover(project: Path, run: Run, lang: s
     result = run("build", "--clinic", "riverside-womens-health", "--lang", lang, "--format", "pdf",
                  "--layout", "a5-booklet", "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
-    reader = PdfReader(project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a5-booklet-reading-order.pdf")
-    pages = [page.extract_text() for page in reader.pages]
+    path = project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a5-booklet-reading-order.pdf"
+    pages = page_texts(path)
     cover, back = pages[0], pages[-1]
     title, message, section = {
         "en": ("After your IUD insertion", "What to expect", "What is an IUD?"),
@@ -158,30 +158,10 @@ def test_a_booklet_has_a_front_and_a_back_cover(project: Path, run: Run, lang: s
     assert "020 7946 0321" in back and "020 7946 0999" in back and "RWH-GYN-014" in back
     assert f"/l/{lang}/iud-aftercare" in back.replace("\n", "")
     assert section not in back
-    qr = [figure for figure in _figures(reader) if "QR" in figure[0] or "رمز" in figure[0]]
-    assert qr and all(page == len(pages) for _, page in qr)
-
-
-def _figures(reader: PdfReader) -> list[tuple[str, int]]:
-    """Each Figure element's alternative text and the page (1-based) it is on."""
-    numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages, start=1)}
-    found: list[tuple[str, int]] = []
-
-    def walk(element: object) -> None:
-        element = element.get_object()  # type: ignore[attr-defined]
-        if isinstance(element, dict):
-            if element.get("/S") == "/Figure" and "/Pg" in element:
-                found.append((str(element.get("/Alt", "")), numbers[element.raw_get("/Pg").idnum]))
-            kids = element.get("/K")
-            if kids is not None:
-                for kid in kids if isinstance(kids, list) else [kids]:
-                    if hasattr(kid, "get_object"):
-                        walk(kid)
-                    elif isinstance(kid, dict):
-                        walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    tree = Tree(path)  # (the QR code's Figure: on the back cover, the last page)
+    qr = [tree.pages[figure.raw_get("/Pg").idnum] for figure in tree.roles("Figure")
+          if "/Pg" in figure and re.search("QR|رمز", str(figure.get("/Alt", "")))]
+    assert qr and all(index == len(pages) - 1 for index in qr)
 
 
 def test_editors_schemas_describe_the_summary_edition_and_tuck_in(project: Path, run: Run) -> None:
