@@ -5,6 +5,7 @@ Run from the project folder:  python bench/bench.py  (takes a minute or two on 2
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -28,18 +29,27 @@ LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "jinja2", "yaml", 
              "PIL.Image")
 
 
-def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type: ignore[type-arg]
-    """Each action's median time.  The actions take turns, so that a slower spell of a
-    shared machine falls on all of them alike and their ratios stay fair."""
-    for action in actions.values():
-        action()  # warm up: fonts registered, caches filled
-    times: dict[str, list[float]] = {name: [] for name in actions}
+def take_turns(measures: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """The median of the seconds each of ``measures`` returns over ``runs`` turns, after one
+    untimed turn (a warm-up: fonts registered, caches filled).  They take turns, so that a
+    slower spell of a shared machine falls on all of them alike and their ratios stay fair."""
+    for measure in measures.values():
+        measure()
+    times: dict[str, list[float]] = {name: [] for name in measures}
     for _ in range(runs):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
+        for name, measure in measures.items():
+            times[name].append(measure())
     return {name: statistics.median(taken) for name, taken in times.items()}
+
+
+def median_seconds(actions: dict[str, Callable[[], object]], runs: int = RUNS) -> dict[str, float]:
+    """Each action's median time in this process (see take_turns)."""
+    def run(action: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        action()
+        return time.perf_counter() - started
+
+    return take_turns({name: functools.partial(run, action) for name, action in actions.items()}, runs)
 
 
 def pipeline(project, job_fields, out: Path):  # type: ignore[no-untyped-def]
@@ -268,9 +278,9 @@ Command = Union[list[str], Callable[[], list[str]]]
 
 
 def process_seconds(commands: dict[str, Command], runs: int = 5, exit_code: int = 0) -> dict[str, float]:
-    """Each command's median time as a whole process, the commands taking turns (after one
-    untimed run each); each must end with ``exit_code``.  A command may be a function that
-    prepares its run (an edit, an empty folder) untimed and returns the command."""
+    """Each command's median time as a whole process (see take_turns); each must end with
+    ``exit_code``.  A command may be a function that prepares its run (an edit, an empty
+    folder) untimed and returns the command."""
     def run(command: Command) -> float:
         args = command() if callable(command) else command
         started = time.perf_counter()
@@ -280,13 +290,7 @@ def process_seconds(commands: dict[str, Command], runs: int = 5, exit_code: int 
             raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
         return taken
 
-    for command in commands.values():
-        run(command)
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(run(command))
-    return {name: statistics.median(taken) for name, taken in times.items()}
+    return take_turns({name: functools.partial(run, command) for name, command in commands.items()}, runs)
 
 
 def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -382,15 +386,15 @@ def check_figures() -> None:
         # The first `check` after an English edit measures that English text's reading
         # level again (importing textstat); the figures of unchanged texts are in the user
         # cache.  Each run follows an edit of its own.
-        after_edit = []
         handout = long / "handouts/iud-aftercare.yaml"
-        for word in ("first", "second", "third"):
+        words = iter(("first", "second", "third", "fourth"))
+
+        def edit_one_sentence() -> list[str]:
             handout.write_text(handout.read_text(encoding="utf-8").replace(
-                "Your nurse fills in", f"Your {word} nurse fills in", 1), encoding="utf-8")
-            started = time.perf_counter()
-            subprocess.run(checking, cwd=ROOT, capture_output=True)
-            after_edit.append(time.perf_counter() - started)
-        edited_check = statistics.median(after_edit)
+                "Your nurse fills in", f"Your {next(words)} nurse fills in", 1), encoding="utf-8")
+            return checking
+
+        edited_check = process_seconds({"edited": edit_one_sentence}, runs=3, exit_code=1)["edited"]
     line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
     line("  the first check after an English edit", f"{edited_check:.2f} s", "< 3 s", edited_check < 3)
     line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
