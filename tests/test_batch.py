@@ -143,8 +143,6 @@ def test_bad_shard_is_a_usage_error(run: Run) -> None:
 
 
 def test_bundle_holds_every_handout_with_bookmarks(project: Path, run: Run) -> None:
-    from pypdf import PdfReader
-
     assert run("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter",
                "--bundle").exit_code == 0
     folder = project / "dist/harbour-health/es"
@@ -177,8 +175,6 @@ def test_bundles_are_made_again_only_when_a_leaflet_in_them_changed(project: Pat
 
 
 def test_a_bundle_is_never_left_with_only_some_handouts(project: Path, run: Run) -> None:
-    from pypdf import PdfReader
-
     one = ("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter", "--bundle")
     assert run(*one).exit_code == 0
     bundle = project / "dist/harbour-health/es/bundle-letter.pdf"

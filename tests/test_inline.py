@@ -98,8 +98,6 @@ def test_text_without_markup_is_one_span_as_the_parser_gives(user_cache, monkeyp
 def test_parsed_spans_are_kept_in_the_user_cache(user_cache, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A text parsed once is read back from the user cache, the same spans (or the same
     refusal), without markdown-it: a cold build need not import it."""
-    import pytest
-
     from carepress import inline
 
     texts = ["Call **(617) 555-0142** or see [our page](https://example.org/a_b), *today*",

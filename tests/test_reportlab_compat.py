@@ -270,8 +270,6 @@ def test_cjk_line_pieces_make_a_line() -> None:
 def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
     """Templates first -> second -> third (autoNextPageTemplate), each one page: pages 1-3
     use them in turn (ReportLab alone used `second` for two pages)."""
-    import io
-
     from reportlab.platypus import Frame, PageBreak, PageTemplate, Paragraph
     from reportlab.lib.styles import getSampleStyleSheet
 
@@ -294,8 +292,6 @@ def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
 def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(user_cache) -> None:  # type: ignore[no-untyped-def]
     """A font made by init_with_cached_face has every attribute a TTFont made by ReportLab
     has, equal but for the face (compared in tests/test_fonts.py) and the state."""
-    import io
-
     from reportlab.pdfbase.ttfonts import TTFont
 
     from carepress.typeset.reportlab_compat import init_with_cached_face

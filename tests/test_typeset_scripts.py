@@ -448,7 +448,6 @@ def test_no_lone_last_line_at_the_top_of_a_page(project: Path, run: Run) -> None
     """The Vietnamese large-print leaflet's second page began with "cung. [1]", the last
     line of a passage, a heading after it."""
     import html
-    import shutil
     import subprocess
 
     if not shutil.which("pdftotext"):
