@@ -1,4 +1,6 @@
-"""Shared fixtures: a throwaway copy of the project's real content, and a CLI runner."""
+"""Shared fixtures and helpers: throwaway copies of the project's real content (edited by a
+test, or built once by a module), a CLI runner, an empty user cache, and readers of what a
+build writes."""
 
 from __future__ import annotations
 
