@@ -5,6 +5,7 @@ Run from the project folder:  python bench/bench.py  (takes a minute or two on 2
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -28,18 +29,27 @@ LIBRARIES = ("reportlab.platypus", "reportlab.pdfgen.canvas", "jinja2", "yaml", 
              "PIL.Image")
 
 
-def median_seconds(actions: dict, runs: int = RUNS) -> dict[str, float]:  # type: ignore[type-arg]
-    """Each action's median time.  The actions take turns, so that a slower spell of a
-    shared machine falls on all of them alike and their ratios stay fair."""
-    for action in actions.values():
-        action()  # warm up: fonts registered, caches filled
-    times: dict[str, list[float]] = {name: [] for name in actions}
+def take_turns(measures: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """The median of the seconds each of ``measures`` returns over ``runs`` turns, after one
+    untimed turn (a warm-up: fonts registered, caches filled).  They take turns, so that a
+    slower spell of a shared machine falls on all of them alike and their ratios stay fair."""
+    for measure in measures.values():
+        measure()
+    times: dict[str, list[float]] = {name: [] for name in measures}
     for _ in range(runs):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
+        for name, measure in measures.items():
+            times[name].append(measure())
     return {name: statistics.median(taken) for name, taken in times.items()}
+
+
+def median_seconds(actions: dict[str, Callable[[], object]], runs: int = RUNS) -> dict[str, float]:
+    """Each action's median time in this process (see take_turns)."""
+    def run(action: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        action()
+        return time.perf_counter() - started
+
+    return take_turns({name: functools.partial(run, action) for name, action in actions.items()}, runs)
 
 
 def pipeline(project, job_fields, out: Path):  # type: ignore[no-untyped-def]
@@ -240,14 +250,21 @@ def long_handout_project(root: Path, sections: int = 400, langs: tuple[str, ...]
     return root
 
 
-def many_leaflets_project(root: Path, copies: int = 8) -> Path:
-    """A copy of the project at ``root`` with each handout (and its translations) ``copies``
-    times, under ids of their own (`iud-aftercare-2`...): the shipped matrix of 58 PDFs
-    becomes 58 x ``copies`` (464 for 8), with their HTML twins."""
+def copy_project(root: Path) -> Path:
+    """A copy of this repository's handouts/ and layouts/ at ``root``."""
     import shutil
 
-    shutil.copytree(ROOT / "layouts", root / "layouts")
-    shutil.copytree(ROOT / "handouts", root / "handouts")
+    for folder in ("handouts", "layouts"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def many_leaflets_project(root: Path, copies: int = 8) -> Path:
+    """A copy of the project at ``root`` with each handout (and its translations) ``copies``
+    times, under ids of their own (`iud-aftercare-2`...): ``copies`` times the shipped
+    matrix's PDFs and HTML twins (68 PDFs, 544 for 8, since Riverside prints tri-folds; 58
+    and 464 before)."""
+    copy_project(root)
     for handout in sorted((ROOT / "handouts").glob("*.yaml")):
         name = handout.stem
         for copy in range(2, copies + 1):
@@ -268,9 +285,9 @@ Command = Union[list[str], Callable[[], list[str]]]
 
 
 def process_seconds(commands: dict[str, Command], runs: int = 5, exit_code: int = 0) -> dict[str, float]:
-    """Each command's median time as a whole process, the commands taking turns (after one
-    untimed run each); each must end with ``exit_code``.  A command may be a function that
-    prepares its run (an edit, an empty folder) untimed and returns the command."""
+    """Each command's median time as a whole process (see take_turns); each must end with
+    ``exit_code``.  A command may be a function that prepares its run (an edit, an empty
+    folder) untimed and returns the command."""
     def run(command: Command) -> float:
         args = command() if callable(command) else command
         started = time.perf_counter()
@@ -280,13 +297,7 @@ def process_seconds(commands: dict[str, Command], runs: int = 5, exit_code: int 
             raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
         return taken
 
-    for command in commands.values():
-        run(command)
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(run(command))
-    return {name: statistics.median(taken) for name, taken in times.items()}
+    return take_turns({name: functools.partial(run, command) for name, command in commands.items()}, runs)
 
 
 def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -330,6 +341,8 @@ def warm_figures(project) -> None:  # type: ignore[no-untyped-def]
     line("pipeline, Chinese Letter", f"{chinese * 1000:.1f} ms", "<= 2x English", chinese <= 2 * english)
     line("HTML twin, English (render alone)", f"{warm['twin'] * 1000:.1f} ms")
 
+
+@functools.cache  # (once a run: every group of figures starts it)
 def carepress_command() -> list[str]:
     """`carepress` as a process, byte-compiled first: cold figures are for the package as pip
     installs it (an editable checkout with PYTHONDONTWRITEBYTECODE set would compile every
@@ -382,15 +395,15 @@ def check_figures() -> None:
         # The first `check` after an English edit measures that English text's reading
         # level again (importing textstat); the figures of unchanged texts are in the user
         # cache.  Each run follows an edit of its own.
-        after_edit = []
         handout = long / "handouts/iud-aftercare.yaml"
-        for word in ("first", "second", "third"):
+        words = iter(("first", "second", "third", "fourth"))
+
+        def edit_one_sentence() -> list[str]:
             handout.write_text(handout.read_text(encoding="utf-8").replace(
-                "Your nurse fills in", f"Your {word} nurse fills in", 1), encoding="utf-8")
-            started = time.perf_counter()
-            subprocess.run(checking, cwd=ROOT, capture_output=True)
-            after_edit.append(time.perf_counter() - started)
-        edited_check = statistics.median(after_edit)
+                "Your nurse fills in", f"Your {next(words)} nurse fills in", 1), encoding="utf-8")
+            return checking
+
+        edited_check = process_seconds({"edited": edit_one_sentence}, runs=3, exit_code=1)["edited"]
     line("check, 400 sections x 7 languages, stale", f"{long_check:.2f} s", "< 3 s", long_check < 3)
     line("  the first check after an English edit", f"{edited_check:.2f} s", "< 3 s", edited_check < 3)
     line("  (problem lines / translation files)", f"{problems} / {len(TRANSLATED)}", "equal",
@@ -420,11 +433,7 @@ def speed_figures(project) -> None:  # type: ignore[no-untyped-def]
     # its build cache warm: only that unit's leaflets are made again) against Typst
     # compiling the same matrix, every leaflet, in one fresh process (bench/typst_twin.py).
     with tempfile.TemporaryDirectory() as folder:
-        import shutil
-
-        copy = Path(folder) / "project"
-        for part in ("handouts", "layouts"):
-            shutil.copytree(ROOT / part, copy / part)
+        copy = copy_project(Path(folder) / "project")
         dist = Path(folder) / "dist"
         build = [*carepress, "build", "--project", str(copy), "--out", str(dist)]
         subprocess.run(build, cwd=ROOT, capture_output=True, check=True)  # the warm build cache
@@ -464,8 +473,8 @@ def speed_figures(project) -> None:  # type: ignore[no-untyped-def]
     else:
         line("Typst, all leaflets, one process", "not run", "pip install -e .[bench] (typst-py)")
 
-    # Issue 12: two workers against one on a matrix of 464 PDFs (the shipped handouts eight
-    # times over, under ids of their own) and their 192 HTML twins.
+    # Issue 12: two workers against one on the shipped handouts eight times over, under ids
+    # of their own (see many_leaflets_project; the line printed counts the PDFs).
     with tempfile.TemporaryDirectory() as folder:
         big = many_leaflets_project(Path(folder) / "project", copies=8)
         many = len(re.findall(r"\.pdf$", subprocess.run(

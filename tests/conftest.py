@@ -1,4 +1,6 @@
-"""Shared fixtures: a throwaway copy of the project's real content, and a CLI runner."""
+"""Shared fixtures and helpers: throwaway copies of the project's real content (edited by a
+test, or built once by a module), a CLI runner, an empty user cache, and readers of what a
+build writes."""
 
 from __future__ import annotations
 
@@ -28,10 +30,33 @@ def copy_project(root: Path) -> Path:
     return root
 
 
+def build_project(root: Path, *args: str) -> None:
+    """`carepress build --project ROOT ARGS` in this process; the build must pass (how a
+    module's fixture builds its copy of the project once, for its read-only tests)."""
+    result = CliRunner().invoke(main, ["build", "--project", str(root), *args])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of handouts/ and layouts/ that a test may edit freely."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def trifold_project(project: Path) -> Path:
+    """The copied project with Riverside printing tri-folds only: its one layout."""
+    edit(project / "layouts/brands/riverside-womens-health.yaml",
+         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
+    return project
+
+
+@pytest.fixture
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty user cache of this test's own (XDG_CACHE_HOME in tmp_path): carepress's
+    folder in it, where each kind of entry has a folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "carepress"
 
 
 Run = Callable[..., Result]
@@ -52,9 +77,21 @@ def run(project: Path) -> Run:
 COMMANDS_WITH_PROJECT = {"build", "check", "list", "pin", "fonts", "report"}  # i18n takes --project itself
 
 
+def firago_file(face: str = "Regular") -> bytes:
+    """The bytes of FiraGO's ``face`` font file, from pymupdf-fonts, as carepress finds them."""
+    from carepress.fontfiles import package_font_bytes
+
+    data = package_font_bytes(f"pymupdf_fonts.FiraGO_{face}")
+    assert data is not None
+    return data
+
+
 def squash(text: str) -> str:
     """Text without its whitespace, NFC-normalised: how extracted text is compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+MM = 72 / 25.4  # points in a millimetre
 
 
 def edit(path: Path, old: str, new: str) -> None:

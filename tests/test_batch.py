@@ -143,8 +143,6 @@ def test_bad_shard_is_a_usage_error(run: Run) -> None:
 
 
 def test_bundle_holds_every_handout_with_bookmarks(project: Path, run: Run) -> None:
-    from pypdf import PdfReader
-
     assert run("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter",
                "--bundle").exit_code == 0
     folder = project / "dist/harbour-health/es"
@@ -177,8 +175,6 @@ def test_bundles_are_made_again_only_when_a_leaflet_in_them_changed(project: Pat
 
 
 def test_a_bundle_is_never_left_with_only_some_handouts(project: Path, run: Run) -> None:
-    from pypdf import PdfReader
-
     one = ("build", "--clinic", "harbour-health", "--lang", "es", "--layout", "letter", "--bundle")
     assert run(*one).exit_code == 0
     bundle = project / "dist/harbour-health/es/bundle-letter.pdf"
@@ -375,20 +371,19 @@ def test_a_system_font_a_brand_names_is_in_its_leaflets_cache_key(project: Path,
     assert key() != first
 
 
-def test_the_index_page_is_the_same_from_its_compiled_template(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_page_is_the_same_from_its_compiled_template(user_cache: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The index's template is compiled once per machine (the user cache, as the twins'
     is): a page rendered from the kept code is the one rendered after compiling."""
     import datetime as dt
 
     from carepress import index
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     rows = [index.IndexRow("harbour-health", "ar", "iud-aftercare", "a4", "", "pdf", "built", 2, 51234,
                            dt.date(2029, 11, 20), "harbour-health/ar/iud-aftercare-a4.pdf", draft=True)]
     lacking = [("iud-aftercare", ["harbour-health"], "sources named", "no publisher")]
     index._template.cache_clear()
     compiled = index.render_index(rows, "1 leaflet(s)", lacking)
-    kept = list((tmp_path / "carepress/templates").iterdir())
+    kept = list((user_cache / "templates").iterdir())
     assert len(kept) == 1  # (named by Jinja: a hash of the template name)
     index._template.cache_clear()
     monkeypatch.setattr(index.jinja2.Environment, "compile", lambda *args, **kwargs: 1 / 0)  # never again

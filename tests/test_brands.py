@@ -74,15 +74,10 @@ def may_break(address: str, index: int) -> bool:
 
 @pytest.fixture(scope="module")
 def narrow_layouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-    from conftest import copy_project
+    from conftest import build_project, copy_project
 
     root = copy_project(tmp_path_factory.mktemp("narrow") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "large-print-a4",
-                                       "--layout", "large-print-letter", "--layout", "a5-booklet"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--layout", "large-print-a4", "--layout", "large-print-letter", "--layout", "a5-booklet")
     return root
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, copy_project, squash
+from conftest import Run, build_project, copy_project, squash
 from pypdf import PdfReader
 
 from carepress.load import load_project
@@ -43,13 +43,8 @@ def fonts_of(reader: PdfReader) -> list[tuple[str, bool]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole matrix, built once for the read-only tests of this module."""
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 0, result.output
+    build_project(root)
     return root / "dist"
 
 
@@ -66,7 +61,8 @@ def page_records(built: Path) -> list[dict]:  # type: ignore[type-arg]
 def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     records = manifest["leaflets"]
-    brands = load_project(built.parent).brands
+    model = load_project(built.parent)
+    brands = model.brands
     assert len(brands) >= 3
     expected = {(h, layout, lang, clinic) for clinic, brand in brands.items()
                 for lang in brand.languages for layout in (*brand.layouts, "")  # "": HTML twin
@@ -84,7 +80,7 @@ def test_build_writes_every_leaflet_and_a_manifest(built: Path) -> None:
         assert record["path"] == (f"{record['clinic']}/{record['lang']}/{record['handout']}-"
                                   f"{record['layout']}{suffix}.pdf")
         assert record["pages"] == len(PdfReader(built / record["path"]).pages) <= \
-            load_project(built.parent).layouts[record["layout"]].max_pages
+            model.layouts[record["layout"]].max_pages
 
 
 def frame_text(page, layout) -> str:  # type: ignore[no-untyped-def]

@@ -11,22 +11,18 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import copy_project
+from conftest import build_project, copy_project
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from carepress.bundle import bundle
-from carepress.cli import main
 
 SUBSET = re.compile(r"^/[A-Z]{6}\+")
 LAYOUTS = ("letter", "a5-booklet")  # a plain bundle, and an imposed one with its reading order
 
 
 def build(root: Path) -> Path:
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--bundle", "-q", "--format", "pdf",
-                                       *(f"--layout={layout}" for layout in LAYOUTS)])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--bundle", "-q", "--format", "pdf", *(f"--layout={layout}" for layout in LAYOUTS))
     return root / "dist"
 
 

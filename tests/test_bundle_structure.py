@@ -13,12 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import Tree, copy_project, parent_tree, parse_xmp, squash, xmp_value
+from conftest import Tree, build_project, copy_project, parent_tree, parse_xmp, squash, xmp_value
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from carepress.cli import main
 from carepress.bundle import bundle
 from carepress.load import load_project
 from carepress.model import plain
@@ -32,15 +30,13 @@ HANDOUTS = ("iud-aftercare", "miscarriage-aftercare")  # handout order
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A whole `carepress build --bundle`."""
     root = copy_project(tmp_path_factory.mktemp("bundles") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--bundle", "-q"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--bundle", "-q")
     return root / "dist"
 
 
-def imposing_layouts() -> set[str]:
-    from conftest import REPO
-
-    project = load_project(REPO)
+def imposing_layouts(root: Path) -> set[str]:
+    """The layouts of the project at ``root`` that impose their pages on sheets."""
+    project = load_project(root)
     return {layout for layout, spec in project.layouts.items() if spec.imposition is not None}
 
 
@@ -53,7 +49,7 @@ def tagged_bundles(dist: Path, langs: tuple[str, ...] = ("en", "ar")) -> list[tu
     """(file, clinic, lang, layout) of each tagged bundle in ``langs``: every layout's, and a
     booklet's reading order (its layout given as the booklet's)."""
     found = []
-    imposing = imposing_layouts()
+    imposing = imposing_layouts(dist.parent)
     for path in sorted(dist.glob("*/*/bundle-*.pdf")):
         clinic, lang = path.parent.parent.name, path.parent.name
         if lang in langs and not is_imposed(path, imposing):
@@ -242,7 +238,7 @@ def _links(page: DictionaryObject) -> list[tuple[str, list[float]]]:
 
 
 def test_every_pdf_is_pdfa_and_all_but_the_printed_sheets_are_pdfua(dist: Path) -> None:
-    imposing = imposing_layouts()
+    imposing = imposing_layouts(dist.parent)
     paths = sorted(dist.rglob("*.pdf"))
     imposed = [path for path in paths if is_imposed(path, imposing)]
     # (5 booklet bundles' reading order; Riverside's tri-folds: 10 leaflets and 5 bundles, each

@@ -12,7 +12,7 @@ from carepress.content import reading
 from carepress.load import load_project
 from carepress.pipeline import resolve_job
 from carepress.plan import Job
-from conftest import Run, edit
+from conftest import REPO, Run, edit
 
 # A handout a reviewer would send back, and the lines its three problems are on.
 REVIEWED = """\
@@ -290,10 +290,9 @@ def test_reading_figures_equal_textstats_own_without_its_heavy_imports(tmp_path:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "XDG_CACHE_HOME": str(tmp_path)}
     for run in ("parses and keeps the patterns", "reads them"):
-        found = json.loads(subprocess.run([sys.executable, "-c", _SAME_FIGURES, str(root)], env=env,
+        found = json.loads(subprocess.run([sys.executable, "-c", _SAME_FIGURES, str(REPO)], env=env,
                                           check=True, capture_output=True, text=True).stdout)
         assert found["ours"] == found["theirs"], run
         assert all(len(values) >= 1 and all(v != 0 for v in values) for values in found["ours"].values())

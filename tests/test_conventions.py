@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, copy_project, edit
+from conftest import Run, build_project, copy_project, edit
 from pypdf import PdfReader
 
 from carepress.html import render_html
@@ -28,13 +28,8 @@ CODE = re.compile(r"\b([A-Z]+)-GYN-0\d\d\b")
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every clinic's English leaflets, PDFs on each layout it prints and HTML twins."""
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("conventions") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "en", "-q"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--lang", "en", "-q")
     return root
 
 
@@ -154,9 +149,8 @@ def test_a_region_file_changes_only_what_it_names(project: Path) -> None:
     ("en-GX", "`locale: en-GX` is not a locale Babel (CLDR) knows; use one such as `en-GB`"),
     ("en-gb", "`locale`: `en-gb` is not valid: a language and its region, such as `en-GB`"),
 ])
-def test_an_unknown_locale_is_an_error_at_the_brand(project: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
-                                                    tmp_path: Path, locale: str, expected: str) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_an_unknown_locale_is_an_error_at_the_brand(project: Path, run: Run, user_cache: Path, locale: str,
+                                                    expected: str) -> None:
     edit(project / RIVERSIDE, "locale: en-GB", f"locale: {locale}")
     result = run("check", "--clinic", "riverside-womens-health", "--lang", "en")
     assert result.exit_code == 1
@@ -173,8 +167,7 @@ def test_a_locale_of_a_language_the_clinic_does_not_offer_is_a_warning(project: 
             "(`en`, `es`, `zh-Hans`, `vi`)") in result.stderr
 
 
-def test_dates_are_kept_per_locale(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+def test_dates_are_kept_per_locale(user_cache: Path) -> None:
     day = dt.date(2029, 11, 20)
     assert [format_date(day, locale) for locale in ("en", "en-GB", "en", "en-GB")] == \
         ["November 20, 2029", "20 November 2029"] * 2

@@ -7,10 +7,9 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-
+from conftest import REPO
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
@@ -76,7 +75,7 @@ def test_finish_refuses_a_pdf_with_a_font_it_does_not_embed() -> None:
     from carepress.plan import Job
     from carepress.verification import verify
 
-    project = load_project(Path(__file__).resolve().parent.parent)
+    project = load_project(REPO)
     job = Job("iud-aftercare", "ar", "riverside-womens-health", "a4")
     made = make(project, job)
     pdf = made.outputs[0].artifact
@@ -95,8 +94,7 @@ def test_a_leaflet_read_in_page_order_is_built_without_pypdf() -> None:
               "from carepress.plan import Job; import pathlib; p = load_project(pathlib.Path(sys.argv[1]));"
               "make(p, Job('iud-aftercare', 'en', 'riverside-womens-health', sys.argv[2]));"
               "print('pypdf' in sys.modules)")
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    seen = [subprocess.run([sys.executable, "-c", script, str(root), layout], env=env, check=True,
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    seen = [subprocess.run([sys.executable, "-c", script, str(REPO), layout], env=env, check=True,
                            capture_output=True, text=True).stdout.strip() for layout in ("a4", "a5-booklet")]
     assert seen == ["False", "True"]

@@ -33,14 +33,13 @@ def test_a_split_paragraph_is_broken_again() -> None:
     assert paragraph.wrap(200, 1000) == (200, height)  # split() dropped its lines: broken again
 
 
-def test_qr_codes_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_qr_codes_are_kept_in_the_user_cache(user_cache) -> None:  # type: ignore[no-untyped-def]
     from carepress.typeset.flowables import qr_modules
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     qr_modules.cache_clear()
     modules = qr_modules("https://clinic.example/l/en/iud")
     assert len(modules) in range(21, 178, 4) and modules[0][:7] == (True,) * 7  # a finder pattern
-    [cached] = (tmp_path / "carepress/qr").glob("*.txt")
+    [cached] = (user_cache / "qr").glob("*.txt")
     cached.write_text("101\n010\n101", encoding="ascii")  # the next process reads the file
     qr_modules.cache_clear()
     assert qr_modules("https://clinic.example/l/en/iud") == ((True, False, True), (False, True, False),

@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, edit
+from conftest import MM, Run, Tree, edit
 from pypdf import PdfReader
 
-MM = 72 / 25.4
 RIVERSIDE = "layouts/brands/riverside-womens-health.yaml"
 
 
@@ -23,18 +22,11 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-@pytest.fixture
-def trifolds(project: Path) -> Path:
-    edit(project / RIVERSIDE, "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]",
-         "layouts: [trifold-a4]")
-    return project
-
-
-def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifolds: Path, run: Run) -> None:
+def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifold_project: Path, run: Run) -> None:
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--format", "pdf",
                  "--handout", "miscarriage-aftercare")
     assert result.exit_code == 0, result.stderr
-    reading = trifolds / "dist/riverside-womens-health/en/miscarriage-aftercare-trifold-a4-reading-order.pdf"
+    reading = trifold_project / "dist/riverside-womens-health/en/miscarriage-aftercare-trifold-a4-reading-order.pdf"
     pages = page_texts(reading)
     assert len(pages) == 6
     cover, flap, *inside, back = pages
@@ -76,13 +68,13 @@ def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifolds: Path, ru
                if index not in (1, 4))
 
 
-def test_a_summary_edition_carries_the_sections_it_names(trifolds: Path, run: Run) -> None:
-    edit(trifolds / "handouts/iud-aftercare.yaml", "profile: discharge",
+def test_a_summary_edition_carries_the_sections_it_names(trifold_project: Path, run: Run) -> None:
+    edit(trifold_project / "handouts/iud-aftercare.yaml", "profile: discharge",
          "trifold:\n  sections: [What is an IUD?, When to contact us]\nprofile: discharge")
     result = run("build", "--clinic", "riverside-womens-health", "--lang", "ar", "--format", "pdf",
                  "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
-    path = trifolds / "dist/riverside-womens-health/ar/iud-aftercare-trifold-a4-reading-order.pdf"
+    path = trifold_project / "dist/riverside-womens-health/ar/iud-aftercare-trifold-a4-reading-order.pdf"
     pages = page_texts(path)
     document = "\n".join(pages)
     # One bookmark a section carried: the flap's, then `What is an IUD?` (in Arabic).
@@ -90,10 +82,10 @@ def test_a_summary_edition_carries_the_sections_it_names(trifolds: Path, run: Ru
     assert "بيانات اللولب الخاص بك" not in document  # `Your IUD details` is left out
     assert "020 7946 0999" in pages[1]  # the urgent box on the flap
     # Other layouts carry every section.
-    edit(trifolds / RIVERSIDE, "layouts: [trifold-a4]", "layouts: [a4]")
+    edit(trifold_project / RIVERSIDE, "layouts: [trifold-a4]", "layouts: [a4]")
     assert run("build", "--clinic", "riverside-womens-health", "--lang", "ar", "--format", "pdf",
                "--handout", "iud-aftercare").exit_code == 0
-    a4 = "\n".join(page_texts(trifolds / "dist/riverside-womens-health/ar/iud-aftercare-a4.pdf"))
+    a4 = "\n".join(page_texts(trifold_project / "dist/riverside-womens-health/ar/iud-aftercare-a4.pdf"))
     assert "بيانات اللولب الخاص بك" in a4
 
 
@@ -152,8 +144,8 @@ def test_a_booklet_has_a_front_and_a_back_cover(project: Path, run: Run, lang: s
     result = run("build", "--clinic", "riverside-womens-health", "--lang", lang, "--format", "pdf",
                  "--layout", "a5-booklet", "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
-    reader = PdfReader(project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a5-booklet-reading-order.pdf")
-    pages = [page.extract_text() for page in reader.pages]
+    path = project / f"dist/riverside-womens-health/{lang}/iud-aftercare-a5-booklet-reading-order.pdf"
+    pages = page_texts(path)
     cover, back = pages[0], pages[-1]
     title, message, section = {
         "en": ("After your IUD insertion", "What to expect", "What is an IUD?"),
@@ -166,30 +158,10 @@ def test_a_booklet_has_a_front_and_a_back_cover(project: Path, run: Run, lang: s
     assert "020 7946 0321" in back and "020 7946 0999" in back and "RWH-GYN-014" in back
     assert f"/l/{lang}/iud-aftercare" in back.replace("\n", "")
     assert section not in back
-    qr = [figure for figure in _figures(reader) if "QR" in figure[0] or "رمز" in figure[0]]
-    assert qr and all(page == len(pages) for _, page in qr)
-
-
-def _figures(reader: PdfReader) -> list[tuple[str, int]]:
-    """Each Figure element's alternative text and the page (1-based) it is on."""
-    numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages, start=1)}
-    found: list[tuple[str, int]] = []
-
-    def walk(element: object) -> None:
-        element = element.get_object()  # type: ignore[attr-defined]
-        if isinstance(element, dict):
-            if element.get("/S") == "/Figure" and "/Pg" in element:
-                found.append((str(element.get("/Alt", "")), numbers[element.raw_get("/Pg").idnum]))
-            kids = element.get("/K")
-            if kids is not None:
-                for kid in kids if isinstance(kids, list) else [kids]:
-                    if hasattr(kid, "get_object"):
-                        walk(kid)
-                    elif isinstance(kid, dict):
-                        walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    tree = Tree(path)  # (the QR code's Figure: on the back cover, the last page)
+    qr = [tree.pages[figure.raw_get("/Pg").idnum] for figure in tree.roles("Figure")
+          if "/Pg" in figure and re.search("QR|رمز", str(figure.get("/Alt", "")))]
+    assert qr and all(index == len(pages) - 1 for index in qr)
 
 
 def test_editors_schemas_describe_the_summary_edition_and_tuck_in(project: Path, run: Run) -> None:

@@ -6,21 +6,18 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import firago_file
 from reportlab.pdfbase.ttfonts import TTFontFace
 
-from carepress.fontfiles import package_font_bytes
 from carepress.typeset.reportlab_compat import parsed_face
 
 
-@pytest.mark.parametrize("module", ["FiraGO_Regular", "FiraGO_Bold"])
-def test_a_face_read_from_the_cache_is_the_face_reportlab_parses(module: str, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    data = package_font_bytes(f"pymupdf_fonts.{module}")
-    assert data is not None
+@pytest.mark.parametrize("face", ["Regular", "Bold"])
+def test_a_face_read_from_the_cache_is_the_face_reportlab_parses(face: str, user_cache: Path) -> None:
+    data = firago_file(face)
     fresh = TTFontFace(io.BytesIO(data))
     stored = parsed_face(data)  # (parses, and keeps it)
-    assert len(list((tmp_path / "carepress/faces").iterdir())) == 1
+    assert len(list((user_cache / "faces").iterdir())) == 1
     read = parsed_face(data)
     for face in (stored, read):
         assert type(face) is TTFontFace

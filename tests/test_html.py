@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 from axe import AxeBrowser, axe_violations, format_violations, requires_axe
-from conftest import CLINIC_FOR, Run, copy_project
+from conftest import CLINIC_FOR, Run, build_project, copy_project
 
 from carepress.html import render_html
 from carepress.load import load_project
@@ -107,16 +107,8 @@ def squashed(text: str) -> str:
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The HTML twins of both handouts in English, Arabic and Chinese, built once."""
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("twins") / "project")
-    args = ["build", "--project", str(root), "--format", "html", "-q"]
-    for lang in LANGS:
-        args += ["--lang", lang]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
+    build_project(root, "--format", "html", "-q", *(f"--lang={lang}" for lang in LANGS))
     return root / "dist"
 
 

@@ -195,19 +195,17 @@ def test_status_table(run: Run, project: Path) -> None:
     assert all(row[3:] == ["0", "0", "draft"] for row in rows)
 
 
-def test_dates_are_written_as_each_language_writes_them_and_kept(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dates_are_written_as_each_language_writes_them_and_kept(user_cache: Path) -> None:
     import datetime as dt
 
     from carepress import resolve
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     resolve._dates_of.cache_clear()
     day = dt.date(2029, 11, 20)
     assert resolve.format_date(day, "es") == "20 de noviembre de 2029"
     assert resolve.format_date(day, "ru") == "20 ноября 2029\u202fг."  # (a narrow no-break space)
     assert resolve.format_date(day, "zh-Hans") == "2029年11月20日"
-    [cached] = (tmp_path / "carepress/dates").glob("es-babel-*.json")
+    [cached] = (user_cache / "dates").glob("es-babel-*.json")
     cached.write_text('{"2029-11-20": "from the cache"}', encoding="utf-8")
     resolve._dates_of.cache_clear()  # a new process reads the file, not Babel
     assert resolve.format_date(day, "es") == "from the cache"

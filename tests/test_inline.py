@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from conftest import REPO
 
 from carepress.inline import InlineMarkupError, protect, to_spans
 from carepress.model import Span, plain
@@ -49,20 +50,18 @@ def test_text_that_only_looks_like_markup_is_fine(text: str) -> None:
     to_spans(text)  # no InlineMarkupError
 
 
-def test_text_without_markup_is_one_span_as_the_parser_gives(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_text_without_markup_is_one_span_as_the_parser_gives(user_cache, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """to_spans skips the parser for a text with none of the characters it acts on: the same
     spans, for every text of the shipped handouts and translations and for random ones.
     (The parser itself, `_parse_spans`, is what each is compared with; the 20,000 random
     texts are kept out of the user cache.)"""
     import random
-    from pathlib import Path
 
     import yaml
 
     from carepress import usercache
     from carepress.inline import _parse_spans as parse_spans
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(usercache, "store_cached", lambda kind, name, data: None)
 
     def strings(value: object) -> list[str]:
@@ -74,10 +73,9 @@ def test_text_without_markup_is_one_span_as_the_parser_gives(tmp_path, monkeypat
             return [s for item in value for s in strings(item)]
         return []
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = [s for path in sorted((repo / "handouts").rglob("*.yaml"))
+    texts = [s for path in sorted((REPO / "handouts").rglob("*.yaml"))
              for s in strings(yaml.safe_load(path.read_text(encoding="utf-8")))]
-    texts += [path.read_text(encoding="utf-8") for path in (repo / "handouts/sources").glob("*.txt")]
+    texts += [path.read_text(encoding="utf-8") for path in (REPO / "handouts/sources").glob("*.txt")]
     alphabet = "ab Z\t\n!#$%&+-:<=>@]^`{}~()é中。ال\u00a0\u200f\ufeff\x0b\x0c09/.'\"|*_[\\\r\0"
     chance = random.Random(11)
     texts += ["".join(chance.choice(alphabet) for _ in range(chance.randint(0, 14)))
@@ -97,21 +95,18 @@ def test_text_without_markup_is_one_span_as_the_parser_gives(tmp_path, monkeypat
     assert skipped > 5_000  # (the fast path was taken)
 
 
-def test_parsed_spans_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_parsed_spans_are_kept_in_the_user_cache(user_cache, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A text parsed once is read back from the user cache, the same spans (or the same
     refusal), without markdown-it: a cold build need not import it."""
-    import pytest
-
     from carepress import inline
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     texts = ["Call **(617) 555-0142** or see [our page](https://example.org/a_b), *today*",
              "**never closed"]
     inline.parse_spans.cache_clear()
     first = inline.parse_spans(texts[0])
     with pytest.raises(inline.InlineMarkupError) as refused:
         inline.parse_spans(texts[1])
-    assert len(list((tmp_path / "carepress/inline").iterdir())) == 2
+    assert len(list((user_cache / "inline").iterdir())) == 2
 
     def no_parser():  # type: ignore[no-untyped-def]
         raise AssertionError("parsed again")

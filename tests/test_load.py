@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from carepress.errors import CarepressError, Diagnostics
 from carepress.load import load_project
@@ -123,23 +124,21 @@ def test_paragraphs_are_numbered_and_nothing_is_dropped() -> None:
 
 @pytest.mark.parametrize("name", ["iud-bleeding-after-sex", "sex-after-miscarriage"])
 def test_shipped_sources_keep_every_word(name: str) -> None:
-    root = Path(__file__).resolve().parent.parent
-    text = (root / "handouts/sources" / f"{name}.txt").read_text(encoding="utf-8")
+    text = (REPO / "handouts/sources" / f"{name}.txt").read_text(encoding="utf-8")
     joined = " ".join(p.text for p in split_paragraphs(text))
     assert joined.split() == text.split()
 
 
 def test_shipped_sources_match_the_clinic_copies() -> None:
-    root = Path(__file__).resolve().parent.parent
-    seeds = root.parent / "shared" / "seeds"
+    seeds = REPO.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("the clinic's seed folder is not beside this checkout")
     for seed in seeds.glob("*.txt"):
-        assert (root / "handouts/sources" / seed.name).read_bytes() == seed.read_bytes()
+        assert (REPO / "handouts/sources" / seed.name).read_bytes() == seed.read_bytes()
 
 
 def test_shipped_project_loads_without_problems() -> None:
-    project = load_project(Path(__file__).resolve().parent.parent)
+    project = load_project(REPO)
     assert project.diagnostics == []
     assert set(project.handouts) == {"iud-aftercare", "miscarriage-aftercare"}
     assert set(project.layouts) >= {"a4", "letter"}
@@ -149,7 +148,6 @@ def test_shipped_project_loads_without_problems() -> None:
 def test_layout_sheet_must_hold_its_pages_and_top_margin_says_it_is_unused(tmp_path: Path) -> None:
     import shutil
 
-    from conftest import REPO
 
     folder = tmp_path / "layouts"
     folder.mkdir()
@@ -200,7 +198,6 @@ def test_fixed_strings_take_only_what_the_layout_fills_in(tmp_path: Path, key: s
                                                           expected: str) -> None:
     import re
 
-    from conftest import REPO
 
     from carepress.load.strings import load_strings
 
@@ -223,7 +220,6 @@ def test_a_translation_saved_as_yml_is_reported(project: Path) -> None:
 
 
 def test_type_sizes_must_be_real_numbers(tmp_path: Path) -> None:
-    from conftest import REPO
 
     from carepress.load.layout import load_layouts
 

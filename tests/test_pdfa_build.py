@@ -9,12 +9,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import Run, copy_project, parse_xmp, xmp_value
+from conftest import Run, build_project, copy_project, parse_xmp, xmp_value
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from carepress.cli import main
 from carepress.pdfa import srgb_icc_profile, xmp_date_from_pdf
 
 RIVERSIDE = "riverside-womens-health"
@@ -27,9 +25,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     def build(*args: str) -> Path:
         out = root / f"dist-{len(list(root.glob('dist-*')))}"
-        result = CliRunner().invoke(main, ["build", "--project", str(root), "-q", "--out", str(out),
-                                           *args])
-        assert result.exit_code == 0, result.output
+        build_project(root, "-q", "--out", str(out), *args)
         return out
 
     matrix = build("--clinic", RIVERSIDE, "--lang", "en", "--lang", "ar", "--layout", "a4",

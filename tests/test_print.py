@@ -8,14 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, edit
+from conftest import MM, Run, edit
 from pypdf import PageObject, PdfReader
 
-from carepress.finish import booklet_order
+from carepress.finish import booklet_order, impose, sheet_positions, trifold_order
 from carepress.model import PrintOptions
 from carepress.pdfa import file_identifier
-
-MM = 72 / 25.4
 
 
 def test_bleed_sets_trim_and_bleed_boxes(project: Path, run: Run, tmp_path: Path) -> None:
@@ -69,8 +67,6 @@ def test_bad_bleed_is_a_usage_error(run: Run) -> None:
 
 
 def test_booklet_order_for_eight_pages() -> None:
-    from carepress.finish import booklet_order
-
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
     assert booklet_order(5) == [(8, 1), (2, 7), (6, 3), (4, 5)]  # padded to a multiple of 4
     assert booklet_order(8, right_to_left=True) == [(1, 8), (7, 2), (3, 6), (5, 4)]
@@ -108,8 +104,6 @@ def _column_texts(page, columns: int) -> list[str]:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize("lang, rtl", [("en", False), ("ar", True)])
 def test_booklet_sheets_are_in_saddle_stitch_order(project: Path, run: Run, lang: str,
                                                    rtl: bool) -> None:
-    from carepress.finish import booklet_order
-
     result = run("build", "--clinic", "riverside-womens-health", "--layout", "a5-booklet",
                  "--lang", lang, "--handout", "miscarriage-aftercare")
     assert result.exit_code == 0, result.stderr
@@ -138,8 +132,6 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
     """For each sheet side: which reading-order page stands in each of its ``slots`` columns,
     found by the words each column shares with each reading page (None: nothing to tell);
     and the pages that have words of their own to be found by."""
-    import re
-
     def words(text: str) -> set[str]:
         return set(re.findall(r"\w{4,}", text))
 
@@ -158,18 +150,9 @@ def regions_as_reading_pages(imposed: Path, reading: Path,
     return sides, {number for number, page in enumerate(pages, start=1) if len(page) > 3}
 
 
-@pytest.fixture
-def trifold_project(project: Path) -> Path:
-    edit(project / "layouts/brands/riverside-womens-health.yaml",
-         "layouts: [a4, large-print-a4, a5-booklet, trifold-a4]", "layouts: [trifold-a4]")
-    return project
-
-
 @pytest.mark.parametrize("lang, rtl", [("en", False), ("ar", True)])
 def test_trifold_panels_are_in_folding_order(trifold_project: Path, run: Run, lang: str,
                                              rtl: bool) -> None:
-    from carepress.finish import trifold_order
-
     result = run("build", "--clinic", "riverside-womens-health", "--lang", lang,
                  "--handout", "iud-aftercare")
     assert result.exit_code == 0, result.stderr
@@ -413,8 +396,6 @@ TUCKED = [99, 96.5, 99, 99, 96.5, 99]  # a tri-fold whose tuck-in panels (2 and 
 @pytest.mark.parametrize("printing", [PrintOptions(), PrintOptions(3 * MM, crop_marks=True)],
                          ids=["plain", "bleed"])
 def test_pages_of_unequal_widths_pack_across_the_sheet(printing: PrintOptions, rtl: bool) -> None:
-    from carepress.finish import impose, trifold_order
-
     reader = synthetic_leaflet(TUCKED, printing)
     sheet_width, outer, bleed = 297 * MM, printing.outer, printing.bleed
     order = trifold_order(rtl)
@@ -453,8 +434,6 @@ def test_a_sheet_renders_each_page_in_its_cell_and_crop_marks_at_its_corners() -
     bleed on the sheet's outer edges, white outside the bleed but for the crop marks."""
     import pypdfium2 as pdfium
 
-    from carepress.finish import impose, trifold_order
-
     printing = PrintOptions(3 * MM, crop_marks=True)
     reader = synthetic_leaflet(TUCKED, printing)
     data = impose(reader, 297 * MM, 210 * MM, trifold_order(), file_identifier(b"test"), "reading.pdf",
@@ -489,8 +468,6 @@ def test_a_sheet_renders_each_page_in_its_cell_and_crop_marks_at_its_corners() -
 
 
 def test_sheet_positions() -> None:
-    from carepress.finish import sheet_positions
-
     assert sheet_positions([148.0, 148.0], 297.0, uniform=True) == ([0.25, 148.75], [0.0, 148.5, 297.0])
     assert sheet_positions([97.0, 99.0, 99.0], 297.0, uniform=False) == (
         [1.0, 98.0, 197.0], [0.0, 98.0, 197.0, 297.0])

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import REPO, copy_project, edit
+from conftest import REPO, Run, build_project, copy_project, edit
 from pypdf import PdfReader
 
-from carepress.cli import main
 from carepress.errors import Diagnostics
 from carepress.load.brand import ciede2000, cielab, load_brand, urgent_look_problems
 from carepress.load.layout import load_layout
@@ -30,13 +28,11 @@ from carepress.typography import no_break_spaces
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One handout: Chinese on Letter, English in large print, French and Russian on A4."""
     root = copy_project(tmp_path_factory.mktemp("style") / "project")
-    args = ["build", "--project", str(root), "--handout", "iud-aftercare"]
     for clinic, lang, layout in (("harbour-health", "zh-Hans", "letter"),
                                  ("harbour-health", "en", "large-print-letter"),
                                  ("riverside-womens-health", "fr", "a4"),
                                  ("riverside-womens-health", "ru", "a4")):
-        result = CliRunner().invoke(main, [*args, "--clinic", clinic, "--lang", lang, "--layout", layout])
-        assert result.exit_code == 0, result.output
+        build_project(root, "--handout", "iud-aftercare", "--clinic", clinic, "--lang", lang, "--layout", layout)
     return root
 
 
@@ -227,7 +223,7 @@ def test_chinese_lines_are_at_least_one_and_a_half_sizes_apart(built: Path) -> N
 
 # -- the editions a clinic claims -------------------------------------------------------
 
-def test_the_closing_line_claims_only_the_editions_the_clinic_builds(project: Path) -> None:
+def test_the_closing_line_claims_only_the_editions_the_clinic_builds(project: Path, run: Run) -> None:
     loaded = load_project(project)
     harbour, northside = loaded.brands["harbour-health"], loaded.brands["northside-family-clinic"]
     assert editions_of(loaded, "iud-aftercare", harbour) == Editions(languages=True, large_print=True)
@@ -249,8 +245,7 @@ def test_the_closing_line_claims_only_the_editions_the_clinic_builds(project: Pa
         "This leaflet is also available in other languages. Ask us for a copy."  # type: ignore[union-attr]
     # a clinic with one language and no large print says neither, and prints no line
     edit(project / "layouts/brands/northside-family-clinic.yaml", "languages: [en, es, pt]", "languages: [en]")
-    result = CliRunner().invoke(main, ["build", "--project", str(project), "--clinic", "northside-family-clinic",
-                                       "--handout", "iud-aftercare", "--format", "html"])
+    result = run("build", "--clinic", "northside-family-clinic", "--handout", "iud-aftercare", "--format", "html")
     assert result.exit_code == 0, result.output
     page = (project / "dist/northside-family-clinic/en/iud-aftercare.html").read_text(encoding="utf-8")
     assert "also available" not in page and "Tell us what you think" in page

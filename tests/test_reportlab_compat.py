@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from conftest import firago_file
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.utils import ImageReader
@@ -191,7 +192,6 @@ def test_document_pages_and_creation_date_are_the_ones_written() -> None:
 def test_face_tables_are_the_font_file_and_its_maps() -> None:
     from reportlab.pdfbase import pdfmetrics
 
-    from carepress.fontfiles import package_font_bytes
     from carepress.typeset.reportlab_compat import (
         cap_height,
         char_widths,
@@ -203,7 +203,7 @@ def test_face_tables_are_the_font_file_and_its_maps() -> None:
 
     name = firago().regular
     font = pdfmetrics.getFont(name)
-    assert font_program(name) == package_font_bytes("pymupdf_fonts.FiraGO_Regular")
+    assert font_program(name) == firago_file()
     assert {ord("A"), ord("ж"), ord("ب")} <= covered_codes(font)
     glyph = font.face.charToGlyph[ord("A")]
     assert ord("A") in glyph_codes(font, glyph)
@@ -293,8 +293,6 @@ def test_cjk_line_pieces_make_a_line() -> None:
 def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
     """Templates first -> second -> third (autoNextPageTemplate), each one page: pages 1-3
     use them in turn (ReportLab alone used `second` for two pages)."""
-    import io
-
     from reportlab.platypus import Frame, PageBreak, PageTemplate, Paragraph
     from reportlab.lib.styles import getSampleStyleSheet
 
@@ -314,19 +312,14 @@ def test_a_chain_of_one_page_templates_advances_a_template_a_page() -> None:
     assert used == names
 
 
-def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_attributes_ttfont_init_sets_are_set_from_a_cached_face(user_cache) -> None:  # type: ignore[no-untyped-def]
     """A font made by init_with_cached_face has every attribute a TTFont made by ReportLab
     has, equal but for the face (compared in tests/test_fonts.py) and the state."""
-    import io
-
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from carepress.fontfiles import package_font_bytes
     from carepress.typeset.reportlab_compat import init_with_cached_face
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    data = package_font_bytes("pymupdf_fonts.FiraGO_Regular")
-    assert data is not None
+    data = firago_file()
     reference = TTFont("compat-reference", io.BytesIO(data))
     made = TTFont.__new__(TTFont)
     init_with_cached_face(made, "compat-reference", data)

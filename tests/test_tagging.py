@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Tree, copy_project, object_text, parent_tree, squash
+from conftest import Tree, build_project, copy_project, object_text, parent_tree, squash
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
@@ -32,14 +32,8 @@ PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"BI", b"f", b"F", b"f*", b"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("tagged") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "en", "--lang", "ar",
-                                       "--lang", "zh-Hans", "-q"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--lang", "en", "--lang", "ar", "--lang", "zh-Hans", "-q")
     return root
 
 

@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from carepress.typeset.cjk import CANNOT_END, CANNOT_START, KinsokuParagraph
 from carepress.typeset.fonts import fonts_for
 
-from conftest import REPO, Run, copy_project, edit, leaflet_pdf, squash
+from conftest import REPO, Run, build_project, copy_project, edit, leaflet_pdf, squash
 
 
 def chinese_texts() -> list[str]:
@@ -130,15 +130,9 @@ def extractions(pdf: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from carepress.cli import main
-
     root = copy_project(tmp_path_factory.mktemp("scripts") / "project")
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "zh-Hans",
-                                       "--lang", "vi", "--lang", "ru", "--lang", "ar",
-                                       "--handout", "iud-aftercare"])
-    assert result.exit_code == 0, result.output
+    build_project(root, "--lang", "zh-Hans", "--lang", "vi", "--lang", "ru", "--lang", "ar",
+                  "--handout", "iud-aftercare")
     return root
 
 
@@ -370,15 +364,13 @@ def test_a_package_that_holds_no_font_is_not_found(value: str) -> None:
     assert font_bytes(value, REPO) is None  # (reported as `font ... not found`, not a traceback)
 
 
-def test_packaged_fonts_are_unpacked_once_into_the_user_cache(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packaged_fonts_are_unpacked_once_into_the_user_cache(user_cache: Path) -> None:
     import pymupdf_fonts.Ubuntu_Regular as packaged
 
     from carepress.fontfiles import package_font_bytes
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == packaged.fontbuffer
-    [cached] = (tmp_path / "carepress/fonts").glob("pymupdf_fonts.Ubuntu_Regular-*.ttf")
+    [cached] = (user_cache / "fonts").glob("pymupdf_fonts.Ubuntu_Regular-*.ttf")
     assert cached.read_bytes() == packaged.fontbuffer
     cached.write_bytes(b"from the cache")  # the next call reads the file, not the module
     assert package_font_bytes("pymupdf_fonts.Ubuntu_Regular") == b"from the cache"
@@ -456,7 +448,6 @@ def test_no_lone_last_line_at_the_top_of_a_page(project: Path, run: Run) -> None
     """The Vietnamese large-print leaflet's second page began with "cung. [1]", the last
     line of a passage, a heading after it."""
     import html
-    import shutil
     import subprocess
 
     if not shutil.which("pdftotext"):

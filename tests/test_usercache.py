@@ -15,12 +15,6 @@ import pytest
 from carepress import usercache
 
 
-@pytest.fixture()
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    return tmp_path / "carepress"
-
-
 def upgrade(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     """Pretend a newer ``library`` is installed (the version entry_key reads)."""
     versions = dict(usercache.installed_versions())
@@ -29,16 +23,16 @@ def upgrade(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     monkeypatch.setattr(usercache, "installed_versions", lambda: versions)
 
 
-def check_upgrade_misses(cache_home: Path, monkeypatch: pytest.MonkeyPatch, kind: str,
+def check_upgrade_misses(user_cache: Path, monkeypatch: pytest.MonkeyPatch, kind: str,
                          make: Callable[[], Any], stale: bytes, library: str) -> None:
     made = make()
-    (entry,) = (cache_home / kind).iterdir()
+    (entry,) = (user_cache / kind).iterdir()
     entry.write_bytes(stale)
     served = make()
     assert served != made  # the stale entry is served: the cache is read by that name
     upgrade(monkeypatch, library)
     assert make() == made
-    assert len(list((cache_home / kind).iterdir())) == 2  # made again, under a new name
+    assert len(list((user_cache / kind).iterdir())) == 2  # made again, under a new name
 
 
 def test_entry_key_reads_the_versions_carepress_and_the_module() -> None:
@@ -52,44 +46,44 @@ def test_entry_key_reads_the_versions_carepress_and_the_module() -> None:
     assert usercache.library_versions("carepress", "no-such-library") == "carepress=0.1.0;no-such-library=none"
 
 
-def test_a_pillow_upgrade_makes_the_icc_profile_again(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pillow_upgrade_makes_the_icc_profile_again(user_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from carepress.pdfa import srgb_icc_profile
 
-    check_upgrade_misses(cache_home, monkeypatch, "icc", srgb_icc_profile.__wrapped__, b"stale", "pillow")
+    check_upgrade_misses(user_cache, monkeypatch, "icc", srgb_icc_profile.__wrapped__, b"stale", "pillow")
 
 
-def test_a_reportlab_upgrade_encodes_the_qr_code_again(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reportlab_upgrade_encodes_the_qr_code_again(user_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from carepress.typeset.flowables import qr_modules
 
-    check_upgrade_misses(cache_home, monkeypatch, "qr",
+    check_upgrade_misses(user_cache, monkeypatch, "qr",
                          lambda: qr_modules.__wrapped__("https://example.org"), b"1", "reportlab")
 
 
 @pytest.mark.parametrize("library", ["svglib", "reportlab"])
 def test_an_svglib_or_reportlab_upgrade_records_the_logo_again(
-        cache_home: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+        user_cache: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     from carepress.typeset.flowables import svg_operators
 
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
            b'<rect width="20" height="10" fill="#123456"/></svg>')
-    check_upgrade_misses(cache_home, monkeypatch, "logos", lambda: svg_operators.__wrapped__(svg),
+    check_upgrade_misses(user_cache, monkeypatch, "logos", lambda: svg_operators.__wrapped__(svg),
                          json.dumps([1, 1, "stale"]).encode(), library)
 
 
 @pytest.mark.parametrize("library", ["textstat", "pyphen"])
 def test_a_textstat_or_pyphen_upgrade_measures_again(
-        cache_home: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+        user_cache: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     from carepress.content import _measured
 
     stale = json.dumps({"figures": [["stale", 1.0, "stale"]], "hardest": []}).encode()
-    check_upgrade_misses(cache_home, monkeypatch, "reading",
+    check_upgrade_misses(user_cache, monkeypatch, "reading",
                          lambda: _measured("en", ["Take one tablet each day with water."], False),
                          stale, library)
 
 
 @pytest.mark.parametrize("library", ["fonttools", "noto-cjk-sans-otc"])
 def test_a_fonttools_or_font_upgrade_converts_the_cjk_font_again(
-        cache_home: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+        user_cache: Path, monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     from carepress.typeset import cjkfont
 
     conversions: list[str] = []
@@ -99,7 +93,7 @@ def test_a_fonttools_or_font_upgrade_converts_the_cjk_font_again(
         return b"converted " + chars.encode()
 
     monkeypatch.setattr(cjkfont, "_convert", convert)
-    check_upgrade_misses(cache_home, monkeypatch, "fonts",
+    check_upgrade_misses(user_cache, monkeypatch, "fonts",
                          lambda: cjkfont.cjk_font_bytes("中文", False), b"stale", library)
     assert len(conversions) == 2
     # The subset's name in the PDF depends on the characters alone, not on the versions.
