@@ -102,8 +102,8 @@ def test_workers_give_the_same_files_as_one_process(project: Path, run: Run, tmp
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.pdf")}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.pdf")}
     assert one == two and len(one) >= 10
-    # The command turns the garbage collector off and the build freezes its warm heap for
-    # it (see build._frozen_heap): the process is handed back as it was found.
+    # The build freezes its warm heap for the workers (see workers._frozen_heap) and turns the
+    # collector on for a many-leaflet build: the process is handed back as it was found.
     assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
