@@ -216,14 +216,21 @@ _PAIRS = (
 )
 
 
+def linear_rgb(colour: str) -> tuple[float, float, float]:
+    """The linear-light red, green and blue of an sRGB `#RRGGBB` (IEC 61966-2-1; WCAG 2's
+    older threshold 0.03928 gives the same for every 8-bit value)."""
+    def linear(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return r, g, b
+
+
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of `#RRGGBB`."""
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    r, g, b = linear_rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def contrast_ratio(first: str, second: str) -> float:
@@ -280,11 +287,7 @@ def urgent_look_problems(colours: BrandColours, origins: dict[str, Origin]) -> l
 
 def cielab(colour: str) -> tuple[float, float, float]:
     """CIE L*a*b* (D65) of an sRGB `#RRGGBB`."""
-    def linear(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    r, g, b = linear_rgb(colour)
     x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
     y = 0.2126 * r + 0.7152 * g + 0.0722 * b
     z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
