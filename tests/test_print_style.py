@@ -26,10 +26,12 @@ from carepress.typography import no_break_spaces
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One handout: Chinese on Letter, English in large print, French and Russian on A4."""
+    """One handout: Chinese on Letter, English and French in large print, French and Russian
+    on A4."""
     root = copy_project(tmp_path_factory.mktemp("style") / "project")
     for clinic, lang, layout in (("harbour-health", "zh-Hans", "letter"),
                                  ("harbour-health", "en", "large-print-letter"),
+                                 ("riverside-womens-health", "fr", "large-print-a4"),
                                  ("riverside-womens-health", "fr", "a4"),
                                  ("riverside-womens-health", "ru", "a4")):
         build_project(root, "--handout", "iud-aftercare", "--clinic", clinic, "--lang", lang, "--layout", layout)
@@ -129,6 +131,44 @@ def test_large_print_sets_every_line_large(built: Path) -> None:
     assert min(size for _, _, size, _ in runs) >= 16
     assert any(text.startswith("HH-GYN-014") for _, _, _, text in runs)
     assert any(text.startswith("Based on") and size == 16 for _, _, size, text in runs)
+
+
+def test_large_print_prints_the_approval_and_owner_once_whole_at_the_end(built: Path) -> None:
+    """A draft translation's footer at 16 pt has no room for the owner's name (it was set at
+    12.8 pt and shortened with `…`): `approval: end` prints it once, whole, after the closing
+    lines, at the large size; a layout without it keeps it in every page's footer.  The
+    phone's question and number take a line each (the question was set at 14.8 pt); the
+    draft line's two languages take two: the code, version and review-by date, the last in
+    line for a spare one, are set smaller, as far as 80 %, never shortened."""
+    leaflets = built / "dist/riverside-womens-health/fr"
+    large = leaflets / "iud-aftercare-large-print-a4.pdf"
+    runs = text_runs(large)
+    assert min(size for _, _, size, text in runs if not text.startswith("RWH-GYN-014")) >= 16
+    control = [(size, text.strip()) for _, _, size, text in runs if text.startswith("RWH-GYN-014")]
+    assert all(size >= 16 * 0.8 and text.endswith("2029") for size, text in control), control
+    assert {text.strip() for _, _, size, text in runs if size == 16} >= {"020 7946 0321"}
+    pages = [page.extract_text() for page in PdfReader(large).pages]
+    owner = "Gynaecology Nursing Team, Riverside Women's Health Centre"
+    assert [owner in " ".join(text.split()) for text in pages] == [False] * (len(pages) - 1) + [True]
+    assert "".join(pages).count("Approuvé le 20") == 1 and "…" not in pages[-1].split("Approuvé")[1]
+    last = [text for page, _, _, text in runs if page == len(pages) - 1]
+    assert any(text.startswith("RWH-GYN-014") for text in last)  # (the rest of the footer stays)
+    assert all(text.count("Approuvé le 20") == 1 for text in
+               (page.extract_text() for page in PdfReader(leaflets / "iud-aftercare-a4.pdf").pages))
+
+
+@pytest.mark.parametrize("layout, setting, message", [
+    ("large-print-a4", "approval: middle", "`middle` is not one of `footer`, `end`"),
+    ("trifold-a4", "approval: end", "a tri-fold prints the document control once")])
+def test_approval_is_validated_at_its_line(tmp_path: Path, layout: str, setting: str, message: str) -> None:
+    path = tmp_path / f"{layout}.yaml"
+    text = (REPO / f"layouts/{layout}.yaml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("approval:")) + f"\n{setting}\n"
+    path.write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    assert load_layout(path, diagnostics) is None
+    [problem] = diagnostics.errors
+    assert problem.origin.line == len(text.splitlines()) and message in problem.message, problem
 
 
 def test_a_large_print_layout_with_small_type_is_an_error_at_its_size(tmp_path: Path) -> None:

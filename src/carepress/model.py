@@ -319,6 +319,10 @@ class Layout:
     path: Path
     imposition: "Imposition | None" = None
     large_print: bool = False  # a large-print edition: every type size at least LARGE_PRINT_MIN_PT
+    # Where the approval date and owner are printed: "footer", on every page (the footer's
+    # second line), or "end", once after the closing lines, as large print needs: its footer,
+    # at 16 pt, has no room for them beside a draft translation's line in two languages.
+    approval: str = "footer"
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,8 @@ class Furniture:
 
     def footer(self, canv: Canvas, doc: Any) -> None:
         """Inside the bottom margin area, under a rule: the document control (code, version,
-        review-by date; then the approval date and the leaflet's owner) and the page count;
+        review-by date; then the approval date and the leaflet's owner, unless the layout
+        prints them once at the end: `approval: end`) and the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
         in English.  A line too long for the width (large print) is broken between its
         parts (at ` · `) while the footer has room for more lines, and only then set smaller."""
@@ -258,24 +259,32 @@ class Furniture:
         page_count = self.page_number_width(size) + size
         # (markup, colour, the room it has): the control line leaves room for the page count
         lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
-        if footer.approved:
+        if footer.approved and self.layout.approval == "footer":
             lines.append((escape_markup(plain(footer.approved)), text, room))
         phone_line = len(lines)
-        lines.append(("", text, room))  # (the clinic's phone: drawn below, never broken)
+        lines.append(("", text, room))  # (the clinic's phone: drawn below, broken only before the number)
         if footer.draft:
             lines.append((escape_markup(footer.draft), self.colours.urgent, room))
         spare = int((line1 - size * FOOTER_DESCENT) // step) + 1 - len(lines)  # lines that fit on the page
-        # Spare lines go first to the draft line, then the review date, then the owner.
+
+        def priority(number: int) -> tuple[int, int]:
+            # Spare lines go first to the draft line, then the phone, then the review date,
+            # then the owner.
+            return (0 if footer.draft and number == len(lines) - 1 else 1 if number == phone_line else 2,
+                    number)
+
         broken: dict[int, list[str]] = {}
-        for number in sorted(range(len(lines)), key=lambda n: (n != len(lines) - 1 or not footer.draft, n)):
+        for number in sorted(range(len(lines)), key=priority):
             markup, _, width = lines[number]
-            broken[number] = self.broken(markup, size, width, room, spare) if markup else []
+            if number == phone_line:
+                broken[number] = ["", ""] if spare > 0 and self.phone_width(size) > room else [""]
+            else:
+                broken[number] = self.broken(markup, size, width, room, spare) if markup else []
             spare -= max(len(broken[number]) - 1, 0)
         y = line1
         for number, (_, colour, width) in enumerate(lines):
             if number == phone_line:
-                self.phone_line(canv, y, size)
-                y -= step
+                y = self.phone_line(canv, y, size, step, split=len(broken[number]) == 2)
                 continue
             for part_number, part in enumerate(broken[number]):
                 fitted, fitted_size = self.fitted_small(part, size, width)
@@ -303,18 +312,34 @@ class Furniture:
                 lines.append(part)
         return lines
 
-    def phone_line(self, canv: Canvas, y: float, size: float) -> None:
+    def phone_width(self, size: float) -> float:
+        """The width of the footer's phone line, `Questions? Call …: <number>`, at ``size``."""
+        prefix, phone = escape_markup(self.leaflet.footer.questions), self._phone_markup()
+        return self.width(prefix, self.fonts.regular, size) + self.width(phone, self.fonts.bold, size)
+
+    def _phone_markup(self) -> str:
+        return f"<b>{escape_markup(self.leaflet.footer.phone)}</b>"
+
+    def phone_line(self, canv: Canvas, y: float, size: float, step: float, *, split: bool) -> float:
+        """The footer's phone line at baseline ``y``, or (``split``: it is too long for the
+        width and the footer has a line to spare) its question, then the number on the line
+        under it; returns the next line's baseline."""
         footer, fonts, text = self.leaflet.footer, self.fonts, self.colours.text
-        prefix = footer.questions
-        phone = f"<b>{escape_markup(footer.phone)}</b>"
-        width = self.width(escape_markup(prefix), fonts.regular, size) + self.width(phone, fonts.bold, size)
+        prefix, phone = escape_markup(footer.questions), self._phone_markup()
+        if split:
+            fitted, fitted_size = self.fitted_small(prefix, size, self.between_margins)
+            self.text(canv, fitted, self.start, y, fonts.regular, fitted_size, text)
+            self.text(canv, phone, self.start, y - step, fonts.bold, size, text)
+            return y - 2 * step
+        width = self.phone_width(size)
         if width > self.between_margins:  # (set smaller, as far as FOOTER_SMALLEST)
             size = max(size * self.between_margins / width, size * FOOTER_SMALLEST)
         if self.rtl:  # one shaped line; the phone number stays a left-to-right unit inside it
-            self.text(canv, escape_markup(prefix) + phone, self.start, y, fonts.regular, size, text)
+            self.text(canv, prefix + phone, self.start, y, fonts.regular, size, text)
         else:
-            _, x = self.text(canv, escape_markup(prefix), self.start, y, fonts.regular, size, text)
+            _, x = self.text(canv, prefix, self.start, y, fonts.regular, size, text)
             self.text(canv, phone, x, y, fonts.bold, size, text)
+        return y - step
 
     def fitted_small(self, markup: str, size: float, room: float) -> tuple[str, float]:
         """A footer line that must fit ``room`` whatever a brand calls its leaflets' owner:

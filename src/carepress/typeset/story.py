@@ -80,15 +80,20 @@ class Story:
         # The clinic's logo, in the header band of the first page (furniture.py draws it).
         self.logo = self.root.add("Figure", alt=leaflet.clinic.logo.alt)
 
-    def build(self) -> list[Any]:
+    def build(self, approval_at_end: bool = False) -> list[Any]:
         """The flowables of a leaflet on pages: the title and key message under the header
-        band, the sections, the sources and the closing lines."""
+        band, the sections, the sources and the closing lines; then, ``approval_at_end``,
+        the approval date and owner (which the footer then leaves out)."""
         s, leaflet, root = self.styles, self.leaflet, self.root
         story: list[Any] = [self.text(leaflet.title, s.title, root.add("H1"))]
         if leaflet.subtitle:
             story.append(self.text(leaflet.subtitle, s.subtitle, root.add("P")))
         story += self.sections_story(list(enumerate(leaflet.sections, start=1)), lambda b: False)
-        return _without_space_at_the_end(story + self.sources() + self.closing())
+        story += self.sources() + self.closing()
+        if approval_at_end and leaflet.footer.approved:
+            story += [Spacer(1, s.body.fontSize * 0.8),
+                      self.text(leaflet.footer.approved, s.control, root.add("P"))]
+        return _without_space_at_the_end(story)
 
     # -- designed pieces -------------------------------------------------------------------
 
