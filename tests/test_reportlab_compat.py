@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from conftest import firago_file
@@ -216,45 +217,44 @@ def test_face_tables_are_the_font_file_and_its_maps() -> None:
     assert abs(pdfmetrics.stringWidth(chr(code), name, 1000) - widths[ord("A")]) < 1e-9
 
 
+def probe_class(seen: list[Any], measure: Callable[[Any], Any]) -> type:
+    """A 10 x 10 pt flowable class whose every drawing appends ``measure(itself)`` to ``seen``."""
+    from reportlab.platypus import Flowable
+
+    class Probe(Flowable):
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 10, 10
+
+        def draw(self) -> None:
+            seen.append(measure(self))
+
+    return Probe
+
+
 def test_a_flowable_knows_whether_it_is_first_in_its_frame() -> None:
-    from reportlab.platypus import Flowable, SimpleDocTemplate
+    from reportlab.platypus import SimpleDocTemplate
 
     from carepress.typeset.reportlab_compat import at_frame_top
 
     seen: list[bool] = []
-
-    class Probe(Flowable):
-        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-            return 10, 10
-
-        def draw(self) -> None:
-            seen.append(at_frame_top(self))
-
-    SimpleDocTemplate(io.BytesIO()).build([Probe(), Probe()])
+    probe = probe_class(seen, at_frame_top)
+    SimpleDocTemplate(io.BytesIO()).build([probe(), probe()])
     assert seen == [True, False]
-    assert at_frame_top(Probe())  # (drawn outside a frame)
+    assert at_frame_top(probe())  # (drawn outside a frame)
 
 
 def test_a_flowable_knows_where_the_frame_content_before_it_ended() -> None:
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     from carepress.typeset.reportlab_compat import frame_cursor
 
     seen: list[float] = []
-
-    class Probe(Flowable):
-        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-            return 10, 10
-
-        def draw(self) -> None:
-            seen.append(frame_cursor(self))
-
-    document = SimpleDocTemplate(io.BytesIO(), pagesize=A4, topMargin=72, showBoundary=0)
-    document.build([Probe(), Spacer(1, 100), Probe()])
+    probe = probe_class(seen, frame_cursor)
+    SimpleDocTemplate(io.BytesIO(), pagesize=A4, topMargin=72).build([probe(), Spacer(1, 100), probe()])
     top = A4[1] - 72 - 6  # (the frame's top, inside its default padding)
     assert seen == pytest.approx([top, top - 10 - 100])
-    assert frame_cursor(Probe()) == 0.0  # (drawn outside a frame)
+    assert frame_cursor(probe()) == 0.0  # (drawn outside a frame)
 
 
 def test_paragraph_lines_fragments_and_split_parts() -> None:
