@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 
 import pytest
@@ -98,3 +99,19 @@ def test_a_leaflet_read_in_page_order_is_built_without_pypdf() -> None:
     seen = [subprocess.run([sys.executable, "-c", script, str(REPO), layout], env=env, check=True,
                            capture_output=True, text=True).stdout.strip() for layout in ("a4", "a5-booklet")]
     assert seen == ["False", "True"]
+
+
+def test_check_lays_out_imposed_layouts_without_imposing_them() -> None:
+    """Imposing pages on sheets cannot fail: `check` lays out a booklet's and a tri-fold's
+    pages (their limits, the panels) and leaves pypdf unimported."""
+    script = ("import sys, pathlib; from carepress.load import load_project; from carepress.build import check;"
+              "from carepress.plan import Filters; p = load_project(pathlib.Path(sys.argv[1]));"
+              "report = check(p, Filters(layouts=('a5-booklet', 'trifold-a4'), langs=('en',), formats=('pdf',)),"
+              " out=pathlib.Path(sys.argv[2]));"
+              "print(sorted({o.status for o in report.outcomes}), len(report.outcomes),"
+              " 'carepress.typeset.document' in sys.modules, 'pypdf' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    with tempfile.TemporaryDirectory() as empty:  # (no build cache to take the leaflets from)
+        seen = subprocess.run([sys.executable, "-c", script, str(REPO), empty], env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    assert seen == "['checked'] 4 True False"  # (laid out: the typesetter was imported)

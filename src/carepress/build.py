@@ -307,7 +307,7 @@ def check(project: Project, filters: Filters = Filters(),
 
     A leaflet does not depend on its layout: each handout x language x clinic is resolved
     once, whatever the number of layouts it is printed on."""
-    from carepress.pipeline import render_pdf, resolve_job
+    from carepress.pipeline import resolve_job, typeset_verified
 
     out = project.root / "dist" if out is None else out
     hasher = InputHasher()
@@ -329,7 +329,7 @@ def check(project: Project, filters: Filters = Filters(),
     def laid_out(job: Job, resolved: object) -> None:
         key = hasher.key(project, job, PrintOptions(), options)
         if cached_records(out, job.path, key) is None:  # (else built from these very inputs)
-            render_pdf(project, job, resolved, PrintOptions())  # type: ignore[arg-type]
+            typeset_verified(project, job, resolved, PrintOptions())  # type: ignore[arg-type]
 
     outcomes = []
     for job in plan(project, filters):

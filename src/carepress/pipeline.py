@@ -88,18 +88,28 @@ def make(project: Project, job: Job, options: ResolveOptions = ResolveOptions(),
                    resolved.leaflet.draft)
 
 
+def typeset_verified(project: Project, job: Job, resolved: Resolved, printing: PrintOptions) -> Artifact:
+    """The leaflet typeset on the job's layout, its pages in reading order, and verified (its
+    page limit, its fonts embedded): all that can fail in making its PDF; imposing the pages
+    on sheets cannot, so `check` stops here.  A `fillable` job's form fields are its own."""
+    from carepress.typeset import typeset
+
+    layout = project.layouts[job.layout]
+    printing = replace(printing, fillable=job.variant == FILLABLE)
+    typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
+                          printing=printing)
+    verify(typeset_pdf, resolved.leaflet, layout)
+    return typeset_pdf
+
+
 def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOptions
                ) -> tuple[Output, ...]:
     """The leaflet typeset on the job's layout and verified; an imposed layout gives the
     printed sheets and, beside them, the pages in reading order.  A `fillable` job's form
     fields are its own: the printed PDF beside it has none, whatever ``printing`` says."""
-    from carepress.typeset import typeset
-
     printing = replace(printing, fillable=job.variant == FILLABLE)
     layout = project.layouts[job.layout]
-    typeset_pdf = typeset(resolved.leaflet, layout, epoch=source_date_epoch(project.handouts[job.handout]),
-                          printing=printing)
-    verify(typeset_pdf, resolved.leaflet, layout)
+    typeset_pdf = typeset_verified(project, job, resolved, printing)
     # (a fillable form is the reading-order pages only: no sheets to impose)
     if layout.imposition is None or printing.fillable:
         return (Output("", typeset_pdf),)
