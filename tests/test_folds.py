@@ -156,10 +156,11 @@ def test_a_booklet_has_a_front_and_a_back_cover(project: Path, run: Run, lang: s
     assert section not in squashed and "RWH-GYN-014" not in cover  # no body, no footer
     # The back cover: contact, the out-of-hours number, the QR code's lines, document control.
     assert "020 7946 0321" in back and "020 7946 0999" in back and "RWH-GYN-014" in back
-    # The inside pages' footers: code, version, review-by date and page count; the approval
-    # date and owner only in the back cover's document control (`approval: end`).
+    # The inside pages' footers: code, version and page count; the review-by date, approval
+    # date and owner only in the back cover's document control (`document_control: end`).
     assert all("RWH-GYN-014" in page for page in pages[1:-1])
     assert [page for page in pages if "Gynaecology Nursing" in page] == [back]
+    assert [page for page in pages if "2029" in page] == [back]
     assert f"/l/{lang}/iud-aftercare" in back.replace("\n", "")
     assert section not in back
     tree = Tree(path)  # (the QR code's Figure: on the back cover, the last page)

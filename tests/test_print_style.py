@@ -133,37 +133,40 @@ def test_large_print_sets_every_line_large(built: Path) -> None:
     assert any(text.startswith("Based on") and size == 16 for _, _, size, text in runs)
 
 
-def test_large_print_prints_the_approval_and_owner_once_whole_at_the_end(built: Path) -> None:
-    """A draft translation's footer at 16 pt has no room for the owner's name (it was set at
-    12.8 pt and shortened with `…`): `approval: end` prints it once, whole, after the closing
-    lines, at the large size; a layout without it keeps it in every page's footer.  The
-    phone's question and number take a line each (the question was set at 14.8 pt); the
-    draft line's two languages take two: the code, version and review-by date, the last in
-    line for a spare one, are set smaller, as far as 80 %, never shortened."""
+def test_large_print_prints_the_document_control_once_whole_at_the_end(built: Path) -> None:
+    """A draft translation's footer at 16 pt had no room for the owner's name (set at 12.8 pt
+    and shortened with `…`), nor for the phone line (14.8 pt) or the review-by date (13.5 pt):
+    `document_control: end` prints the code, version and review-by date, approval date and
+    owner once, whole, after the closing lines; every footer keeps the code and version with
+    the page count, the phone (its question and number a line each) and the draft line, all
+    at 16 pt.  A layout without it keeps the document control whole in every footer."""
     leaflets = built / "dist/riverside-womens-health/fr"
     large = leaflets / "iud-aftercare-large-print-a4.pdf"
     runs = text_runs(large)
-    assert min(size for _, _, size, text in runs if not text.startswith("RWH-GYN-014")) >= 16
-    control = [(size, text.strip()) for _, _, size, text in runs if text.startswith("RWH-GYN-014")]
-    assert all(size >= 16 * 0.8 and text.endswith("2029") for size, text in control), control
-    assert {text.strip() for _, _, size, text in runs if size == 16} >= {"020 7946 0321"}
-    pages = [page.extract_text() for page in PdfReader(large).pages]
+    assert min(size for _, _, size, _ in runs) >= 16
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(large).pages]
     owner = "Gynaecology Nursing Team, Riverside Women's Health Centre"
-    assert [owner in " ".join(text.split()) for text in pages] == [False] * (len(pages) - 1) + [True]
-    assert "".join(pages).count("Approuvé le 20") == 1 and "…" not in pages[-1].split("Approuvé")[1]
-    last = [text for page, _, _, text in runs if page == len(pages) - 1]
-    assert any(text.startswith("RWH-GYN-014") for text in last)  # (the rest of the footer stays)
-    assert all(text.count("Approuvé le 20") == 1 for text in
-               (page.extract_text() for page in PdfReader(leaflets / "iud-aftercare-a4.pdf").pages))
+    last = len(pages) - 1
+    assert [owner in text for text in pages] == [False] * last + [True]
+    assert [text.count("20 novembre 2029") for text in pages] == [0] * last + [1]
+    assert all("RWH-GYN-014 · version 1.0" in text and "020 7946 0321" in text for text in pages)
+    assert "…" not in pages[-1].split("Approuvé")[1]
+    assert "/feedback" in pages[-1].split("Approuvé")[0]  # (never a page of its own: the closing box's)
+    assert {text.strip() for _, _, size, text in runs if size == 16} >= {"020 7946 0321"}
+    for page in PdfReader(leaflets / "iud-aftercare-a4.pdf").pages:
+        text = " ".join(page.extract_text().split())
+        assert text.count("Approuvé le 20") == 1 and text.count("à réviser avant le 20 novembre 2029") == 1
 
 
 @pytest.mark.parametrize("layout, setting, message", [
-    ("large-print-a4", "approval: middle", "`middle` is not one of `footer`, `end`"),
-    ("trifold-a4", "approval: end", "a tri-fold prints the document control once")])
-def test_approval_is_validated_at_its_line(tmp_path: Path, layout: str, setting: str, message: str) -> None:
+    ("large-print-a4", "document_control: middle", "`middle` is not one of `footer`, `end`"),
+    ("trifold-a4", "document_control: end", "a tri-fold prints the document control once")])
+def test_document_control_is_validated_at_its_line(tmp_path: Path, layout: str, setting: str,
+                                                  message: str) -> None:
     path = tmp_path / f"{layout}.yaml"
     text = (REPO / f"layouts/{layout}.yaml").read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("approval:")) + f"\n{setting}\n"
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("document_control:")) \
+        + f"\n{setting}\n"
     path.write_text(text, encoding="utf-8")
     diagnostics = Diagnostics()
     assert load_layout(path, diagnostics) is None

@@ -319,10 +319,12 @@ class Layout:
     path: Path
     imposition: "Imposition | None" = None
     large_print: bool = False  # a large-print edition: every type size at least LARGE_PRINT_MIN_PT
-    # Where the approval date and owner are printed: "footer", on every page (the footer's
-    # second line), or "end", once after the closing lines, as large print needs: its footer,
-    # at 16 pt, has no room for them beside a draft translation's line in two languages.
-    approval: str = "footer"
+    # Where the document control's details (review-by date, approval date, owner) are
+    # printed: "footer", on every page, or "end", once, whole, after the closing lines (a
+    # booklet's back cover has it anyway), every page's footer keeping the code and version
+    # with the page count.  Large print needs "end": its footer, at 16 pt, has no room for
+    # them beside the phone and a draft translation's line in two languages.
+    document_control: str = "footer"
 
 
 @dataclass(frozen=True)
@@ -536,7 +538,8 @@ class RFooter:
     """The page furniture's text, written out in the leaflet's language and its clinic's
     locale (`en-GB`: `20 November 2029`)."""
 
-    control: str          # `HH-GYN-014 · Version 1.0 · Review by November 20, 2029`
+    identity: str         # `HH-GYN-014 · Version 1.0`
+    review: str           # `Review by November 20, 2029`
     questions: str        # `Questions? Call Harbour Health:` (then the phone number)
     phone: str
     phone_href: str
@@ -546,6 +549,11 @@ class RFooter:
     # Nursing Team, Harbour Health` (the clinic's owner, or the handout's; the owner's name
     # marked with its language when it is not the leaflet's)
     approved: Inline = ()
+
+    @property
+    def control(self) -> str:
+        """The document control's line: `HH-GYN-014 · Version 1.0 · Review by November 20, 2029`."""
+        return f"{self.identity} · {self.review}"
 
 
 @dataclass(frozen=True)

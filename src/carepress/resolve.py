@@ -573,7 +573,7 @@ class _Resolver:
         # The owner's name is in the language it is written in: the brand's, or the handout's.
         owner_lang = brand.lang if brand.document_owner else self.handout.lang
         return RFooter(
-            control=f"{control.code} · {s['version']} {control.version} · {s['review_by']} {review}",
+            identity=f"{control.code} · {s['version']} {control.version}", review=f"{s['review_by']} {review}",
             questions=f"{s['questions']} {brand.name}{s['colon']}", phone=brand.phone,
             phone_href=tel_href(brand.phone), page_of=s["page_of"],
             draft=draft_marker(s["draft_marker"]) if draft else None,

@@ -56,16 +56,18 @@ def layout_schema(path: Path) -> Record[Layout]:
                                  doc="a large-print edition: every type size (the footer's, the "
                                      "sources' too) at least 16 pt; brands that print it say "
                                      "their leaflets come in large print"),
-            "approval": Field(Choice("footer", "end"), required=False, default="footer",
-                              doc="where the approval date and owner are printed: `footer` (on "
-                                  "every page) or `end` (once, after the closing lines: large "
-                                  "print, whose footer has no room for them at 16 pt)"),
+            "document_control": Field(Choice("footer", "end"), required=False, default="footer",
+                                      doc="where the review-by date, approval date and owner are "
+                                          "printed: `footer` (every page) or `end` (once, after "
+                                          "the closing lines; every footer keeps the code, "
+                                          "version and page count): large print, whose footer "
+                                          "has no room for them at 16 pt"),
         },
         lambda v, o: Layout(
             path.stem, v["name"], v["page"]["width"], v["page"]["height"],
             v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
             v["header_height"], v["footer_height"], v["type"], v["max_pages"], path, v["imposition"],
-            v["large_print"], v["approval"],
+            v["large_print"], v["document_control"],
         ),
     )
 
@@ -134,10 +136,10 @@ def _geometry_problems(data: MarkedDict, layout: Layout) -> list[tuple[Origin, s
                 problems.append((where, f"`tuck_in` leaves {width - imposition.tuck_in:.0f} pt for "
                                         f"the tuck-in panel's text; at least {MIN_TEXT_AREA[0]:.0f} "
                                         "pt is needed"))
-        if "approval" in data and imposition.kind == "trifold":
-            problems.append((data.origin_of("approval"), "`approval` is for layouts with a footer "
-                             "on every page; a tri-fold prints the document control once, on its "
-                             "back panel: remove `approval`"))
+        if "document_control" in data and imposition.kind == "trifold":
+            problems.append((data.origin_of("document_control"), "`document_control` is for layouts "
+                             "with a footer on every page; a tri-fold prints the document control "
+                             "once, on its back panel: remove `document_control`"))
     return problems
 
 

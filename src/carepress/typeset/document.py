@@ -242,7 +242,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         elif kind == "booklet":
             story = story_maker.booklet(breaks[0], [NextPageTemplate("back"), PageBreak()])
         else:
-            story = story_maker.build(approval_at_end=layout.approval == "end")
+            story = story_maker.build(control_at_end=layout.document_control == "end")
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,
                                                    clinic.colours.text, layout, printing,
                                                    leaflet.lang,

@@ -242,8 +242,9 @@ class Furniture:
 
     def footer(self, canv: Canvas, doc: Any) -> None:
         """Inside the bottom margin area, under a rule: the document control (code, version,
-        review-by date; then the approval date and the leaflet's owner, unless the layout
-        prints them once at the end: `approval: end`) and the page count;
+        review-by date; then the approval date and the leaflet's owner; the code and version
+        alone where the layout prints the rest once at the end, `document_control: end`) and
+        the page count;
         the clinic's phone; and on a draft translation a line saying so, in its language and
         in English.  A line too long for the width (large print) is broken between its
         parts (at ` · `) while the footer has room for more lines, and only then set smaller."""
@@ -258,8 +259,10 @@ class Furniture:
         room = self.between_margins
         page_count = self.page_number_width(size) + size
         # (markup, colour, the room it has): the control line leaves room for the page count
-        lines: list[tuple[str, str, float]] = [(escape_markup(footer.control), text, room - page_count)]
-        if footer.approved and self.layout.approval == "footer":
+        whole = self.layout.document_control == "footer"
+        control = footer.control if whole else footer.identity
+        lines: list[tuple[str, str, float]] = [(escape_markup(control), text, room - page_count)]
+        if footer.approved and whole:
             lines.append((escape_markup(plain(footer.approved)), text, room))
         phone_line = len(lines)
         lines.append(("", text, room))  # (the clinic's phone: drawn below, broken only before the number)

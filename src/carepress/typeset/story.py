@@ -80,20 +80,21 @@ class Story:
         # The clinic's logo, in the header band of the first page (furniture.py draws it).
         self.logo = self.root.add("Figure", alt=leaflet.clinic.logo.alt)
 
-    def build(self, approval_at_end: bool = False) -> list[Any]:
+    def build(self, control_at_end: bool = False) -> list[Any]:
         """The flowables of a leaflet on pages: the title and key message under the header
-        band, the sections, the sources and the closing lines; then, ``approval_at_end``,
-        the approval date and owner (which the footer then leaves out)."""
+        band, the sections, the sources and the closing lines; then, ``control_at_end``,
+        the document control whole (the footers then carry its code and version only)."""
         s, leaflet, root = self.styles, self.leaflet, self.root
         story: list[Any] = [self.text(leaflet.title, s.title, root.add("H1"))]
         if leaflet.subtitle:
             story.append(self.text(leaflet.subtitle, s.subtitle, root.add("P")))
         story += self.sections_story(list(enumerate(leaflet.sections, start=1)), lambda b: False)
-        story += self.sources() + self.closing()
-        if approval_at_end and leaflet.footer.approved:
-            story += [Spacer(1, s.body.fontSize * 0.8),
-                      self.text(leaflet.footer.approved, s.control, root.add("P"))]
-        return _without_space_at_the_end(story)
+        story += self.sources()
+        closing = self.closing()
+        if control_at_end:  # (kept on the page of the closing box: never a page of its own)
+            control = [Spacer(1, s.body.fontSize * 0.8), *self.control_details(root.add("Sect"))]
+            closing = closing[:-1] + [KeepTogether(closing[-1:] + control)]
+        return _without_space_at_the_end(story + closing)
 
     # -- designed pieces -------------------------------------------------------------------
 
@@ -134,9 +135,7 @@ class Story:
         def para(markup: str, style: Any) -> Any:
             return self.para(markup, style, part.add("P") if part is not None else None)
 
-        lines = [para(escape_markup(footer.control), s.control)]
-        if footer.approved:
-            lines.append(para(to_markup(footer.approved), s.control))
+        lines = self.control_details(part)
         phone = f"<b>{link_markup(footer.phone_href, footer.phone)}</b>"
         question = para(escape_markup(footer.questions) + phone, s.control)
         if part is not None:
@@ -145,6 +144,16 @@ class Story:
         if footer.draft:
             lines.append(para(escape_markup(footer.draft), s.draft))
         return lines
+
+    def control_details(self, part: StructNode | None) -> list[Any]:
+        """The document control's code, version and review-by date, then its approval date
+        and owner: a paragraph each, ``part``'s in a tagged PDF."""
+        s, footer = self.styles, self.leaflet.footer
+
+        def para(markup: str) -> Any:
+            return self.para(markup, s.control, part.add("P") if part is not None else None)
+
+        return [para(escape_markup(footer.control))] + ([para(to_markup(footer.approved))] if footer.approved else [])
 
     def sections_story(self, sections: list[tuple[int, RSection]], skip: Any) -> list[Any]:
         """The sections' headings and blocks, but for the blocks ``skip`` says are elsewhere
