@@ -292,3 +292,29 @@ def test_the_closing_line_claims_only_the_editions_the_clinic_builds(project: Pa
     assert result.exit_code == 0, result.output
     page = (project / "dist/northside-family-clinic/en/iud-aftercare.html").read_text(encoding="utf-8")
     assert "also available" not in page and "Tell us what you think" in page
+
+
+def test_large_print_prints_the_document_control_at_the_end_unless_told_otherwise(tmp_path: Path) -> None:
+    text = (REPO / "layouts/large-print-a4.yaml").read_text(encoding="utf-8")
+    without = "\n".join(line for line in text.splitlines() if not line.startswith("document_control:"))
+    for name, content, expected in (("large.yaml", without, "end"),
+                                    ("footer.yaml", without + "\ndocument_control: footer\n", "footer"),
+                                    ("small.yaml", without.replace("large_print: true", ""), None)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        layout = load_layout(tmp_path / name, Diagnostics())
+        assert layout is not None and layout.document_control == (expected or "footer"), name
+
+
+def test_a_full_footer_gives_a_spare_line_to_the_review_date_before_the_phone(project: Path, run: Run) -> None:
+    """An Arabic draft's footer at 16 pt holding the document control whole (a layout that
+    says `document_control: footer`): the review-by date takes a line of its own rather than
+    being shortened with `…`; the phone line, next in line, is set smaller instead."""
+    edit(project / "layouts/large-print-a4.yaml", "document_control: end", "document_control: footer")
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "ar", "--layout", "large-print-a4",
+                 "--handout", "iud-aftercare", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    pdf = project / "dist/riverside-womens-health/ar/iud-aftercare-large-print-a4.pdf"
+    runs = text_runs(pdf)
+    pages = {page for page, _, _, _ in runs}
+    assert all(any("2029" in text and "…" not in text for number, _, _, text in runs if number == page)
+               for page in pages)

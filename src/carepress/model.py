@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Literal, Union
 
 from carepress.errors import Origin
 
@@ -303,6 +303,10 @@ class TypeScale:
     leading: float  # line height as a multiple of the size
 
 
+# Where a layout prints the document control's details: in every footer, or once at the end.
+DocumentControlPlace = Literal["footer", "end"]
+
+
 @dataclass(frozen=True)
 class Layout:
     id: str
@@ -322,9 +326,9 @@ class Layout:
     # Where the document control's details (review-by date, approval date, owner) are
     # printed: "footer", on every page, or "end", once, whole, after the closing lines (a
     # booklet's back cover has it anyway), every page's footer keeping the code and version
-    # with the page count.  Large print needs "end": its footer, at 16 pt, has no room for
-    # them beside the phone and a draft translation's line in two languages.
-    document_control: str = "footer"
+    # with the page count.  Large print needs "end" (its default): its footer, at 16 pt, has
+    # no room for them beside the phone and a draft translation's line in two languages.
+    document_control: DocumentControlPlace = "footer"
 
 
 @dataclass(frozen=True)

@@ -107,11 +107,10 @@ def render_pdf(project: Project, job: Job, resolved: Resolved, printing: PrintOp
     """The leaflet typeset on the job's layout and verified; an imposed layout gives the
     printed sheets and, beside them, the pages in reading order.  A `fillable` job's form
     fields are its own: the printed PDF beside it has none, whatever ``printing`` says."""
-    printing = replace(printing, fillable=job.variant == FILLABLE)
     layout = project.layouts[job.layout]
     typeset_pdf = typeset_verified(project, job, resolved, printing)
     # (a fillable form is the reading-order pages only: no sheets to impose)
-    if layout.imposition is None or printing.fillable:
+    if layout.imposition is None or job.variant == FILLABLE:
         return (Output("", typeset_pdf),)
     from carepress.finish import imposed_sheets  # (pypdf, for sheets alone: imported only here)
 

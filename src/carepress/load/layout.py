@@ -56,18 +56,19 @@ def layout_schema(path: Path) -> Record[Layout]:
                                  doc="a large-print edition: every type size (the footer's, the "
                                      "sources' too) at least 16 pt; brands that print it say "
                                      "their leaflets come in large print"),
-            "document_control": Field(Choice("footer", "end"), required=False, default="footer",
+            "document_control": Field(Choice("footer", "end"), required=False, default=None,
                                       doc="where the review-by date, approval date and owner are "
                                           "printed: `footer` (every page) or `end` (once, after "
                                           "the closing lines; every footer keeps the code, "
-                                          "version and page count): large print, whose footer "
-                                          "has no room for them at 16 pt"),
+                                          "version and page count); default `footer`, and `end` "
+                                          "for large print, whose footer has no room for them "
+                                          "at 16 pt"),
         },
         lambda v, o: Layout(
             path.stem, v["name"], v["page"]["width"], v["page"]["height"],
             v["margins"]["bottom"], v["margins"]["left"], v["margins"]["right"],
             v["header_height"], v["footer_height"], v["type"], v["max_pages"], path, v["imposition"],
-            v["large_print"], v["document_control"],
+            v["large_print"], v["document_control"] or ("end" if v["large_print"] else "footer"),
         ),
     )
 

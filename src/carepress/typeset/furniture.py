@@ -271,10 +271,11 @@ class Furniture:
         spare = int((line1 - size * FOOTER_DESCENT) // step) + 1 - len(lines)  # lines that fit on the page
 
         def priority(number: int) -> tuple[int, int]:
-            # Spare lines go first to the draft line, then the phone, then the review date,
-            # then the owner.
-            return (0 if footer.draft and number == len(lines) - 1 else 1 if number == phone_line else 2,
-                    number)
+            # Spare lines go first to the draft line, then the document control (the review
+            # date, else shortened), then the phone (else set smaller), then the owner.
+            rank = 0 if footer.draft and number == len(lines) - 1 else \
+                1 if number == 0 else 2 if number == phone_line else 3
+            return rank, number
 
         broken: dict[int, list[str]] = {}
         for number in sorted(range(len(lines)), key=priority):

@@ -91,7 +91,7 @@ class Story:
         story += self.sections_story(list(enumerate(leaflet.sections, start=1)), lambda b: False)
         story += self.sources()
         closing = self.closing()
-        if control_at_end:  # (kept on the page of the closing box: never a page of its own)
+        if control_at_end:  # (kept with the closing box, on its page, unless the two are taller than a page)
             control = [Spacer(1, s.body.fontSize * 0.8), *self.control_details(root.add("Sect"))]
             closing = closing[:-1] + [KeepTogether(closing[-1:] + control)]
         return _without_space_at_the_end(story + closing)
