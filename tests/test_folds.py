@@ -68,6 +68,19 @@ def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifold_project: P
                if index not in (1, 4))
 
 
+def test_the_back_panels_phone_number_is_never_broken(trifold_project: Path, run: Run) -> None:
+    """The document control's phone line on a narrow back panel (Russian: `Есть вопросы?
+    Звоните в … Centre:`) broke the number over two lines (`020 7946` / `0321`): half a
+    number may be dialled."""
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "ru", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    for handout in ("iud-aftercare", "miscarriage-aftercare"):
+        path = trifold_project / f"dist/riverside-womens-health/ru/{handout}-trifold-a4-reading-order.pdf"
+        back = lines(page_texts(path)[-1])
+        assert any(line.endswith("Centre:") for line in back)  # (the line breaks before the number)
+        assert "020 7946 0321" in back  # (on a line of its own, whole)
+
+
 def test_a_summary_edition_carries_the_sections_it_names(trifold_project: Path, run: Run) -> None:
     edit(trifold_project / "handouts/iud-aftercare.yaml", "profile: discharge",
          "trifold:\n  sections: [What is an IUD?, When to contact us]\nprofile: discharge")

@@ -64,7 +64,7 @@ from carepress.model import (
     plain,
     text_span,
 )
-from carepress.typography import typeset_strings
+from carepress.typography import keep_together, typeset_strings
 
 # The closing line for the editions a clinic builds: never one it does not (no line for none).
 OTHER_EDITIONS = {Editions(True, True): "other_formats", Editions(True, False): "other_languages",
@@ -123,11 +123,6 @@ def _render(source: str, context: dict[str, Any]) -> str:
     template costs more than the rest of resolving), with the result Jinja would give: one
     trailing newline dropped."""
     return _template(source).render(context) if "{" in source else source.removesuffix("\n")
-
-
-def keep_together(text: str) -> str:
-    """A phone number never breaks across lines: its spaces become no-break spaces."""
-    return text.replace(" ", "\u00a0")
 
 
 def tel_href(phone: str) -> str:

@@ -29,6 +29,12 @@ _RUSSIAN = re.compile(rf"(?<!\w)([{RUSSIAN_ONE_LETTER}{RUSSIAN_ONE_LETTER.upper(
 _FRENCH = re.compile(r" +([:;!?])")
 
 
+def keep_together(phone: str) -> str:
+    """A phone number never breaks across lines (half a number may be dialled): its spaces
+    become no-break spaces."""
+    return phone.replace(" ", NO_BREAK_SPACE)
+
+
 def no_break_spaces(text: str, lang: str) -> str:
     """``text`` with the no-break spaces ``lang``'s typography wants (unchanged for the other
     languages)."""
