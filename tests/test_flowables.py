@@ -185,3 +185,45 @@ def test_a_heading_before_a_bullet_list_is_never_left_alone_at_the_foot_of_a_pag
     fillers = range(560, 680, 5)
     assert any(stranded(pages(filler, ours=False)) for filler in fillers)  # ReportLab's list
     assert not any(stranded(pages(filler, ours=True)) for filler in fillers)
+
+
+def drawn_words(flowable, width: float) -> list[tuple[float, float, float, str]]:  # type: ignore[no-untyped-def]
+    """(left, right, baseline, text) of each text run a flowable draws ``width`` wide, from
+    a PDF read back with pypdf."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, leftMargin=72, rightMargin=612 - 72 - width).build([flowable])
+    runs: list[tuple[float, float, float, str]] = []
+
+    def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+        if text.strip():
+            x = tm[4] + cm[4] - 72 - 6  # (from the frame's left edge, inside its padding)
+            runs.append((x, x + stringWidth(text, "Helvetica", size), tm[5] + cm[5], text.strip()))
+
+    PdfReader(buffer).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_fill_in_line_in_a_narrow_column_wraps_and_stays_inside_it() -> None:
+    """A tri-fold panel's form: French choices ran 21 pt past the panel, and a long label
+    left a line too short to write on (16 pt)."""
+    from carepress.typeset.flowables import MIN_WRITING_LINE, FillInLine
+
+    wide = FillInLine("Type de DIU :", ("Au cuivre", "Aux hormones"), "Helvetica", 12, "#000000")
+    assert wide.wrap(400, 1000)[1] == 12 * FillInLine.ROW and wide.rows == [[0, 1]]
+    narrow = FillInLine("Type de DIU :", ("Au cuivre", "Aux hormones"), "Helvetica", 12, "#000000")
+    assert narrow.wrap(180, 1000)[1] == 2 * 12 * FillInLine.ROW and narrow.rows == [[0], [1]]
+    runs = drawn_words(FillInLine("Type de DIU :", ("Au cuivre", "Aux hormones"), "Helvetica", 12, "#000000"), 180)
+    assert [text for *_, text in runs] == ["Type de DIU :", "Au cuivre", "Aux hormones"]
+    assert all(right <= 180 for _, right, _, _ in runs)
+    assert runs[1][2] > runs[2][2]  # (the second choice on the row under the first)
+    label = "Date limite de retrait ou de remplacement :"
+    line = FillInLine(label, (), "Helvetica", 12, "#000000")
+    assert line.wrap(260, 1000)[1] == 2 * 12 * FillInLine.ROW and line.line_under
+    beside = FillInLine(label, (), "Helvetica", 12, "#000000")
+    assert beside.wrap(260 + 12 * MIN_WRITING_LINE, 1000)[1] == 12 * FillInLine.ROW and not beside.line_under

@@ -291,9 +291,17 @@ class CheckBox(Flowable):
             draw_box(self.canv, 0, 0, self.width)
 
 
+# A line to write on is at least this many body sizes long (a date, a name): shorter beside
+# its label, and it goes under the label, the whole width.
+MIN_WRITING_LINE = 8.0
+
+
 class FillInLine(Marked, Flowable):
     """`Label: ______` to write on, or `Label: ☐ A  ☐ B` when there are choices; mirrored
-    (label on the right) for right-to-left languages."""
+    (label on the right) for right-to-left languages.  In a narrow column the line to write
+    on goes under its label, and choices that do not fit go on to rows of their own."""
+
+    ROW = 2.1  # a row's height, in sizes
 
     def __init__(self, label: str, choices: tuple[str, ...], font: str, size: float,
                  colour: str, rtl: bool = False, field: str | None = None) -> None:
@@ -301,16 +309,38 @@ class FillInLine(Marked, Flowable):
         self.label, self.choices, self.font, self.size, self.colour = label, choices, font, size, colour
         self.rtl = rtl
         self.field = field  # an AcroForm field name: the PDF can be filled in on screen
+        self.rows: list[list[int]] = [[]]  # the choices on each row (the label's is the first)
+        self.line_under = False  # the line to write on under the label, not beside it
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width, self.height = available_width, self.size * 2.1
+        self.width = available_width
+        after_label = self._text_width(self.label) + self.size * 0.6
+        if not self.choices:
+            self.line_under = available_width - after_label < self.size * MIN_WRITING_LINE
+            rows = 2 if self.line_under else 1
+        else:
+            self.rows, used = [[]], after_label
+            for number, choice in enumerate(self.choices):
+                width = self._choice_width(choice)
+                # (a choice too long for the rest of the row starts a row of its own, unless
+                # it would start one anyway: a fresh row under the label's)
+                if used + width > available_width and (self.rows[-1] or len(self.rows) == 1):
+                    self.rows.append([])
+                    used = 0.0
+                self.rows[-1].append(number)
+                used += width + self.size * 1.4
+            rows = len(self.rows)
+        self.height = self.size * self.ROW * rows
         return self.width, self.height
+
+    def _choice_width(self, choice: str) -> float:
+        return box_side(self.font, self.size) + self.size * 0.35 + self._text_width(choice)
 
     def draw(self) -> None:
         """Label, then a line to write on or the choices, from the leading edge: the left
-        one, or the right one for right-to-left languages."""
+        one, or the right one for right-to-left languages; rows from the top."""
         canv, size, colour = self.canv, self.size, HexColor(self.colour)
-        baseline = size * 0.6
+        baseline = self.height - size * self.ROW + size * 0.6  # (the first row's)
         if self.rtl:
             canv.setStrokeColor(colour)  # (shaped text sets its own fill colour and font)
         else:
@@ -322,19 +352,25 @@ class FillInLine(Marked, Flowable):
         self._draw_text(self._start(edge, label_width), baseline, self.label)
         x = self._advance(self._advance(edge, label_width), size * 0.6)
         if not self.choices:
+            if self.line_under:
+                x, baseline = edge, baseline - size * self.ROW
             start, end = (0.0, x) if self.rtl else (x, self.width)
             canv.setLineWidth(0.8)
             canv.line(start, baseline - 2, end, baseline - 2)
             self._text_field(start, end - start, baseline)
             return
         box = box_side(self.font, size)
-        for number, choice in enumerate(self.choices, start=1):
-            draw_box(canv, self._start(x, box), baseline, box)
-            self._check_box(number, choice, self._start(x, box), baseline, box)
-            x = self._advance(x, box + size * 0.35)
-            width = self._text_width(choice)
-            self._draw_text(self._start(x, width), baseline, choice)
-            x = self._advance(x, width + size * 1.4)
+        for row, numbers in enumerate(self.rows):
+            if row:
+                x, baseline = edge, baseline - size * self.ROW
+            for number in numbers:
+                choice = self.choices[number]
+                draw_box(canv, self._start(x, box), baseline, box)
+                self._check_box(number + 1, choice, self._start(x, box), baseline, box)
+                x = self._advance(x, box + size * 0.35)
+                width = self._text_width(choice)
+                self._draw_text(self._start(x, width), baseline, choice)
+                x = self._advance(x, width + size * 1.4)
 
     def _advance(self, x: float, distance: float) -> float:
         """``distance`` on from ``x`` in the line's direction."""
