@@ -152,6 +152,10 @@ def test_large_print_prints_the_document_control_once_whole_at_the_end(built: Pa
     assert all("RWH-GYN-014 · version 1.0" in text and "020 7946 0321" in text for text in pages)
     assert "…" not in pages[-1].split("Approuvé")[1]
     assert "/feedback" in pages[-1].split("Approuvé")[0]  # (never a page of its own: the closing box's)
+    # The footer's last line, the draft line's English, stays 5 mm clear of the paper's edge
+    # (it was 3.6 mm, where office printers print nothing).
+    draft = [y for _, y, _, text in runs if text.startswith("Draft translation")]
+    assert len(draft) == len(pages) and min(draft) - 16 * 0.3 >= 5 * 72 / 25.4
     assert {text.strip() for _, _, size, text in runs if size == 16} >= {"020 7946 0321"}
     for page in PdfReader(leaflets / "iud-aftercare-a4.pdf").pages:
         text = " ".join(page.extract_text().split())
@@ -193,7 +197,7 @@ def test_a_large_print_layout_with_small_type_is_an_error_at_its_size(tmp_path: 
 def test_a_footer_too_short_for_its_lines_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "tight.yaml"
     path.write_text((REPO / "layouts/large-print-a4.yaml").read_text(encoding="utf-8")
-                    .replace("footer_height: 31mm", "footer_height: 18mm"), encoding="utf-8")
+                    .replace("footer_height: 32.5mm", "footer_height: 18mm"), encoding="utf-8")
     diagnostics = Diagnostics()
     assert load_layout(path, diagnostics) is None
     assert "raise `footer_height` to at least" in diagnostics.errors[0].message

@@ -41,6 +41,8 @@ RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's docu
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
+# Most office printers leave 4-5 mm at the paper's edges unprinted (HP: 1/6 in).
+UNPRINTABLE_EDGE = 5 * 72 / 25.4
 ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
 
 
@@ -268,7 +270,9 @@ class Furniture:
         lines.append(("", text, room))  # (the clinic's phone: drawn below, broken only before the number)
         if footer.draft:
             lines.append((escape_markup(footer.draft), self.colours.urgent, room))
-        spare = int((line1 - size * FOOTER_DESCENT) // step) + 1 - len(lines)  # lines that fit on the page
+        # The lines that fit on the page: a line a long one breaks into is taken only where it
+        # stays clear of the strip of paper's edge an office printer cannot print on.
+        spare = max(int((line1 - size * FOOTER_DESCENT - UNPRINTABLE_EDGE) // step) + 1, 1) - len(lines)
 
         def priority(number: int) -> tuple[int, int]:
             # Spare lines go first to the draft line, then the document control (the review
