@@ -68,7 +68,7 @@ def test_a_trifold_is_cover_flap_three_inside_panels_and_back(trifold_project: P
                if index not in (1, 4))
 
 
-def test_the_back_panels_phone_number_is_never_broken(trifold_project: Path, run: Run) -> None:
+def test_a_russian_trifold_keeps_its_phone_number_whole_and_its_draft_line_legible(trifold_project: Path, run: Run) -> None:
     """The document control's phone line on a narrow back panel (Russian: `Есть вопросы?
     Звоните в … Centre:`) broke the number over two lines (`020 7946` / `0321`): half a
     number may be dialled."""
@@ -79,6 +79,17 @@ def test_the_back_panels_phone_number_is_never_broken(trifold_project: Path, run
         back = lines(page_texts(path)[-1])
         assert any(line.endswith("Centre:") for line in back)  # (the line breaks before the number)
         assert "020 7946 0321" in back  # (on a line of its own, whole)
+        # The cover says the translation is a draft at the body size (it was the 7 pt of the
+        # document control), in both languages.
+        sizes: dict[str, float] = {}
+
+        def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+            if text.strip():
+                sizes[text.strip()] = size * tm[3] * cm[3]
+
+        PdfReader(path).pages[0].extract_text(visitor_text=visit)
+        draft = {text: size for text, size in sizes.items() if "Draft translation" in text or "Черновой" in text}
+        assert draft and all(size == pytest.approx(12) for size in draft.values()), draft
 
 
 def test_a_summary_edition_carries_the_sections_it_names(trifold_project: Path, run: Run) -> None:

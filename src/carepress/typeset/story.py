@@ -122,7 +122,7 @@ class Story:
             story.append(self.text(leaflet.subtitle, s.cover_subtitle, root.add("P")))
         if leaflet.footer.draft:  # a reader learns it too: content, not page furniture
             story += [Spacer(1, s.body.fontSize),
-                      self.para(escape_markup(leaflet.footer.draft), s.draft, root.add("P"))]
+                      self.para(escape_markup(leaflet.footer.draft), s.cover_draft, root.add("P"))]
         return story
 
     def control(self, tagged: bool = True) -> list[Any]:

@@ -38,7 +38,8 @@ class Styles:
     cover_title: ParagraphStyle     # a tri-fold's cover panel, a booklet's front cover
     cover_subtitle: ParagraphStyle
     contact_line: ParagraphStyle    # a line of the contact details on a panel or back cover
-    draft: ParagraphStyle           # the draft-translation line: on a cover, in the control
+    draft: ParagraphStyle           # the draft-translation line in the document control
+    cover_draft: ParagraphStyle     # the same on a cover, at the body size: read before the rest
     control: ParagraphStyle         # the document control at the foot of a back panel or cover
 
 
@@ -83,5 +84,6 @@ def make_styles(layout: Layout, colours: BrandColours, fonts: FontSet) -> Styles
         cover_subtitle=style("cover_subtitle", scale.subtitle * 1.1, colour=colours.text),
         contact_line=style("contact_line", scale.body, spaceAfter=scale.body * 0.15),
         draft=style("draft", scale.small, colour=colours.urgent),
+        cover_draft=style("cover_draft", scale.body, colour=colours.urgent),
         control=style("control", scale.small),
     )
