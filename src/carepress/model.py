@@ -583,6 +583,7 @@ class Leaflet:
     # booklet (whether or not a section has a `contact` block)
     contact: RContact | None = None
     trifold_sections: tuple[int, ...] | None = None  # a summary edition's (see Handout)
+    notes_heading: str = "Notes"  # heads a booklet's ruled pages for notes, which fill its last sheet
 
 
 # ---- rendered output ---------------------------------------------------------------------

@@ -638,7 +638,7 @@ class _Resolver:
             numbered=len(self.quoted) > 1,
             control=self.control, clinic=self.clinic(), footer=self.footer(draft), path=h.path,
             draft=draft, closing=self.closing(), contact=self.contact,
-            trifold_sections=h.trifold_sections,
+            trifold_sections=h.trifold_sections, notes_heading=s["notes"],
         )
 
 

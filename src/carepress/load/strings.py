@@ -37,6 +37,7 @@ STRING_KEYS = {
     "based_on": "before the one source a leaflet quotes: `Based on` (then `colon`, the source)",
     "comma": "between a source's title, publisher and date: `, ` (Chinese `，`, Arabic `، `)",
     "source_note": "note under the sources when there is one; {clinic} is the clinic's name",
+    "notes": "heading of a booklet's ruled pages for the patient's notes (they fill its last sheet)",
 }
 
 

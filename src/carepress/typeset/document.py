@@ -125,9 +125,10 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     # (once a leaflet, however many times it is set: only an imposed layout has a back page)
     control_height = _control_height(leaflet, layout, styles, fonts) if layout.imposition is not None else 0.0
 
-    def setting(inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
+    def setting(inside_height: float | None = None, sources_on_back: bool = True,
+                notes_pages: int = 0) -> _Typeset:
         return _typeset(leaflet, layout, fonts, styles, epoch, printing, tagged, control_height,
-                        inside_height, sources_on_back)
+                        inside_height, sources_on_back, notes_pages)
 
     try:
         first = setting()
@@ -136,7 +137,11 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         first = setting(sources_on_back=False)
         sources_on_back = False
     if first.body_end is None:
-        return first.artifact
+        # A booklet's last sheet would carry blank pages (its pages are folded four to a
+        # sheet): pages for notes fill them, before the back cover (set again, its body the same).
+        booklet = layout.imposition is not None and layout.imposition.kind == "booklet"
+        notes_pages = -(first.artifact.pages or 0) % 4 if booklet else 0
+        return setting(notes_pages=notes_pages).artifact if notes_pages else first.artifact
     page, y, top, bottom = first.body_end
     if page >= TRIFOLD_BACK - 1:
         return first.artifact
@@ -167,7 +172,8 @@ def _control_height(leaflet: Leaflet, layout: Layout, styles: Styles, fonts: Fon
 
 def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, epoch: int,
              printing: PrintOptions, tagged: bool, control_height: float,
-             inside_height: float | None = None, sources_on_back: bool = True) -> _Typeset:
+             inside_height: float | None = None, sources_on_back: bool = True,
+             notes_pages: int = 0) -> _Typeset:
     """One setting of the leaflet (a tri-fold's inside panels ``inside_height`` tall, or
     whole, its sources on the back panel or closing the inside ones; ``control_height``:
     the document control's on a back page); with where a tri-fold's body ended: (page, y,
@@ -225,6 +231,7 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
             PageTemplate("cover", [frame(layout.header_height, "cover")], onPage=furniture.cover,
                          autoNextPageTemplate="later"),
             PageTemplate("later", [frame(later_header_height(layout), "later")], onPage=furniture.later_page),
+            PageTemplate("notes", [frame(later_header_height(layout), "notes")], onPage=furniture.notes),
             PageTemplate("back", back_frames(layout.page_width, layout.page_height - layout.margin_left * 1.5),
                          onPage=furniture.back),
         ] if kind == "booklet" else [
@@ -240,7 +247,8 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
         if kind == "trifold":
             story = story_maker.trifold(breaks[0], breaks[1], breaks[2], end, sources_on_back=sources_on_back)
         elif kind == "booklet":
-            story = story_maker.booklet(breaks[0], [NextPageTemplate("back"), PageBreak()])
+            notes: list[Any] = [NextPageTemplate("notes"), PageBreak()] * notes_pages
+            story = story_maker.booklet(breaks[0], notes + [NextPageTemplate("back"), PageBreak()])
         else:
             story = story_maker.build(control_at_end=layout.document_control == "end")
         doc.build(story, canvasmaker=_canvas_maker(epoch, fonts, styles.small.fontSize,

@@ -37,6 +37,7 @@ PAGE_COUNT_FORM = "carepressPageCount"
 # A later page's header band (the clinic's name and the running title, no logo) is this share
 # of the first page's: the pages' frames start under it (document.py).
 LATER_HEADER_SHARE = 0.45
+NOTES_LINE_PITCH = 2.2  # a notes page's ruled lines, in body sizes apart (9 mm at 12 pt: handwriting)
 RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's document control
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
@@ -69,6 +70,7 @@ class Furniture:
         self.control_top = control_top  # (a back page's rule, over its document control)
         self.colours = leaflet.clinic.colours
         self.small = styles.small.fontSize
+        self.body, self.heading_size = styles.body.fontSize, styles.heading.fontSize
         self.rtl = right_to_left(leaflet.lang)
         self.set_width(layout.page_width)
 
@@ -93,6 +95,28 @@ class Furniture:
         self.page(canv, doc, later_header_height(self.layout), logo=False)
 
     # -- designed pieces: a tri-fold's panels, a booklet's covers ---------------------------
+
+    def notes(self, canv: Canvas, doc: Any) -> None:
+        """A booklet's page for the patient's notes, where its last sheet would have blank
+        pages: a later page's band and footer, the heading, and ruled lines to write on a
+        handwriting's height apart.  Nothing on it is read out: all of it is an artifact."""
+        self.later_page(canv, doc)
+        layout, outer = self.layout, self.printing.outer
+        top = layout.page_height - later_header_height(layout) - self.body * 0.8  # (the frames' top)
+        bottom = layout.margin_bottom + layout.footer_height + self.body
+        canv.saveState()
+        canv.translate(outer, outer)
+        with tagged_artifact(canv, "Layout"):
+            y = top - self.heading_size
+            self.text(canv, escape_markup(self.leaflet.notes_heading), self.start, y, self.fonts.bold,
+                      self.heading_size, self.colours.accent)
+            canv.setStrokeColor(HexColor(self.colours.text))
+            canv.setLineWidth(0.5)
+            y -= NOTES_LINE_PITCH * self.body
+            while y >= bottom:
+                canv.line(layout.margin_left, y, self.page_width - layout.margin_right, y)
+                y -= NOTES_LINE_PITCH * self.body
+        canv.restoreState()
 
     def cover(self, canv: Canvas, doc: Any) -> None:
         """A cover (a tri-fold's cover panel, a booklet's front cover): the header band with
