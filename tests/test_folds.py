@@ -204,3 +204,27 @@ def test_editors_schemas_describe_the_summary_edition_and_tuck_in(project: Path,
     assert trifold["properties"]["sections"]["type"] == "array"
     layout = json.loads((project / "schemas/layout.schema.json").read_text())
     assert "tuck_in" in layout["properties"]["imposition"]["properties"]
+
+
+def test_a_chinese_booklets_notes_pages_have_their_heading(project: Path, run: Run) -> None:
+    """The notes heading's characters are in the Chinese subset (they were left out of the
+    text the fonts are chosen and cut down by: two missing-glyph boxes)."""
+    edit(project / "layouts/brands/harbour-health.yaml", "layouts: [letter, large-print-letter]",
+         "layouts: [letter, a5-booklet]")
+    result = run("build", "--clinic", "harbour-health", "--lang", "zh-Hans", "--layout", "a5-booklet",
+                 "--handout", "iud-aftercare", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    texts = page_texts(project / "dist/harbour-health/zh-Hans/iud-aftercare-a5-booklet-reading-order.pdf")
+    assert len(texts) % 4 == 0 and "笔记" in texts[-2] and "\x00" not in "".join(texts)
+
+
+def test_notes_pages_never_take_a_booklet_past_its_page_limit(project: Path, run: Run) -> None:
+    """A booklet whose limit is not a multiple of 4 keeps its blanks rather than fail."""
+    edit(project / "layouts/a5-booklet.yaml", "max_pages: 8", "max_pages: 6")
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "en", "--layout", "a5-booklet",
+                 "--handout", "iud-aftercare", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    folder = project / "dist/riverside-womens-health/en"
+    texts = page_texts(folder / "iud-aftercare-a5-booklet-reading-order.pdf")
+    assert len(texts) == 5 and not any("Notes" in text.split() for text in texts)
+    assert len(PdfReader(folder / "iud-aftercare-a5-booklet.pdf").pages) == 4  # (8 slots, 3 blank)

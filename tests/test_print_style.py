@@ -322,3 +322,16 @@ def test_a_full_footer_gives_a_spare_line_to_the_review_date_before_the_phone(pr
     pages = {page for page, _, _, _ in runs}
     assert all(any("2029" in text and "…" not in text for number, _, _, text in runs if number == page)
                for page in pages)
+
+
+def test_large_print_letter_keeps_a_russian_drafts_footer_large_and_clear_of_the_edge(project: Path,
+                                                                                        run: Run) -> None:
+    edit(project / "layouts/brands/riverside-womens-health.yaml", "layouts: [a4, large-print-a4,",
+         "layouts: [a4, large-print-letter,")
+    result = run("build", "--clinic", "riverside-womens-health", "--lang", "ru", "--layout", "large-print-letter",
+                 "--handout", "miscarriage-aftercare", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    runs = text_runs(project / "dist/riverside-womens-health/ru/miscarriage-aftercare-large-print-letter.pdf")
+    assert min(size for _, _, size, _ in runs) >= 16
+    draft = [y for _, y, _, text in runs if text.startswith("Draft translation")]
+    assert draft and min(draft) - 16 * 0.3 >= 5 * 72 / 25.4

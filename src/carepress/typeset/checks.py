@@ -32,7 +32,7 @@ def leaflet_text(leaflet: Leaflet) -> str:
     texts = [plain(leaflet.title), plain(leaflet.subtitle or ()), leaflet.sources_heading,
              leaflet.sources_note, clinic.name, clinic.website, footer.control, footer.questions,
              footer.phone, footer.page_of, footer.draft or "", plain(footer.approved),
-             DRAWN_BY_THE_LAYOUT]
+             leaflet.notes_heading, DRAWN_BY_THE_LAYOUT]
     texts.extend(plain(source.text) for source in leaflet.sources)
     if leaflet.closing:
         closing = leaflet.closing

@@ -139,8 +139,11 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
     if first.body_end is None:
         # A booklet's last sheet would carry blank pages (its pages are folded four to a
         # sheet): pages for notes fill them, before the back cover (set again, its body the same).
+        # (never past the page limit: a booklet over it, or with no room for them, keeps
+        # its blanks, or fails as it is)
         booklet = layout.imposition is not None and layout.imposition.kind == "booklet"
-        notes_pages = -(first.artifact.pages or 0) % 4 if booklet else 0
+        pages = first.artifact.pages or 0
+        notes_pages = -pages % 4 if booklet and pages + -pages % 4 <= layout.max_pages else 0
         return setting(notes_pages=notes_pages).artifact if notes_pages else first.artifact
     page, y, top, bottom = first.body_end
     if page >= TRIFOLD_BACK - 1:
