@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MM, Run, Tree, edit
+from conftest import MM, Run, Tree, build_project, edit
 from pypdf import PdfReader
 
 RIVERSIDE = "layouts/brands/riverside-womens-health.yaml"
@@ -206,14 +206,13 @@ def test_editors_schemas_describe_the_summary_edition_and_tuck_in(project: Path,
     assert "tuck_in" in layout["properties"]["imposition"]["properties"]
 
 
-def test_a_chinese_booklets_notes_pages_have_their_heading(project: Path, run: Run) -> None:
+def test_a_chinese_booklets_notes_pages_have_their_heading(project: Path) -> None:
     """The notes heading's characters are in the Chinese subset (they were left out of the
     text the fonts are chosen and cut down by: two missing-glyph boxes)."""
     edit(project / "layouts/brands/harbour-health.yaml", "layouts: [letter, large-print-letter]",
          "layouts: [letter, a5-booklet]")
-    result = run("build", "--clinic", "harbour-health", "--lang", "zh-Hans", "--layout", "a5-booklet",
-                 "--handout", "iud-aftercare", "--format", "pdf")
-    assert result.exit_code == 0, result.stderr
+    build_project(project, "--clinic", "harbour-health", "--lang", "zh-Hans", "--layout", "a5-booklet",
+                  "--handout", "iud-aftercare", "--format", "pdf")
     texts = page_texts(project / "dist/harbour-health/zh-Hans/iud-aftercare-a5-booklet-reading-order.pdf")
     assert len(texts) % 4 == 0 and "笔记" in texts[-2] and "\x00" not in "".join(texts)
 
