@@ -330,6 +330,11 @@ class Layout:
     # no room for them beside the phone and a draft translation's line in two languages.
     document_control: DocumentControlPlace = "footer"
 
+    @property
+    def folded_as(self) -> str | None:
+        """How its pages are imposed on sheets: "booklet", "trifold", or None (page by page)."""
+        return self.imposition.kind if self.imposition is not None else None
+
 
 @dataclass(frozen=True)
 class Imposition:
@@ -354,6 +359,9 @@ FOOTER_FIRST_BASELINE = 1.25
 FOOTER_LINE_PITCH = 1.15
 FOOTER_DESCENT = 0.3
 FOOTER_LINES = 4  # the control line, the approval date and owner, the phone, the draft line
+# Most office printers leave 4-5 mm at the paper's edges unprinted (HP: 1/6 in): a line a
+# long footer line breaks into is taken only above it (points).
+UNPRINTABLE_EDGE = 5 * 72 / 25.4
 # From the footer's top to the last line's descenders: that much must stay on the page.
 FOOTER_DEPTH = (FOOTER_RULE_DROP + FOOTER_FIRST_BASELINE + (FOOTER_LINES - 1) * FOOTER_LINE_PITCH
                 + FOOTER_DESCENT)

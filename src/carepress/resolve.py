@@ -569,7 +569,7 @@ class _Resolver:
         owner_lang = brand.lang if brand.document_owner else self.handout.lang
         return RFooter(
             identity=f"{control.code} · {s['version']} {control.version}", review=f"{s['review_by']} {review}",
-            questions=f"{s['questions']} {brand.name}{s['colon']}", phone=brand.phone,
+            questions=f"{s['questions']} {brand.name}{s['colon']}", phone=keep_together(brand.phone),
             phone_href=tel_href(brand.phone), page_of=s["page_of"],
             draft=draft_marker(s["draft_marker"]) if draft else None,
             approved=(Span(f"{s['approved']} {self.date(control.approved)} · "

@@ -172,8 +172,7 @@ def _expected_cost(project: Project, job: Job) -> float:
         return 0.05
     layout = project.layouts[job.layout]
     script = 1.0 if script_of(job.lang) == "latin" else 2.0
-    booklet = layout.imposition is not None and layout.imposition.kind == "booklet"
-    return script * (1.5 if layout.large_print or booklet else 1.0)
+    return script * (1.5 if layout.large_print or layout.folded_as == "booklet" else 1.0)
 
 
 @contextlib.contextmanager

@@ -141,10 +141,11 @@ def typeset(leaflet: Leaflet, layout: Layout, *, epoch: int,
         # sheet): pages for notes fill them, before the back cover (set again, its body the same).
         # (never past the page limit: a booklet over it, or with no room for them, keeps
         # its blanks, or fails as it is)
-        booklet = layout.imposition is not None and layout.imposition.kind == "booklet"
         pages = first.artifact.pages or 0
-        notes_pages = -pages % 4 if booklet and pages + -pages % 4 <= layout.max_pages else 0
-        return setting(notes_pages=notes_pages).artifact if notes_pages else first.artifact
+        blanks = -pages % 4 if layout.folded_as == "booklet" else 0
+        if blanks and pages + blanks <= layout.max_pages:
+            return setting(notes_pages=blanks).artifact
+        return first.artifact
     page, y, top, bottom = first.body_end
     if page >= TRIFOLD_BACK - 1:
         return first.artifact
@@ -201,10 +202,10 @@ def _typeset(leaflet: Leaflet, layout: Layout, fonts: FontSet, styles: Styles, e
     gap = styles.body.fontSize * 0.8
     frame_height = layout.page_height - later_header_height(layout) - gap - layout.margin_bottom \
         - layout.footer_height  # (the later pages' frame, the tallest)
-    imposition = layout.imposition
-    kind = imposition.kind if imposition is not None else None
+    kind = layout.folded_as
     # A tri-fold's story is set to its tuck-in panel's width: every box fits every panel.
-    story_width = width - imposition.tuck_in if imposition is not None and kind == "trifold" else width
+    story_width = width - layout.imposition.tuck_in if layout.imposition is not None and kind == "trifold" \
+        else width
     story_maker = Story(leaflet, styles, fonts, story_width, printing, frame_height)
     # The document control at the foot of a back panel or back cover, under a rule: a frame its height.
     control_top = layout.margin_bottom + control_height + gap * 0.5
@@ -297,9 +298,8 @@ TRIFOLD_TUCK_IN = (2, 5)
 
 def panel_width(layout: Layout, page: int) -> float:
     """A page's trimmed width: a tri-fold's tuck-in panel is ``tuck_in`` narrower."""
-    imposition = layout.imposition
-    if imposition is not None and imposition.kind == "trifold" and page in TRIFOLD_TUCK_IN:
-        return layout.page_width - imposition.tuck_in
+    if layout.imposition is not None and layout.folded_as == "trifold" and page in TRIFOLD_TUCK_IN:
+        return layout.page_width - layout.imposition.tuck_in
     return layout.page_width
 
 

@@ -302,6 +302,7 @@ class FillInLine(Marked, Flowable):
     on goes under its label, and choices that do not fit go on to rows of their own."""
 
     ROW = 2.1  # a row's height, in sizes
+    BOX_GAP, CHOICE_GAP, LABEL_GAP = 0.35, 1.4, 0.6  # after a check box, a choice, the label (sizes)
 
     def __init__(self, label: str, choices: tuple[str, ...], font: str, size: float,
                  colour: str, rtl: bool = False, field: str | None = None) -> None:
@@ -314,7 +315,7 @@ class FillInLine(Marked, Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        after_label = self._text_width(self.label) + self.size * 0.6
+        after_label = self._text_width(self.label) + self.size * self.LABEL_GAP
         if not self.choices:
             self.line_under = available_width - after_label < self.size * MIN_WRITING_LINE
             rows = 2 if self.line_under else 1
@@ -328,13 +329,13 @@ class FillInLine(Marked, Flowable):
                     self.rows.append([])
                     used = 0.0
                 self.rows[-1].append(number)
-                used += width + self.size * 1.4
+                used += width + self.size * self.CHOICE_GAP
             rows = len(self.rows)
         self.height = self.size * self.ROW * rows
         return self.width, self.height
 
     def _choice_width(self, choice: str) -> float:
-        return box_side(self.font, self.size) + self.size * 0.35 + self._text_width(choice)
+        return box_side(self.font, self.size) + self.size * self.BOX_GAP + self._text_width(choice)
 
     def draw(self) -> None:
         """Label, then a line to write on or the choices, from the leading edge: the left
@@ -350,7 +351,7 @@ class FillInLine(Marked, Flowable):
         edge = self.width if self.rtl else 0.0
         label_width = self._text_width(self.label)
         self._draw_text(self._start(edge, label_width), baseline, self.label)
-        x = self._advance(self._advance(edge, label_width), size * 0.6)
+        x = self._advance(self._advance(edge, label_width), size * self.LABEL_GAP)
         if not self.choices:
             if self.line_under:
                 x, baseline = edge, baseline - size * self.ROW
@@ -367,10 +368,10 @@ class FillInLine(Marked, Flowable):
                 choice = self.choices[number]
                 draw_box(canv, self._start(x, box), baseline, box)
                 self._check_box(number + 1, choice, self._start(x, box), baseline, box)
-                x = self._advance(x, box + size * 0.35)
+                x = self._advance(x, box + size * self.BOX_GAP)
                 width = self._text_width(choice)
                 self._draw_text(self._start(x, width), baseline, choice)
-                x = self._advance(x, width + size * 1.4)
+                x = self._advance(x, width + size * self.CHOICE_GAP)
 
     def _advance(self, x: float, distance: float) -> float:
         """``distance`` on from ``x`` in the line's direction."""

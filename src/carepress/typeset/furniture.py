@@ -20,6 +20,7 @@ from carepress.model import (
     FOOTER_FIRST_BASELINE,
     FOOTER_LINE_PITCH,
     FOOTER_RULE_DROP,
+    UNPRINTABLE_EDGE,
     Layout,
     Leaflet,
     PrintOptions,
@@ -42,8 +43,6 @@ RULE_WIDTH = 0.6  # points: the rule over the footer and over a back page's docu
 FOOTER_SMALLEST = 0.8  # a footer line too long for the page is set down to this, then shortened
 
 _NO_BREAK = re.compile("[\u00a0\u2007\u202f]")
-# Most office printers leave 4-5 mm at the paper's edges unprinted (HP: 1/6 in).
-UNPRINTABLE_EDGE = 5 * 72 / 25.4
 ELLIPSIS = "…"  # ends a running title shortened to fit beside the clinic's name
 
 
@@ -101,20 +100,19 @@ class Furniture:
         pages: a later page's band and footer, the heading, and ruled lines to write on a
         handwriting's height apart.  Nothing on it is read out: all of it is an artifact."""
         self.later_page(canv, doc)
-        layout, outer = self.layout, self.printing.outer
-        top = layout.page_height - later_header_height(layout) - self.body * 0.8  # (the frames' top)
-        bottom = layout.margin_bottom + layout.footer_height + self.body
+        frame = doc.pageTemplate.frames[0]  # (empty: the page's text area, where the lines go)
+        left, right, bottom = frame.x1, frame.x1 + frame.width, frame.y1 + self.body
+        start = right if self.rtl else left
         canv.saveState()
-        canv.translate(outer, outer)
         with tagged_artifact(canv, "Layout"):
-            y = top - self.heading_size
-            self.text(canv, escape_markup(self.leaflet.notes_heading), self.start, y, self.fonts.bold,
+            y = frame.y1 + frame.height - self.heading_size
+            self.text(canv, escape_markup(self.leaflet.notes_heading), start, y, self.fonts.bold,
                       self.heading_size, self.colours.accent)
             canv.setStrokeColor(HexColor(self.colours.text))
             canv.setLineWidth(0.5)
             y -= NOTES_LINE_PITCH * self.body
             while y >= bottom:
-                canv.line(layout.margin_left, y, self.page_width - layout.margin_right, y)
+                canv.line(left, y, right, y)
                 y -= NOTES_LINE_PITCH * self.body
         canv.restoreState()
 
@@ -296,7 +294,7 @@ class Furniture:
             lines.append((escape_markup(footer.draft), self.colours.urgent, room))
         # The lines that fit on the page: a line a long one breaks into is taken only where it
         # stays clear of the strip of paper's edge an office printer cannot print on.
-        spare = max(int((line1 - size * FOOTER_DESCENT - UNPRINTABLE_EDGE) // step) + 1, 1) - len(lines)
+        spare = int((line1 - size * FOOTER_DESCENT - UNPRINTABLE_EDGE) // step) + 1 - len(lines)
 
         def priority(number: int) -> tuple[int, int]:
             # Spare lines go first to the draft line, then the document control (the review
@@ -306,17 +304,19 @@ class Furniture:
             return rank, number
 
         broken: dict[int, list[str]] = {}
+        split_phone = False  # (its question, then the number on a line of its own)
         for number in sorted(range(len(lines)), key=priority):
             markup, _, width = lines[number]
             if number == phone_line:
-                broken[number] = ["", ""] if spare > 0 and self.phone_width(size) > room else [""]
+                split_phone = spare > 0 and self.phone_width(size) > room
+                spare -= split_phone
             else:
-                broken[number] = self.broken(markup, size, width, room, spare) if markup else []
-            spare -= max(len(broken[number]) - 1, 0)
+                broken[number] = self.broken(markup, size, width, room, spare)
+                spare -= len(broken[number]) - 1
         y = line1
         for number, (_, colour, width) in enumerate(lines):
             if number == phone_line:
-                y = self.phone_line(canv, y, size, step, split=len(broken[number]) == 2)
+                y = self.phone_line(canv, y, size, step, split=split_phone)
                 continue
             for part_number, part in enumerate(broken[number]):
                 fitted, fitted_size = self.fitted_small(part, size, width)

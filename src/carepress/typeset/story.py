@@ -42,7 +42,6 @@ from carepress.typeset.fonts import FontSet
 from carepress.typeset.markup import escape as escape_markup, link_markup, to_markup
 from carepress.typeset.styles import Styles
 from carepress.typeset.tagging import StructNode, artifact_table_drawing, tag
-from carepress.typography import keep_together
 
 BULLET = "•"
 
@@ -137,7 +136,7 @@ class Story:
             return self.para(markup, style, part.add("P") if part is not None else None)
 
         lines = self.control_details(part)
-        phone = f"<b>{link_markup(footer.phone_href, keep_together(footer.phone))}</b>"
+        phone = f"<b>{link_markup(footer.phone_href, footer.phone)}</b>"
         question = para(escape_markup(footer.questions) + phone, s.control)
         if part is not None:
             part.kids[-1].link_texts[footer.phone_href] = footer.phone  # type: ignore[union-attr]
